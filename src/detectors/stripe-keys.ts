@@ -1,0 +1,68 @@
+import type { Detector, Match, RuleId } from "./types.js";
+import { RULES } from "./types.js";
+import { isPlaceholder } from "./placeholder.js";
+import { columnOf, lineText, makeLineCounter } from "./text-position.js";
+import { vectorOf } from "./vector.js";
+
+/**
+ * Stripe secret (`sk_`) and restricted (`rk_`) keys, live and test mode.
+ *
+ * Body bounds: classic keys carry 24 base62 characters, current ones 99 starting `51`,
+ * and Stripe documents that key length may grow (https://docs.stripe.com/keys "key
+ * length"). Published rules disagree: gitleaks {10,99}, trufflehog {20,247},
+ * secretlint {24,99}, detect-secrets {24} (truncates new keys). We take at least 20
+ * (no issued key is shorter; shorter runs are prose like `sk_live_stats`) and NO upper
+ * bound: a cap either misses a longer key or truncates it, and a truncated match gives
+ * a fingerprint that differs from the real key's. The class has no nested quantifier,
+ * so the scan stays linear however long the run.
+ *
+ * The left guard rejects identifiers that merely contain the letters (`desk_live_…`).
+ * `pk_` publishable keys are public by design and not matched.
+ *
+ * Samples (built at run time in tests): sk_live_ + 24 base62; sk_live_51 + 97 base62;
+ * rk_test_ + 24; inside `https://KEY:@api.stripe.com`, `curl -u KEY:`, JSON, YAML.
+ */
+export const STRIPE_KEY_PATTERN = /(?<![A-Za-z0-9])([sr]k)_(live|test)_([A-Za-z0-9]{20,})/g;
+
+/** Cheap prefilter: a blob without either marker cannot hold a key (Buffer.indexOf is memchr-fast). */
+const MARKERS = [Buffer.from("k_live_"), Buffer.from("k_test_")];
+const ALLOW_COMMENT = "leakguard:allow";
+
+const RULE_OF: Record<string, RuleId> = {
+  sk_live: "stripe-live-secret-key",
+  rk_live: "stripe-live-restricted-key",
+  sk_test: "stripe-test-secret-key",
+  rk_test: "stripe-test-restricted-key",
+};
+
+export function mayHoldStripeKey(bytes: Uint8Array): boolean {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return MARKERS.some((m) => buf.indexOf(m) !== -1);
+}
+
+export const detectStripeKeys: Detector = ({ path, bytes }) => {
+  if (!mayHoldStripeKey(bytes)) return [];
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // latin1 maps each byte to one code unit, so string indexes are byte offsets.
+  const text = buf.toString("latin1");
+  const lineAt = makeLineCounter(bytes);
+  const matches: Match[] = [];
+  for (const m of text.matchAll(STRIPE_KEY_PATTERN)) {
+    const [secret, kind, mode, body] = m as unknown as [string, string, string, string];
+    if (isPlaceholder(body)) continue;
+    const offset = m.index;
+    const rule = RULE_OF[`${kind}_${mode}`]!;
+    const line = lineText(bytes, offset);
+    matches.push({
+      rule,
+      severity: RULES[rule].severity,
+      vector: vectorOf(path, line, text),
+      line: lineAt(offset),
+      column: columnOf(bytes, offset),
+      secret,
+      identity: null,
+      allowed: line.includes(ALLOW_COMMENT),
+    });
+  }
+  return matches;
+};

@@ -1,0 +1,113 @@
+import type { Detector } from "../detectors/types.js";
+import { DETECTORS, isDotenvPath, mayHoldStripeKey } from "../detectors/index.js";
+import type { CommitMeta, GitEngine, Selection } from "../git/engine.js";
+import type { ScanResult, ScanStats } from "./finding.js";
+import { createCollector, emptyStats } from "./collector.js";
+import { compareFindings } from "./to-finding.js";
+import { createQueue } from "./queue.js";
+
+export interface Progress {
+  commits: number;
+  blobs: number;
+  bytes: number;
+}
+
+export interface HistoryScanOptions {
+  engine: GitEngine;
+  selection: Selection;
+  detectors?: readonly Detector[];
+  baseline?: ReadonlySet<string>;
+  onProgress?: (p: Progress) => void;
+}
+
+interface Introduction {
+  commit: number; // index into commits[]
+  path: string;
+}
+
+/**
+ * Scans the commits of a selection. Each unique blob is read and matched once; only the
+ * few blobs that can hold a key (or sit at a dotenv path) are kept and attributed to the
+ * commit and path that introduced them. Walking history and inflating blobs run at the
+ * same time: git inflates on one core while this process matches on the other.
+ */
+export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult> {
+  const { engine, selection } = opts;
+  const started = performance.now();
+  const stats: ScanStats = emptyStats();
+  const collector = createCollector(opts.detectors ?? DETECTORS, opts.baseline ?? new Set(), stats);
+  await engine.open();
+  stats.partial = await engine.isShallow();
+
+  const commits: CommitMeta[] = [];
+  const firstSeen = new Map<string, Introduction>(); // blob -> oldest introduction
+  const dotenvAt = new Map<string, Map<string, number>>(); // blob -> dotenv path -> commit
+  const candidates = new Map<string, Buffer>();
+  const report = () => opts.onProgress?.({ commits: stats.commits, blobs: stats.blobs, bytes: stats.bytes });
+
+  // Full history reads every blob in pack order without waiting for the walk; a range
+  // reads only the blobs its commits introduce, as the walk finds them.
+  const wanted = selection.all ? null : createQueue<string>();
+  const walking = (async () => {
+    try {
+      for await (const c of engine.walk(selection)) {
+        const index = commits.push(c.commit) - 1;
+        stats.commits++;
+        stats.submodules += c.gitlinks;
+        if (mayHoldStripeKey(c.message)) {
+          collector.run("(commit message)", c.message, { path: "(commit message)", commit: c.commit, blob: null, source: "commit-message" });
+        }
+        for (const ch of c.changes) {
+          // git log lists newer commits first, so the last introduction seen is the oldest.
+          if (!firstSeen.has(ch.blob)) wanted?.push(ch.blob);
+          firstSeen.set(ch.blob, { commit: index, path: ch.path });
+          if (isDotenvPath(ch.path)) {
+            const paths = dotenvAt.get(ch.blob) ?? new Map<string, number>();
+            paths.set(ch.path, index);
+            dotenvAt.set(ch.blob, paths);
+          }
+        }
+        if (stats.commits % 256 === 0) report();
+      }
+    } finally {
+      wanted?.close();
+    }
+  })();
+
+  const keep = (oid: string, bytes: Buffer) => {
+    stats.blobs++;
+    stats.bytes += bytes.length;
+    if (mayHoldStripeKey(bytes)) candidates.set(oid, Buffer.from(bytes));
+    if ((stats.blobs & 1023) === 0) report();
+  };
+  const reading = (async () => {
+    for await (const { oid, bytes } of engine.readBlobs(wanted ?? "all")) keep(oid, bytes);
+  })();
+  await Promise.all([walking, reading]);
+
+  // dotenv files are found by path, so their blobs may not have passed the key prefilter.
+  const dotenvOnly = [...dotenvAt.keys()].filter((b) => !candidates.has(b));
+  for await (const { oid, bytes } of engine.readBlobs(dotenvOnly)) candidates.set(oid, Buffer.from(bytes));
+
+  for (const [blob, bytes] of candidates) {
+    const first = firstSeen.get(blob);
+    if (!first) continue; // reachable from no commit of the selection (dangling object)
+    const commit = commits[first.commit]!;
+    collector.run(first.path, bytes, { path: first.path, commit, blob, source: "file" });
+    for (const [path, ci] of dotenvAt.get(blob) ?? []) {
+      if (path === first.path) continue;
+      collector.run(path, bytes, { path, commit: commits[ci]!, blob, source: "file" }, (rule) => rule === "dotenv-file");
+    }
+  }
+
+  for await (const tag of engine.tags(selection)) {
+    if (!mayHoldStripeKey(tag.message)) continue;
+    const path = `(tag ${tag.name} message)`;
+    const commit = { oid: tag.target, author: tag.tagger, date: tag.date };
+    collector.run(path, tag.message, { path, commit, blob: tag.oid, source: "tag-message" });
+  }
+
+  report();
+  stats.ms = Math.round(performance.now() - started);
+  return { findings: collector.findings.sort(compareFindings), stats };
+}

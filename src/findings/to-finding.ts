@@ -1,0 +1,38 @@
+import type { Match } from "../detectors/types.js";
+import type { CommitMeta } from "../git/engine.js";
+import type { Finding } from "./finding.js";
+import { fingerprint } from "./fingerprint.js";
+import { redact } from "./redact.js";
+
+export interface MatchContext {
+  path: string;
+  commit: CommitMeta | null;
+  blob: string | null;
+  source: Finding["source"];
+}
+
+/** The one place a raw match becomes a Finding: the secret is hashed and redacted here and dropped. */
+export function toFinding(m: Match, ctx: MatchContext): Finding {
+  return {
+    rule: m.rule,
+    severity: m.severity,
+    path: ctx.path,
+    line: m.line,
+    column: m.column,
+    commit: ctx.commit?.oid ?? null,
+    blob: ctx.blob,
+    author: ctx.commit?.author ?? null,
+    date: ctx.commit?.date ?? null,
+    fingerprint: fingerprint(m.secret ?? m.identity ?? ""),
+    redacted: m.secret === null ? null : redact(m.secret),
+    vector: m.vector,
+    source: ctx.source,
+  };
+}
+
+const cmp = (a: string | null, b: string | null) => ((a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0);
+
+/** Stable, locale-free order: path, position, rule, then oldest first. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return cmp(a.path, b.path) || a.line - b.line || a.column - b.column || cmp(a.rule, b.rule) || cmp(a.date, b.date) || cmp(a.commit, b.commit);
+}

@@ -1,0 +1,20 @@
+import type { AnnotatedTag } from "./engine.js";
+
+/** Parses a raw tag object ("object …\ntype …\ntag …\ntagger …\n\nmessage"). */
+export function parseTag(oid: string, raw: Buffer): AnnotatedTag | null {
+  const split = raw.indexOf("\n\n");
+  const head = raw.subarray(0, split === -1 ? raw.length : split).toString("utf8");
+  const fields = new Map(head.split("\n").map((l) => [l.slice(0, l.indexOf(" ")), l.slice(l.indexOf(" ") + 1)] as const));
+  const target = fields.get("object");
+  if (!target) return null;
+  const tagger = fields.get("tagger") ?? "";
+  const m = /^(.*?) (\d+) ([+-]\d{4})$/.exec(tagger);
+  return {
+    oid,
+    name: fields.get("tag") ?? "",
+    target,
+    tagger: m ? m[1]! : tagger,
+    date: m ? new Date(Number(m[2]) * 1000).toISOString() : "",
+    message: split === -1 ? Buffer.alloc(0) : raw.subarray(split + 2),
+  };
+}

@@ -1,0 +1,80 @@
+import { spawn, spawnSync } from "node:child_process";
+import type { ChildProcessByStdio } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import { GitError } from "../errors.js";
+
+// The only place that starts `git`. Argument arrays, never shell strings; GIT_* variables
+// pass through untouched because a pre-receive hook depends on the quarantine ones.
+
+export interface GitOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string | Buffer;
+}
+
+const BASE_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
+
+let available: boolean | undefined;
+/** Whether a usable `git` binary is on PATH (the native engine needs one). */
+export function hasGitBinary(): boolean {
+  available ??= spawnSync("git", ["--version"], { stdio: "ignore" }).status === 0;
+  return available;
+}
+
+function firstLine(stderr: string): string {
+  return stderr.split("\n").find((l) => l.trim() !== "")?.replace(/^(fatal|error): /, "") ?? "";
+}
+
+/** Runs git to completion and returns stdout; a non-zero exit throws GitError. */
+export function git(args: readonly string[], opts: GitOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", args, {
+      cwd: opts.cwd,
+      env: { ...(opts.env ?? process.env), ...BASE_ENV },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (c: Buffer) => out.push(c));
+    child.stderr.on("data", (c: Buffer) => err.push(c));
+    child.on("error", (e) => reject(new GitError(`cannot run git: ${e.message}`, null, "")));
+    child.on("close", (code) => {
+      const stderr = Buffer.concat(err).toString("utf8");
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject(new GitError(`git ${args[0]} failed: ${firstLine(stderr)}`, code, stderr));
+    });
+    child.stdin.on("error", () => {}); // git may exit before reading all input; its exit code tells
+    child.stdin.end(opts.input ?? "");
+  });
+}
+
+export async function gitText(args: readonly string[], opts: GitOptions): Promise<string> {
+  return (await git(args, opts)).toString("utf8");
+}
+
+export type GitProcess = ChildProcessByStdio<Writable, Readable, Readable> & {
+  /** Resolves when git exits 0, rejects with GitError otherwise. */
+  done: Promise<void>;
+};
+
+/** A long-lived git process whose stdout the caller streams (cat-file --batch, log, fast-export). */
+export function spawnGit(args: readonly string[], opts: Omit<GitOptions, "input">): GitProcess {
+  const child = spawn("git", args, {
+    cwd: opts.cwd,
+    env: { ...(opts.env ?? process.env), ...BASE_ENV },
+    stdio: ["pipe", "pipe", "pipe"],
+  }) as GitProcess;
+  const err: Buffer[] = [];
+  child.stderr.on("data", (c: Buffer) => err.push(c));
+  child.stdin.on("error", () => {});
+  child.done = new Promise((resolve, reject) => {
+    child.on("error", (e) => reject(new GitError(`cannot run git: ${e.message}`, null, "")));
+    child.on("close", (code, signal) => {
+      const stderr = Buffer.concat(err).toString("utf8");
+      if (code === 0 || signal === "SIGTERM") resolve();
+      else reject(new GitError(`git ${args[0]} failed: ${firstLine(stderr)}`, code, stderr));
+    });
+  });
+  child.done.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
+  return child;
+}

@@ -1,0 +1,29 @@
+import { randomInt } from "node:crypto";
+
+// Key material is built at run time so that no key-shaped literal is ever committed.
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+export function randomBase62(n: number): string {
+  let s = "";
+  for (let i = 0; i < n; i++) s += BASE62[randomInt(62)];
+  // A random body can, very rarely, look like a placeholder (one case only); force variety.
+  return "aZ9" + s.slice(3);
+}
+
+type Kind = "sk" | "rk";
+type Mode = "live" | "test";
+
+/** A classic-shape key: prefix + 24 base62 characters. */
+export function fakeKey(kind: Kind = "sk", mode: Mode = "live"): string {
+  return `${kind}_` + `${mode}_` + randomBase62(24);
+}
+
+/** A current-shape key: prefix + "51" + 97 base62 characters (99 in all). */
+export function fakeLongKey(kind: Kind = "sk", mode: Mode = "live"): string {
+  return `${kind}_` + `${mode}_` + "51" + randomBase62(97);
+}
+
+/** The redacted form every output must use instead of the key. */
+export function redacted(key: string): string {
+  return key.slice(0, key.indexOf("_", 3) + 1) + "…" + key.slice(-4);
+}
