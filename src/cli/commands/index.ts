@@ -1,0 +1,5 @@
+import type { Command } from "commander";
+import type { CliIo } from "../io.js";
+
+/** Every subcommand registers itself; main.ts stays wiring only. */
+export const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => void> = [];

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { CliIo } from "./io.js";
+import { processIo } from "./io.js";
+import { LeakguardError } from "../errors.js";
+import { COMMANDS } from "./commands/index.js";
+
+const HELP_FOOTER = `
+Exit codes:
+  0  nothing found (or push accepted)
+  1  findings (or push rejected)
+  2  usage or runtime error (one-line reason on stderr)`;
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command("leakguard")
+    .description("Keep Stripe secret keys and .env files out of git, and clean up when one gets in.")
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // commander's own usage errors become our one-line form
+      outputError: (s, write) => write(`[leakguard] ${s.replace(/^error: /, "")}`),
+    })
+    .addHelpText("after", HELP_FOOTER)
+    .showHelpAfterError("(run leakguard --help for usage)");
+  for (const register of COMMANDS) register(program, io);
+  return program;
+}
+
+const VERSION = "0.1.0";
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return io.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0 through the same path
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof LeakguardError) {
+      io.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`[leakguard] internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (io.env["LEAKGUARD_DEBUG"] && err instanceof Error) io.stderr.write(`${err.stack}\n`);
+    return 2;
+  }
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? "") === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  process.exitCode = await run(process.argv.slice(2));
+}
