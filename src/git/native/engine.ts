@@ -20,8 +20,9 @@ export function selectionArgs(sel: Selection): string[] {
   return args;
 }
 
-export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process.env): GitEngine {
-  const opts = { cwd: dir, env };
+/** `signal` aborts every git process the engine starts (the hook's time budget). */
+export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): GitEngine {
+  const opts = { cwd: dir, env, ...(signal ? { signal } : {}) };
 
   return {
     name: "native",
