@@ -21,6 +21,8 @@ const HookConfigSchema = z.strictObject({
   timeBudgetMs: z.number().int().min(1).max(3_600_000).default(3000),
   /** Findings at or above this severity reject the push; lower ones are shown as warnings. */
   blockSeverity: z.enum(["critical", "high", "medium", "low"]).default("high"),
+  /** A committed dotenv file (not a template) blocks whatever its severity: it is where the next secret lands. */
+  blockDotenvFiles: z.boolean().default(true),
   /** Blobs larger than this are not matched (and are listed as skipped); null scans everything. */
   maxBlobBytes: z.number().int().positive().nullable().default(null),
   bypass: z

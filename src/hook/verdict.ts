@@ -50,8 +50,9 @@ export function decideVerdict(outcome: ScanOutcome, config: HookConfig, bypass: 
   }
   if (outcome.kind === "nothing-to-scan") return { ...base, accept: true, status: "clean" };
 
-  const blocking = outcome.findings.filter((f) => severityAtLeast(f.severity, config.blockSeverity));
-  const warnings = outcome.findings.filter((f) => !severityAtLeast(f.severity, config.blockSeverity));
+  const blocks = (f: Finding) => severityAtLeast(f.severity, config.blockSeverity) || (config.blockDotenvFiles && f.rule === "dotenv-file");
+  const blocking = outcome.findings.filter(blocks);
+  const warnings = outcome.findings.filter((f) => !blocks(f));
   const found = { ...base, blocking, warnings, skippedBlobs: outcome.skippedBlobs };
   if (blocking.length === 0) return { ...found, accept: true, status: warnings.length ? "warned" : "clean" };
   if (canBypass) return { ...found, accept: true, status: "bypassed" };

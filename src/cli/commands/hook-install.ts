@@ -1,8 +1,6 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import type { CliIo } from "../io.js";
-import { installHook, PACKAGE_SHIM } from "../../hook/install.js";
-import { installNotes } from "../../hook/install-notes.js";
 
 export function registerHookInstall(program: Command, io: CliIo): void {
   const hook = program.command("hook").description("manage the pre-receive hook on a git server");
@@ -14,6 +12,8 @@ export function registerHookInstall(program: Command, io: CliIo): void {
     .option("--chain", "keep an existing pre-receive hook and run it after leakguard accepts the push")
     .option("--gitea", "Gitea layout: install as hooks/pre-receive.d/leakguard")
     .action(async (opts: { repo: string; force?: boolean; chain?: boolean; gitea?: boolean }) => {
+      const { installHook, PACKAGE_SHIM } = await import("../../hook/install.js");
+      const { installNotes } = await import("../../hook/install-notes.js");
       const result = await installHook({
         repo: resolve(io.cwd, opts.repo),
         force: opts.force ?? false,

@@ -2,9 +2,6 @@ import type { Command } from "commander";
 import type { CliIo } from "../io.js";
 import { LeakguardError } from "../../errors.js";
 import { redactAll } from "../../findings/redact.js";
-import { loadHookConfig } from "../../hook/config.js";
-import { runPreReceive } from "../../hook/run-pre-receive.js";
-import { GITLAB_PREFIX, isGitLab } from "../../hook/messages.js";
 
 export function registerPreReceive(program: Command, io: CliIo): void {
   program
@@ -13,8 +10,12 @@ export function registerPreReceive(program: Command, io: CliIo): void {
     .option("--config <file>", "hook config (default: $LEAKGUARD_HOOK_CONFIG, else leakguard-hook.yml in the repository)")
     .addHelpText("after", "\nReads `<old> <new> <ref>` lines on stdin; exit 0 accepts the push, 1 rejects it, 2 rejects it because leakguard failed.")
     .action(async (opts: { config?: string }) => {
+      // Loaded here, not at the top: every push pays for Node start-up, so the hook loads
+      // only what it runs (zod and yaml included).
+      const { GITLAB_PREFIX, isGitLab } = await import("../../hook/messages.js");
       try {
-        // Read before anything else so the budget covers config loading too.
+        const { loadHookConfig } = await import("../../hook/config.js");
+        const { runPreReceive } = await import("../../hook/run-pre-receive.js");
         const { config } = loadHookConfig({ repoDir: io.cwd, env: io.env, path: opts.config });
         const input = await readAll(io.stdin);
         // performance.now() counts from process start: Node start-up is part of the budget.
