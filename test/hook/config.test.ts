@@ -1,0 +1,49 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../../src/errors.js";
+import { loadHookConfig } from "../../src/hook/config.js";
+import { tempDir } from "../helpers/repo.js";
+
+describe("loadHookConfig", () => {
+  it("uses defaults a security team can keep when there is no file", () => {
+    const dir = tempDir();
+    const { config, source } = loadHookConfig({ repoDir: dir, env: {} });
+    expect(source).toBeNull();
+    expect(config).toEqual({
+      failMode: "closed",
+      timeBudgetMs: 3000,
+      blockSeverity: "high",
+      blockDotenvFiles: true,
+      maxBlobBytes: null,
+      bypass: { allowed: false, reasons: ["false-positive", "used-in-tests", "will-fix-later"] },
+      auditLog: join(dir, "leakguard-audit.log"),
+    });
+  });
+
+  it("reads the repository's file, then LEAKGUARD_HOOK_CONFIG, then --config, in rising priority", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "leakguard-hook.yml"), "failMode: open\n");
+    writeFileSync(join(dir, "server.yml"), "timeBudgetMs: 4500\nbypass:\n  allowed: true\n");
+    writeFileSync(join(dir, "flag.yml"), "blockSeverity: critical\nauditLog: /var/log/lg.log\n");
+    expect(loadHookConfig({ repoDir: dir, env: {} }).config.failMode).toBe("open");
+    const server = loadHookConfig({ repoDir: dir, env: { LEAKGUARD_HOOK_CONFIG: "server.yml" } }).config;
+    expect(server).toMatchObject({ failMode: "closed", timeBudgetMs: 4500, bypass: { allowed: true } });
+    const flag = loadHookConfig({ repoDir: dir, env: { LEAKGUARD_HOOK_CONFIG: "server.yml" }, path: join(dir, "flag.yml") }).config;
+    expect(flag).toMatchObject({ blockSeverity: "critical", auditLog: "/var/log/lg.log" });
+  });
+
+  it("names the field of a bad config in one line, and does not fall back to defaults", () => {
+    const dir = tempDir();
+    const bad = (text: string) => {
+      writeFileSync(join(dir, "leakguard-hook.yml"), text);
+      return () => loadHookConfig({ repoDir: dir, env: {} });
+    };
+    expect(bad("failMode: sometimes\n")).toThrow(UsageError);
+    expect(bad("failMode: sometimes\n")).toThrow(/leakguard-hook\.yml: failMode: /);
+    expect(bad("timeBudgetMs: -5\n")).toThrow(/timeBudgetMs/);
+    expect(bad("bypass:\n  allowd: true\n")).toThrow(/bypass/);
+    expect(bad("a: [\n")).toThrow(/not valid YAML/);
+    expect(() => loadHookConfig({ repoDir: dir, env: {}, path: "missing.yml" })).toThrow(/cannot read hook config .*missing\.yml: ENOENT/);
+  });
+});
