@@ -16,7 +16,7 @@ export function registerPreReceive(program: Command, io: CliIo): void {
       try {
         const { loadHookConfig } = await import("../../hook/config.js");
         const { runPreReceive } = await import("../../hook/run-pre-receive.js");
-        const { config } = loadHookConfig({ repoDir: io.cwd, env: io.env, path: opts.config });
+        const { config } = await loadHookConfig({ repoDir: io.cwd, env: io.env, path: opts.config });
         const input = await readAll(io.stdin);
         // performance.now() counts from process start: Node start-up is part of the budget.
         const result = await runPreReceive({ input, env: io.env, repoDir: io.cwd, config, elapsedMs: performance.now() });
