@@ -31,7 +31,7 @@ export interface HookConfig {
 
 export const DEFAULT_HOOK_CONFIG: Readonly<HookConfig> = Object.freeze({
   failMode: "closed",
-  timeBudgetMs: 3000,
+  timeBudgetMs: 4000,
   blockSeverity: "high",
   blockDotenvFiles: true,
   maxBlobBytes: null,

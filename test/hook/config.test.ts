@@ -13,7 +13,7 @@ describe("loadHookConfig", () => {
     expect(source).toBeNull();
     expect(config).toEqual({
       failMode: "closed",
-      timeBudgetMs: 3000,
+      timeBudgetMs: 4000,
       blockSeverity: "high",
       blockDotenvFiles: true,
       maxBlobBytes: null,
