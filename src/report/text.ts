@@ -24,7 +24,7 @@ export function formatText(result: ScanResult, ctx: ReportContext): string {
   const lines: string[] = [];
   const sorted = [...result.findings].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   for (const f of sorted) {
-    const what = f.redacted ?? "(file)";
+    const what = f.redacted ?? "(the file itself)";
     lines.push(`${c(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8))} ${c("bold", RULES[f.rule].title)}  ${what}`);
     lines.push(`  ${where(f)}`);
     lines.push(c("dim", `  rule ${f.rule} · vector ${f.vector} · fingerprint ${f.fingerprint}`));
