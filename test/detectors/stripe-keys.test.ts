@@ -50,6 +50,12 @@ describe("detectStripeKeys", () => {
       expect(scan("app.apk", bin).map((m) => m.secret)).toEqual([key]);
     });
 
+    it("in a UTF-16LE file (PowerShell's default encoding), with its line", () => {
+      const key = fakeKey();
+      const wide = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`PORT=1\r\nSTRIPE_KEY=${key}\r\n`, "utf16le")]);
+      expect(scan(".env", wide).map((m) => [m.secret, m.line, m.column])).toEqual([[key, 2, 12]]);
+    });
+
     it("reports line and column of each key in a file", () => {
       const a = fakeKey();
       const b = fakeKey("rk");

@@ -1,6 +1,4 @@
 import { createRequire } from "node:module";
-import Ajv from "ajv-draft-04";
-import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { formatSarif } from "../../src/report/sarif.js";
 import type { Finding, ScanResult } from "../../src/findings/finding.js";
@@ -11,6 +9,9 @@ import { fakeKey } from "../helpers/keys.js";
 // The published SARIF 2.1.0 schema (shipped by @microsoft/jest-sarif).
 const require = createRequire(import.meta.url);
 const schema = require("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
+// CommonJS packages whose default export node16 typing does not see through
+const Ajv: typeof import("ajv-draft-04").default = require("ajv-draft-04").default;
+const addFormats: typeof import("ajv-formats").default = require("ajv-formats").default;
 
 function finding(over: Partial<Finding> = {}): Finding {
   const key = fakeKey();
