@@ -8,7 +8,7 @@ import { scanHistory } from "../../src/findings/scan-history.js";
 import { UsageError } from "../../src/errors.js";
 import { makeRepo, runGit, tempDir } from "../helpers/repo.js";
 import { redacted } from "../helpers/keys.js";
-import { bare, branchy, KEYS, linear, packed, shallow, submodule } from "./history-fixtures.js";
+import { bare, branchy, KEYS, linear, packed, shallow, skewed, submodule } from "./history-fixtures.js";
 
 // One suite, two engines: whatever reads the repository, a history scan must see the
 // same commits, the same introduced blobs and the same findings.
@@ -93,6 +93,15 @@ describe.each(ENGINES)("$name engine", ({ open }) => {
     const pushed2 = git(repo.dir, "commit-tree", tree, "-p", pushed1, "-m", "new two");
     const pushed = await walk(open(repo.dir), { include: [pushed2], excludeAllRefs: true });
     expect(pushed.map((x) => x.oid)).toEqual([pushed2, pushed1]);
+  });
+
+  it("lists every commit after all of its descendants, even when clocks disagree", async () => {
+    const { dir, commits: c } = skewed();
+    const order = (await walk(open(dir))).map((x) => x.oid);
+    expect(order.indexOf(c.copy)).toBeLessThan(order.indexOf(c.original));
+    const { findings } = await scanHistory({ engine: open(dir), selection: { all: true } });
+    // the same blob at two paths: each path keeps its own introduction, the oldest wins the blob
+    expect(findings.map((f) => [f.path, f.commit])).toEqual([["a.js", c.original]]);
   });
 
   it("counts gitlinks instead of listing them", async () => {
@@ -202,13 +211,16 @@ const FIXTURES = [
   { name: "a shallow clone", dir: shallow },
   { name: "a bare mirror", dir: bare },
   { name: "a superproject with a gitlink", dir: () => submodule().dir },
+  { name: "a history with clock skew", dir: () => skewed().dir },
 ] as const;
 
 describe.each(FIXTURES)("both engines agree on $name", ({ dir }) => {
   const [native, iso] = ENGINES;
 
   it("walk the same commits in the same order with the same changes", async () => {
-    expect(await walk(iso.open(dir()))).toEqual(await walk(native.open(dir())));
+    const expected = await walk(native.open(dir()));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await walk(iso.open(dir()))).toEqual(expected);
   });
 
   it("list the same annotated tags", async () => {

@@ -133,6 +133,28 @@ function buildSubmodule(): { dir: string; gitlinkCommits: string[] } {
   return { dir: repo.dir, gitlinkCommits: [first, second] };
 }
 
+export interface Skewed {
+  dir: string;
+  /** The commit that first added the key, and a later one (dated earlier) that copied it. */
+  commits: { original: string; copy: string };
+}
+
+/**
+ * Clocks that disagree: a merge of A (dated long ago) and B, both children of Y; A copies
+ * a key Y added. Plain date order would list Y before its child A and credit A.
+ */
+function buildSkewed(): Skewed {
+  const repo = makeRepo();
+  repo.commit("root", { "r.txt": "r\n" }); // the helper's dates: around 1.7e9
+  const original = commitAt(repo, "Y adds the key", { "a.js": `k = "${KEYS.customRef}"\n` }, "1750000000 +0000");
+  repo.git("checkout", "-q", "-b", "side");
+  const copy = commitAt(repo, "A copies it", { "copy.js": `k = "${KEYS.customRef}"\n` }, "1600000000 +0000");
+  repo.git("checkout", "-q", "main");
+  commitAt(repo, "B", { "b.txt": "b\n" }, "1760000000 +0000");
+  runGit(repo.dir, ["merge", "-q", "--no-edit", "side"], undefined, { GIT_AUTHOR_DATE: "1770000000 +0000", GIT_COMMITTER_DATE: "1770000000 +0000" });
+  return { dir: repo.dir, commits: { original, copy } };
+}
+
 function once<T>(build: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= build());
@@ -144,3 +166,4 @@ export const packed = once(buildPacked);
 export const shallow = once(buildShallow);
 export const bare = once(buildBare);
 export const submodule = once(buildSubmodule);
+export const skewed = once(buildSkewed);
