@@ -309,3 +309,42 @@ describe("fault injection", () => {
     await expect(plain.rest.repos.get({ owner: "acme", repo: "shop" })).resolves.toMatchObject({ status: 200 });
   });
 });
+
+describe("installation permissions and token scope", () => {
+  afterEach(() => gh.expectNoViolations());
+
+  it("answers 403 when the installation did not grant the permission a route needs", async () => {
+    await gh.close();
+    gh = await startGitHubDouble({ app, permissions: { metadata: "read", contents: "read", issues: "read" } });
+    inst = gh.state.addInstallation({ account: "acme" });
+    gh.state.addRepo({ owner: "acme", name: "shop" });
+    const octokit = installationOctokit();
+    await expect(octokit.rest.issues.listForRepo({ owner: "acme", repo: "shop" })).resolves.toMatchObject({ status: 200 });
+    await expect(octokit.rest.issues.create({ owner: "acme", repo: "shop", title: "t" })).rejects.toMatchObject({ status: 403, message: expect.stringContaining("Resource not accessible by integration") });
+    await expect(octokit.rest.checks.create({ owner: "acme", repo: "shop", name: "n", head_sha: "e".repeat(40) })).rejects.toMatchObject({ status: 403 });
+    expect(gh.state.issues).toHaveLength(0);
+  });
+
+  it("restricts a token requested for some repositories and some permissions", async () => {
+    gh.state.addRepo({ owner: "acme", name: "api" });
+    const request = new Octokit({ baseUrl: gh.url }).request;
+    const auth = createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id, request });
+    const scoped = await auth({ type: "installation", repositoryNames: ["api"], permissions: { contents: "read" } });
+    expect(scoped.repositoryNames).toEqual(["api"]);
+    const octokit = new Octokit({ baseUrl: gh.url, auth: scoped.token });
+    await expect(octokit.rest.repos.getContent({ owner: "acme", repo: "shop", path: "x" })).rejects.toMatchObject({ status: 404 });
+    await expect(octokit.rest.issues.listForRepo({ owner: "acme", repo: "api" })).rejects.toMatchObject({ status: 403 });
+    const { data } = await octokit.rest.apps.listReposAccessibleToInstallation();
+    expect(data.repositories.map((r) => r.name)).toEqual(["api"]);
+    await expect(auth({ type: "installation", permissions: { administration: "write" }, refresh: true })).rejects.toMatchObject({ status: 422 });
+  });
+
+  it("finds any request that carried a given text, for never-send-the-key assertions", async () => {
+    const octokit = installationOctokit();
+    const marker = `needle-${Date.now()}`;
+    await octokit.rest.issues.create({ owner: "acme", repo: "shop", title: "t", body: `has ${marker}` });
+    await octokit.rest.issues.create({ owner: "acme", repo: "shop", title: "clean" });
+    expect(gh.requestsContaining(marker).map((r) => r.operationId)).toEqual(["issues/create"]);
+    expect(gh.requestsContaining("never-sent")).toEqual([]);
+  });
+});

@@ -87,10 +87,15 @@ export interface CheckRunRecord {
   output: { title: string | null; summary: string | null; text: string | null; annotations: AnnotationRecord[] };
 }
 
+export type Permissions = Record<string, "read" | "write">;
+
 export interface TokenRecord {
   token: string;
   installationId: number;
   expiresAt: number;
+  permissions: Permissions;
+  /** Set when the token was requested for some repositories only. */
+  repositoryIds: Set<number> | null;
 }
 
 export interface AddRepoInput {

@@ -45,6 +45,8 @@ export interface PipelineDeps {
   violations: Violation[];
   requests: RecordedRequest[];
   validateResponses: boolean;
+  /** Core rate-limit budget shown in x-ratelimit-* headers; each answer spends one. */
+  rate: { remaining: number };
 }
 
 const DOCS = "https://docs.github.com/rest";
@@ -61,7 +63,7 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   };
   const reply = (r: Reply): void => {
     record.status = r.status;
-    send(res, r, deps.env.ctx.now());
+    send(res, r, deps.env.ctx.now(), deps.rate);
   };
   const fail = (status: number, message: string, errors?: Json[]): void =>
     reply({ status, body: { message, documentation_url: DOCS, status: String(status), ...(errors ? { errors } : {}) } });
@@ -111,6 +113,9 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   }
   try {
     const auth = authenticate(headerOf(req, "authorization"), route.auth, deps.auth);
+    if (route.permission && auth.kind === "installation" && !allows(auth.token.permissions, route.permission)) {
+      throw new GitHubError(403, "Resource not accessible by integration");
+    }
     const out = route.handle({ method, pathname: url.pathname, query: url.searchParams, pathParams, body, auth }, deps.env);
     if (deps.validateResponses && out.status < 300) {
       const wrong = checkResponse(deps.spec, operation, out.status, out.body);
@@ -125,6 +130,11 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   }
 }
 
+function allows(granted: Record<string, "read" | "write">, [name, level]: readonly [string, "read" | "write"]): boolean {
+  const have = granted[name];
+  return have === "write" || (have === "read" && level === "read");
+}
+
 function headerOf(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -136,10 +146,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-let remaining = 5000;
-
-function send(res: ServerResponse, r: Reply, nowMs: number): void {
-  remaining = remaining > 1 ? remaining - 1 : 5000;
+function send(res: ServerResponse, r: Reply, nowMs: number, rate: { remaining: number }): void {
+  rate.remaining = rate.remaining > 1 ? rate.remaining - 1 : 5000;
+  const remaining = rate.remaining;
   const headers: Record<string, string> = {
     date: new Date(nowMs).toUTCString(),
     "x-github-request-id": randomUUID().toUpperCase(),

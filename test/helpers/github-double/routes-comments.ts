@@ -37,6 +37,7 @@ function commentOf(req: RouteRequest, env: RouteEnv): CommentRecord {
 export const commentRoutes: RouteTable = {
   "POST /repos/{owner}/{repo}/issues/{issue_number}/comments": {
     auth: "installation",
+    permission: ["issues", "write"],
     handle(req, env) {
       const issue = issueOf(req, env);
       const now = isoTime(env.ctx.now());
@@ -49,6 +50,7 @@ export const commentRoutes: RouteTable = {
 
   "GET /repos/{owner}/{repo}/issues/{issue_number}/comments": {
     auth: "installation",
+    permission: ["issues", "read"],
     handle(req, env) {
       const issue = issueOf(req, env);
       const since = req.query.get("since");
@@ -60,11 +62,13 @@ export const commentRoutes: RouteTable = {
 
   "GET /repos/{owner}/{repo}/issues/comments/{comment_id}": {
     auth: "installation",
+    permission: ["issues", "read"],
     handle: (req, env) => ({ status: 200, body: renderComment(env.ctx, commentOf(req, env)) }),
   },
 
   "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}": {
     auth: "installation",
+    permission: ["issues", "write"],
     handle(req, env) {
       const c = commentOf(req, env);
       c.body = String(bodyOf(req)["body"]);

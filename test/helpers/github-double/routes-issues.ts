@@ -82,6 +82,7 @@ function applyUpdate(env: RouteEnv, issue: IssueRecord, b: JsonObject): void {
 export const issueRoutes: RouteTable = {
   "POST /repos/{owner}/{repo}/issues": {
     auth: "installation",
+    permission: ["issues", "write"],
     handle(req, env) {
       const repo = repoFor(req, env);
       const b = bodyOf(req);
@@ -108,11 +109,13 @@ export const issueRoutes: RouteTable = {
 
   "GET /repos/{owner}/{repo}/issues/{issue_number}": {
     auth: "installation",
+    permission: ["issues", "read"],
     handle: (req, env) => ({ status: 200, body: renderIssue(env.ctx, env, issueOf(req, env)) }),
   },
 
   "PATCH /repos/{owner}/{repo}/issues/{issue_number}": {
     auth: "installation",
+    permission: ["issues", "write"],
     handle(req, env) {
       const issue = issueOf(req, env);
       applyUpdate(env, issue, bodyOf(req));
@@ -122,6 +125,7 @@ export const issueRoutes: RouteTable = {
 
   "GET /repos/{owner}/{repo}/issues": {
     auth: "installation",
+    permission: ["issues", "read"],
     handle(req, env) {
       const repo = repoFor(req, env);
       const q = req.query;
@@ -149,6 +153,7 @@ export const issueRoutes: RouteTable = {
 
   "POST /repos/{owner}/{repo}/issues/{issue_number}/labels": {
     auth: "installation",
+    permission: ["issues", "write"],
     handle(req, env) {
       const issue = issueOf(req, env);
       const raw = Array.isArray(req.body) ? req.body : bodyOf(req)["labels"];

@@ -12,11 +12,13 @@ import { GitHubError, repoFor } from "./route-types.js";
 export const repoRoutes: RouteTable = {
   "GET /repos/{owner}/{repo}": {
     auth: "installation",
+    permission: ["metadata", "read"],
     handle: (req, env) => ({ status: 200, body: renderRepo(env.ctx, repoFor(req, env), true) }),
   },
 
   "GET /repos/{owner}/{repo}/contents/{path}": {
     auth: "installation",
+    permission: ["contents", "read"],
     handle(req, env) {
       const repo = repoFor(req, env);
       const ref = req.query.get("ref");
