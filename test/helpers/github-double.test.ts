@@ -13,10 +13,13 @@ const app: TestApp = makeTestApp({ appId: 4242, slug: "leakguard-test" });
 let gh: GitHubDouble;
 let inst: InstallationRecord;
 let clock: number;
+// Octokit logs every 4xx; these tests provoke many on purpose.
+const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 function installationOctokit(installationId = inst.id): Octokit {
   return new Octokit({
     baseUrl: gh.url,
+    log,
     authStrategy: createAppAuth,
     auth: { appId: app.appId, privateKey: app.privateKeyPem, installationId },
   });
@@ -48,18 +51,18 @@ describe("authentication", () => {
 
   it("refuses a JWT signed by another key, and an app JWT on an installation route", async () => {
     const impostor = makeTestApp({ appId: app.appId });
-    const octokit = new Octokit({ baseUrl: gh.url, authStrategy: createAppAuth, auth: { appId: app.appId, privateKey: impostor.privateKeyPem, installationId: inst.id } });
+    const octokit = new Octokit({ baseUrl: gh.url, log, authStrategy: createAppAuth, auth: { appId: app.appId, privateKey: impostor.privateKeyPem, installationId: inst.id } });
     await expect(octokit.rest.repos.get({ owner: "acme", repo: "shop" })).rejects.toMatchObject({ status: 401 });
     expect(gh.state.tokens.size).toBe(0);
 
     const { token: jwt } = await createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem })({ type: "app" });
-    const asApp = new Octokit({ baseUrl: gh.url, auth: jwt });
+    const asApp = new Octokit({ baseUrl: gh.url, auth: jwt, log });
     await expect(asApp.rest.repos.get({ owner: "acme", repo: "shop" })).rejects.toMatchObject({ status: 401 });
     await expect(asApp.rest.apps.getAuthenticated()).resolves.toMatchObject({ data: { id: app.appId, slug: "leakguard-test" } });
   });
 
   it("refuses a JWT whose issuer is another app", async () => {
-    const octokit = new Octokit({ baseUrl: gh.url, authStrategy: createAppAuth, auth: { appId: 1, privateKey: app.privateKeyPem, installationId: inst.id } });
+    const octokit = new Octokit({ baseUrl: gh.url, log, authStrategy: createAppAuth, auth: { appId: 1, privateKey: app.privateKeyPem, installationId: inst.id } });
     await expect(octokit.rest.repos.get({ owner: "acme", repo: "shop" })).rejects.toMatchObject({ status: 401 });
   });
 
@@ -75,8 +78,8 @@ describe("authentication", () => {
     gh = await startGitHubDouble({ app, now: () => clock, tokenTtlMs: 5 * 60_000 });
     inst = gh.state.addInstallation({ account: "acme" });
     gh.state.addRepo({ owner: "acme", name: "shop" });
-    const auth = createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id, request: new Octokit({ baseUrl: gh.url }).request });
-    const withToken = (token: string): Octokit => new Octokit({ baseUrl: gh.url, auth: token });
+    const auth = createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id, request: new Octokit({ baseUrl: gh.url, log }).request });
+    const withToken = (token: string): Octokit => new Octokit({ baseUrl: gh.url, auth: token, log });
 
     const first = await auth({ type: "installation" });
     expect(Date.parse(first.expiresAt)).toBe(Math.floor((clock + 5 * 60_000) / 1000) * 1000);
@@ -90,8 +93,8 @@ describe("authentication", () => {
   });
 
   it("expireTokens() invalidates every token issued so far", async () => {
-    const { token } = await createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id, request: new Octokit({ baseUrl: gh.url }).request })({ type: "installation" });
-    const octokit = new Octokit({ baseUrl: gh.url, auth: token });
+    const { token } = await createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id, request: new Octokit({ baseUrl: gh.url, log }).request })({ type: "installation" });
+    const octokit = new Octokit({ baseUrl: gh.url, auth: token, log });
     await expect(octokit.rest.repos.get({ owner: "acme", repo: "shop" })).resolves.toMatchObject({ status: 200 });
     gh.expireTokens();
     await expect(octokit.rest.repos.get({ owner: "acme", repo: "shop" })).rejects.toMatchObject({ status: 401 });
@@ -100,7 +103,7 @@ describe("authentication", () => {
   it("answers a JWT from before the double's clock with GitHub's clock-skew message", async () => {
     const { token: jwt } = await createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem })({ type: "app" });
     clock += 20 * 60_000;
-    const asApp = new Octokit({ baseUrl: gh.url, auth: jwt });
+    const asApp = new Octokit({ baseUrl: gh.url, auth: jwt, log });
     await expect(asApp.rest.apps.getAuthenticated()).rejects.toMatchObject({ status: 401, message: expect.stringContaining("'Expiration time' claim ('exp') must be a numeric value") });
   });
 });
@@ -131,6 +134,13 @@ describe("spec conformance", () => {
     await expect(octokit.request("GET /repos/{owner}/{repo}/issues", { owner: "acme", repo: "shop", state: "everything" as "all" })).rejects.toMatchObject({ status: 422 });
     expect(gh.violations.map((v) => v.kind)).toEqual(["unknown-route", "request-params"]);
     expect(gh.violations[1]?.problems[0]).toMatch(/query parameter "state"/);
+    gh.violations.length = 0;
+  });
+
+  it("records a missing required query parameter", async () => {
+    const octokit = installationOctokit();
+    await expect(octokit.request("GET /search/issues", {} as never)).rejects.toMatchObject({ status: 422 });
+    expect(gh.violations).toEqual([expect.objectContaining({ kind: "request-params", problems: ['missing required query parameter "q"'] })]);
     gh.violations.length = 0;
   });
 
@@ -264,6 +274,7 @@ describe("fault injection", () => {
   it("fails the next matching request with a 5xx that the retry plugin retries, without changing state", async () => {
     const RetryingOctokit = Octokit.plugin(retry);
     const octokit = new RetryingOctokit({
+      log,
       baseUrl: gh.url,
       authStrategy: createAppAuth,
       auth: { appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id },
@@ -280,6 +291,7 @@ describe("fault injection", () => {
     const ThrottledOctokit = Octokit.plugin(throttling);
     const seen: number[] = [];
     const octokit = new ThrottledOctokit({
+      log,
       baseUrl: gh.url,
       authStrategy: createAppAuth,
       auth: { appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id },
@@ -303,7 +315,7 @@ describe("fault injection", () => {
     await expect(octokit.rest.rateLimit.get()).rejects.toMatchObject({ status: 429, response: { headers: { "retry-after": "3" } } });
     // A plain token client: auth-app itself retries a 401 seen within 5 s of minting the token.
     const { token } = await createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id, request: octokit.request })({ type: "installation" });
-    const plain = new Octokit({ baseUrl: gh.url, auth: token });
+    const plain = new Octokit({ baseUrl: gh.url, auth: token, log });
     gh.failNext({ method: "GET", path: "/repos/{owner}/{repo}", ...FAULTS.badCredentials() });
     await expect(plain.rest.repos.get({ owner: "acme", repo: "shop" })).rejects.toMatchObject({ status: 401, message: expect.stringContaining("Bad credentials") });
     await expect(plain.rest.repos.get({ owner: "acme", repo: "shop" })).resolves.toMatchObject({ status: 200 });
@@ -327,11 +339,11 @@ describe("installation permissions and token scope", () => {
 
   it("restricts a token requested for some repositories and some permissions", async () => {
     gh.state.addRepo({ owner: "acme", name: "api" });
-    const request = new Octokit({ baseUrl: gh.url }).request;
+    const request = new Octokit({ baseUrl: gh.url, log }).request;
     const auth = createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id, request });
     const scoped = await auth({ type: "installation", repositoryNames: ["api"], permissions: { contents: "read" } });
     expect(scoped.repositoryNames).toEqual(["api"]);
-    const octokit = new Octokit({ baseUrl: gh.url, auth: scoped.token });
+    const octokit = new Octokit({ baseUrl: gh.url, auth: scoped.token, log });
     await expect(octokit.rest.repos.getContent({ owner: "acme", repo: "shop", path: "x" })).rejects.toMatchObject({ status: 404 });
     await expect(octokit.rest.issues.listForRepo({ owner: "acme", repo: "api" })).rejects.toMatchObject({ status: 403 });
     const { data } = await octokit.rest.apps.listReposAccessibleToInstallation();
