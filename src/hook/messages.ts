@@ -67,11 +67,11 @@ function findingBlock(f: Finding): string[] {
 }
 
 function bypassHelp(v: Verdict): string[] {
+  if (!v.bypassAllowed) {
+    return v.bypass.kind === "none" ? [] : ["", "[leakguard] bypass is turned off on this server; ask its operators if this is a false positive."];
+  }
   if (v.bypass.kind === "unknown-reason") {
     return ["", `[leakguard] '${v.bypass.reason}' is not a bypass reason here; use one of: ${v.bypassReasons.join(", ")}.`];
-  }
-  if (!v.bypassAllowed) {
-    return v.bypass.kind === "valid" ? ["", "[leakguard] bypass is turned off on this server; ask its operators if this is a false positive."] : [];
   }
   return ["", `If this is not a real secret, push with: git push -o ${BYPASS_OPTION}=<reason>`, `  reasons: ${v.bypassReasons.join(", ")} (every bypass is logged)`];
 }

@@ -8,6 +8,8 @@ import type { TestRepo } from "../helpers/repo.js";
 // A real server side for push tests: bare repositories under one root, the hook installed
 // by our own installer, reached over file:// or over smart HTTP (git http-backend).
 
+const NO_TIMEOUT_MS = 600_000;
+
 export interface Remote {
   dir: string;
   url: string;
@@ -41,7 +43,9 @@ export function createPushFixture(opts: { cli: string; baseUrl: () => string | n
     runGit(root, ["init", "-q", "--bare", "--initial-branch=main", dir]);
     runGit(dir, ["config", "http.receivepack", "true"]);
     if (ro.pushOptions) runGit(dir, ["config", "receive.advertisePushOptions", "true"]);
-    if (ro.config !== undefined) writeFileSync(join(dir, "leakguard-hook.yml"), ro.config);
+    // Tests never depend on timing: a budget no loaded CI machine exceeds, unless a test sets one.
+    const config = ro.config ?? "";
+    writeFileSync(join(dir, "leakguard-hook.yml"), /timeBudgetMs/.test(config) ? config : `timeBudgetMs: ${NO_TIMEOUT_MS}\n${config}`);
     const base = opts.baseUrl();
     const remote: Remote = {
       dir,

@@ -23,12 +23,13 @@ function expectAccepted(r: PushResult, keys: string[] = []): void {
   for (const k of keys) expect(r.output).not.toContain(k);
 }
 
-/** A clone of a fresh remote that already has one clean commit on main. */
+/** A clone of a fresh remote that already has one clean commit on main (pushed before the hook is installed). */
 async function started(fx: Fixture, opts: Parameters<Fixture["makeRemote"]>[0] = {}): Promise<{ remote: Remote; repo: TestRepo }> {
-  const remote = await fx.makeRemote(opts);
+  const remote = await fx.makeRemote({ ...opts, install: false });
   const repo = fx.cloneOf(remote);
   repo.commit("init", { "README.md": "shop\n" });
   expectAccepted(fx.push(repo, ["origin", "main"]));
+  if (opts.install ?? true) await remote.install();
   return { remote, repo };
 }
 
@@ -216,8 +217,7 @@ export function pushScenarios(fx: () => Fixture): void {
   });
 
   it("fails closed when the time budget runs out: the push is rejected and says why", async () => {
-    const { remote, repo } = await started(fx(), { install: false });
-    await remote.install();
+    const { remote, repo } = await started(fx());
     writeFileSync(join(remote.dir, "leakguard-hook.yml"), "timeBudgetMs: 1\n");
     const before = remote.refs();
     repo.commit("clean change", { "a.txt": "a\n" });
@@ -228,8 +228,7 @@ export function pushScenarios(fx: () => Fixture): void {
   });
 
   it("fails open when configured so: the push lands with a warning, even unscanned", async () => {
-    const { remote, repo } = await started(fx(), { install: false });
-    await remote.install();
+    const { remote, repo } = await started(fx());
     writeFileSync(join(remote.dir, "leakguard-hook.yml"), "timeBudgetMs: 1\nfailMode: open\n");
     const key = fakeKey();
     const head = repo.commit("leak", { "k.txt": key });
@@ -240,8 +239,7 @@ export function pushScenarios(fx: () => Fixture): void {
   });
 
   it("rejects every push with a one-line reason while the config is invalid", async () => {
-    const { remote, repo } = await started(fx(), { install: false });
-    await remote.install();
+    const { remote, repo } = await started(fx());
     writeFileSync(join(remote.dir, "leakguard-hook.yml"), "failMode: sometimes\n");
     const before = remote.refs();
     repo.commit("clean", { "a.txt": "a\n" });

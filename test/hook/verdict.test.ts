@@ -37,6 +37,8 @@ describe("decideVerdict", () => {
     const on = cfg({ bypass: { allowed: true, reasons: ["false-positive"] } });
     expect(decideVerdict(scanned([finding({})]), on, valid)).toMatchObject({ accept: true, status: "bypassed" });
     expect(decideVerdict(scanned([finding({})]), on, { kind: "unknown-reason", reason: "x" }).accept).toBe(false);
+    // A push that could not be scanned in time can be let through the same way, on the record.
+    expect(decideVerdict({ kind: "timeout", budgetMs: 5 }, on, valid)).toMatchObject({ accept: true, status: "bypassed" });
   });
 
   it("fails closed by default and open when configured, on a timeout or an error", () => {
