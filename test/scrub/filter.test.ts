@@ -1,0 +1,74 @@
+import { existsSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseFastExport } from "../../src/git/fast-export.js";
+import { serializeElement } from "../../src/git/fast-import.js";
+import { createScrubFilter } from "../../src/scrub/filter.js";
+import { planScrub } from "../../src/scrub/plan.js";
+import type { ScrubOptions } from "../../src/scrub/plan.js";
+import { fakeKey, fakeLongKey, redacted } from "../helpers/keys.js";
+import { chunked, TOKEN, withKey } from "./stream-fixture.js";
+
+const DEFAULTS: ScrubOptions = { includeTestKeys: false, deletePaths: [], deleteBinaryWithKeys: false, gitignore: false };
+
+async function scrubStream(input: Buffer, opts: Partial<ScrubOptions> = {}) {
+  const filter = createScrubFilter(planScrub([], { ...DEFAULTS, ...opts }));
+  const out: Buffer[] = [];
+  for await (const el of parseFastExport(chunked(input, 1000))) out.push(...serializeElement(filter.filter(el)));
+  return { output: Buffer.concat(out), report: filter.report() };
+}
+
+describe("scrub filter (fast-export stream in, golden stream out)", () => {
+  it("drops dotenv files, replaces keys in text and messages, keeps binaries, gitlinks and LFS pointers", async () => {
+    const key = fakeKey();
+    const { output, report } = await scrubStream(withKey("basic.fe", key));
+    const golden = new URL("./fixtures/basic-scrubbed.fe", import.meta.url);
+    // Golden holds TOKEN where the untouched binary keeps its key.
+    if (!existsSync(golden)) writeFileSync(golden, Buffer.from(output.toString("latin1").split(key).join(TOKEN.toString()), "latin1"));
+    expect(output.toString("latin1")).toBe(withKey("basic-scrubbed.fe", key).toString("latin1"));
+    expect(output.toString("latin1").split(key)).toHaveLength(2); // only inside icon.gif
+    expect(report).toMatchObject({
+      blobsSeen: 11,
+      blobsChanged: 3, // two .env versions and config: every text blob is cleaned, used or not
+      commitsSeen: 4,
+      commitsChanged: 4,
+      messagesRedacted: 2,
+      keys: [{ redacted: redacted(key), blobs: 3, messages: 2 }],
+      deletedPaths: [{ path: ".env", commits: 2, dotenv: true }],
+      editedPaths: ["config/payments.js", "config/stripe.js"],
+      binaryWithKeys: [{ path: "icon.gif", deleted: false }],
+      orphanedLfs: [],
+      changedRefs: ["refs/heads/feature", "refs/heads/main", "refs/tags/light", "refs/tags/v1.0"],
+    });
+    expect(JSON.stringify(report.keys)).not.toContain(key);
+  });
+
+  it("deletes requested globs and binaries holding keys, and reports LFS objects left orphaned", async () => {
+    const { output, report } = await scrubStream(withKey("basic.fe", fakeKey()), { deletePaths: ["*.png"], deleteBinaryWithKeys: true });
+    const text = output.toString("latin1");
+    expect(text).not.toMatch(/^M \d+ \S+ (icon\.gif|logo\.png)$/m);
+    expect(report.binaryWithKeys).toMatchObject([{ path: "icon.gif", deleted: true }]);
+    expect(report.deletedPaths.map((d) => d.path).sort()).toEqual([".env", "icon.gif", "logo.png"]);
+    expect(report.orphanedLfs).toHaveLength(1);
+  });
+
+  it("leaves test keys unless asked, and removes long-shape keys", async () => {
+    const test = fakeKey("sk", "test");
+    const live = fakeLongKey("rk");
+    const msg = `deploy ${test} and ${live}\n`;
+    const stream = Buffer.from(`commit refs/heads/main\nmark :1\ncommitter A <a@x> 1 +0000\ndata ${msg.length}\n${msg}\ndone\n`);
+    const plain = (await scrubStream(stream)).output.toString();
+    expect(plain).toContain(test);
+    expect(plain).not.toContain(live);
+    expect(plain).toContain(`deploy ${test} and ***REMOVED***\n`);
+    const all = (await scrubStream(stream, { includeTestKeys: true })).output.toString();
+    expect(all).toContain("deploy ***REMOVED*** and ***REMOVED***\n");
+  });
+
+  it("leaves an unchanged stream unchanged and reports nothing", async () => {
+    const stream = Buffer.from("blob\nmark :1\ndata 6\nhello\n\ncommit refs/heads/main\nmark :2\ncommitter A <a@x> 1 +0000\ndata 3\nhi\nM 100644 :1 README\n\ndone\n");
+    const { output, report } = await scrubStream(stream);
+    expect(output.equals(stream)).toBe(true);
+    expect(report).toMatchObject({ commitsChanged: 0, changedRefs: [], keys: [], deletedPaths: [] });
+  });
+});
+
