@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import picomatch from "picomatch";
 import type { BlobElement, CommitElement, FileChange, StreamElement, TagElement } from "../git/stream-element.js";
 import type { ScrubPlan } from "./plan.js";
@@ -27,9 +28,16 @@ export interface FilterReport {
   changedRefs: string[];
   /** Commit mark -> original id, for the commit map. */
   commitMarks: Map<number, string>;
+  /** Original ids of changed commits whose parents did not change: where the rewrite begins. */
+  firstChanged: string[];
 }
 
-const display = (latin1Path: string) => Buffer.from(latin1Path, "latin1").toString("utf8");
+/** A path for people: UTF-8 when it is, else git's octal escapes (`caf\351.txt`), never U+FFFD. */
+function display(latin1Path: string): string {
+  const bytes = Buffer.from(latin1Path, "latin1");
+  if (isUtf8(bytes)) return bytes.toString("utf8");
+  return latin1Path.replace(/[\x80-\xff]/g, (c) => "\\" + c.charCodeAt(0).toString(8));
+}
 
 interface KeyTally { redacted: string; fingerprint: string; blobs: number; messages: number }
 
@@ -52,7 +60,8 @@ export function createScrubFilter(plan: ScrubPlan) {
   const binaryHits = new Map<string, { path: string; blob: string; deleted: boolean }>();
   const refTips = new Map<string, string>();
   const commitMarks = new Map<number, string>();
-  const r: Omit<FilterReport, "keys" | "deletedPaths" | "editedPaths" | "binaryWithKeys" | "orphanedLfs" | "changedRefs" | "commitMarks"> = {
+  const firstChanged: string[] = [];
+  const r: Omit<FilterReport, "keys" | "deletedPaths" | "editedPaths" | "binaryWithKeys" | "orphanedLfs" | "changedRefs" | "commitMarks" | "firstChanged"> = {
     blobsSeen: 0, blobsChanged: 0, commitsSeen: 0, commitsChanged: 0, messagesRedacted: 0,
   };
 
@@ -104,7 +113,8 @@ export function createScrubFilter(plan: ScrubPlan) {
 
   function commit(el: CommitElement): CommitElement {
     r.commitsSeen++;
-    let changed = isChanged(el.from) || el.merges.some(isChanged);
+    const parentChanged = isChanged(el.from) || el.merges.some(isChanged);
+    let changed = parentChanged;
     const changes: FileChange[] = [];
     for (const c of el.changes) {
       if (c.type === "deleteall") {
@@ -140,6 +150,7 @@ export function createScrubFilter(plan: ScrubPlan) {
       if (changed) changedMarks.add(el.mark);
     }
     if (changed) r.commitsChanged++;
+    if (changed && !parentChanged && el.originalOid) firstChanged.push(el.originalOid);
     refTips.set(el.ref, el.mark === null ? "" : `:${el.mark}`);
     return { ...el, changes, message: msg ?? el.message };
   }
@@ -177,6 +188,7 @@ export function createScrubFilter(plan: ScrubPlan) {
         orphanedLfs: [...removedLfs].filter((o) => !keptLfs.has(o)).sort(),
         changedRefs: [...refTips].filter(([, tip]) => isChanged(tip)).map(([ref]) => ref).sort(),
         commitMarks,
+        firstChanged,
       };
     },
   };

@@ -1,0 +1,106 @@
+import { rmSync } from "node:fs";
+import type { Finding } from "../findings/finding.js";
+import type { FilterReport } from "./filter.js";
+import type { RepoInfo } from "./inspect-repo.js";
+import type { RefChange } from "./apply-rewrite.js";
+import type { ScrubOptions, ScrubPlan } from "./plan.js";
+import { UsageError } from "../errors.js";
+import { scanHistory } from "../findings/scan-history.js";
+import { createNativeEngine } from "../git/native/engine.js";
+import { gitText } from "../git/run-git.js";
+import { dropOldObjects, listRefs, updateRefs, writeBackupBundle } from "./apply-rewrite.js";
+import { checkFreshClone } from "./check-fresh-clone.js";
+import { inspectRepo } from "./inspect-repo.js";
+import { isEmptyPlan, isTarget, planScrub } from "./plan.js";
+import { rewriteHistory } from "./rewrite-history.js";
+import { syncWorktree } from "./sync-worktree.js";
+import { buildCommitMap, writeArtifacts } from "./write-artifacts.js";
+
+export type ScrubPhase = "scan" | "rewrite" | "clean" | "verify";
+
+export interface ScrubRequest extends ScrubOptions {
+  repoPath: string;
+  dryRun: boolean;
+  /** Required to rewrite; without it the run is a preview. */
+  yes: boolean;
+  force: boolean;
+  env: NodeJS.ProcessEnv;
+  onProgress?: (phase: ScrubPhase, done: number, total: number) => void;
+}
+
+export interface ScrubResult {
+  repo: RepoInfo;
+  outcome: "nothing-to-do" | "preview" | "unchanged" | "rewritten";
+  plan: ScrubPlan;
+  /** Why this does not look like a fresh clone (empty when it does). */
+  freshCloneProblems: string[];
+  report: FilterReport | null;
+  changedRefs: RefChange[];
+  bundle: string | null;
+  artifactsDir: string | null;
+  commitMap: Map<string, string>;
+  /** Old ids where the rewrite begins, with their new ids. */
+  firstChanged: Array<{ old: string; new: string | null }>;
+  /** Pull-request refs: on GitHub they keep the old history until support removes them. */
+  pullRefs: number;
+  worktree: { mode: "reset" | "index-only"; kept: string[] } | null;
+  /** What a scan of the rewritten history still finds (redacted). */
+  remaining: Finding[] | null;
+  hasRemote: boolean;
+}
+
+async function scan(repo: RepoInfo, onProgress: ScrubRequest["onProgress"], phase: ScrubPhase, total: number) {
+  const engine = createNativeEngine(repo.dir, repo.env);
+  return (await scanHistory({ engine, selection: { all: true }, onProgress: (p) => onProgress?.(phase, p.commits, total) })).findings;
+}
+
+/** The whole `leakguard scrub`: check, scan, plan, rewrite (or preview), verify. */
+export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
+  const repo = await inspectRepo(req.repoPath, req.env);
+  const opts = { cwd: repo.dir, env: repo.env };
+  const rewriting = req.yes && !req.dryRun;
+  const freshCloneProblems = await checkFreshClone(repo);
+  if (rewriting && freshCloneProblems.length && !req.force) {
+    const more = freshCloneProblems.length > 1 ? ` (and ${freshCloneProblems.length - 1} more)` : "";
+    throw new UsageError(
+      `refusing to rewrite history: this does not look like a fresh clone: ${freshCloneProblems[0]}${more}. ` +
+        "Scrub a fresh clone (git clone --no-local SRC COPY), so that a mistake costs only a re-clone, or pass --force",
+    );
+  }
+  const oldRefs = await listRefs(repo);
+  const total = Number((await gitText(["rev-list", "--all", "--count"], opts).catch(() => "0")).trim());
+  const plan = planScrub(await scan(repo, req.onProgress, "scan", total), req);
+  const pullRefs = [...oldRefs.keys()].filter((r) => r.startsWith("refs/pull/")).length;
+  const hasRemote = (await gitText(["remote"], opts)).split("\n").includes("origin");
+  const result: ScrubResult = {
+    repo, outcome: "nothing-to-do", plan, freshCloneProblems, report: null, changedRefs: [], bundle: null, artifactsDir: null,
+    commitMap: new Map(), firstChanged: [], pullRefs, worktree: null, remaining: null, hasRemote,
+  };
+  if (isEmptyPlan(plan)) return result;
+
+  let done = 0;
+  const onCommit = () => req.onProgress?.("rewrite", ++done, total);
+  if (!rewriting) {
+    const { report } = await rewriteHistory(repo, plan, { dryRun: true, onCommit });
+    return { ...result, outcome: "preview", report, firstChanged: report.firstChanged.map((old) => ({ old, new: null })) };
+  }
+
+  const clean = !repo.bare && !freshCloneProblems.some((p) => /uncommitted|unstaged|untracked/.test(p));
+  result.bundle = await writeBackupBundle(repo);
+  const { report, newRefs, marks } = await rewriteHistory(repo, plan, { dryRun: false, onCommit });
+  result.report = report;
+  result.changedRefs = await updateRefs(repo, oldRefs, newRefs);
+  if (result.changedRefs.length === 0) {
+    rmSync(result.bundle, { force: true }); // nothing moved: the repository is its own backup
+    return { ...result, outcome: "unchanged", bundle: null };
+  }
+  result.commitMap = buildCommitMap(report.commitMarks, marks);
+  result.firstChanged = report.firstChanged.map((old) => ({ old, new: result.commitMap.get(old) ?? null }));
+  result.artifactsDir = writeArtifacts(repo, result.commitMap, result.changedRefs, report.firstChanged).dir;
+  if (!repo.bare) result.worktree = await syncWorktree(repo, clean);
+  req.onProgress?.("clean", 0, 1);
+  await dropOldObjects(repo);
+  const after = await scan(repo, req.onProgress, "verify", total);
+  result.remaining = after.filter((f) => isTarget(f, req.includeTestKeys));
+  return { ...result, outcome: "rewritten" };
+}
