@@ -10,6 +10,7 @@ import { createNativeEngine } from "../git/native/engine.js";
 import { gitText } from "../git/run-git.js";
 import { dropOldObjects, listRefs, updateRefs, writeBackupBundle } from "./apply-rewrite.js";
 import { checkFreshClone } from "./check-fresh-clone.js";
+import { addGitignoreToTips } from "./gitignore-tips.js";
 import { inspectRepo } from "./inspect-repo.js";
 import { isEmptyPlan, isTarget, planScrub } from "./plan.js";
 import { rewriteHistory } from "./rewrite-history.js";
@@ -89,12 +90,14 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
   result.bundle = await writeBackupBundle(repo);
   const { report, newRefs, marks } = await rewriteHistory(repo, plan, { dryRun: false, onCommit });
   result.report = report;
+  const ignored = req.gitignore ? report.deletedPaths.filter((d) => d.dotenv).map((d) => d.path) : [];
+  const amendedTips = await addGitignoreToTips(repo, newRefs, ignored);
   result.changedRefs = await updateRefs(repo, oldRefs, newRefs);
   if (result.changedRefs.length === 0) {
     rmSync(result.bundle, { force: true }); // nothing moved: the repository is its own backup
     return { ...result, outcome: "unchanged", bundle: null };
   }
-  result.commitMap = buildCommitMap(report.commitMarks, marks);
+  result.commitMap = buildCommitMap(report.commitMarks, marks, amendedTips);
   result.firstChanged = report.firstChanged.map((old) => ({ old, new: result.commitMap.get(old) ?? null }));
   result.artifactsDir = writeArtifacts(repo, result.commitMap, result.changedRefs, report.firstChanged).dir;
   if (!repo.bare) result.worktree = await syncWorktree(repo, clean);

@@ -10,12 +10,12 @@ export interface Artifacts {
   map: Map<string, string>;
 }
 
-/** Pairs each commit's original id (from --show-original-ids) with the id fast-import gave it. */
-export function buildCommitMap(commitMarks: Map<number, string>, marks: Map<number, string>): Map<string, string> {
+/** Pairs each commit's original id (from --show-original-ids) with its new id (after any --gitignore amend). */
+export function buildCommitMap(commitMarks: Map<number, string>, marks: Map<number, string>, amended = new Map<string, string>()): Map<string, string> {
   const map = new Map<string, string>();
   for (const [mark, old] of commitMarks) {
     const next = marks.get(mark);
-    if (next) map.set(old, next);
+    if (next) map.set(old, amended.get(next) ?? next);
   }
   return map;
 }
