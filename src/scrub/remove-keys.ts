@@ -22,11 +22,11 @@ function secretsIn(bytes: Buffer, includeTestKeys: boolean): Set<string> {
   return found;
 }
 
-function replaceAll(buf: Buffer, needle: Buffer): Buffer {
+function replaceAll(buf: Buffer, needle: Buffer, replacement = REPLACEMENT_BYTES): Buffer {
   const parts: Buffer[] = [];
   let i = 0;
   for (let j = buf.indexOf(needle, i); j !== -1; j = buf.indexOf(needle, i)) {
-    parts.push(buf.subarray(i, j), REPLACEMENT_BYTES);
+    parts.push(buf.subarray(i, j), replacement);
     i = j + needle.length;
   }
   if (parts.length === 0) return buf;
@@ -45,13 +45,23 @@ export function removeKeys(bytes: Buffer, includeTestKeys: boolean): { bytes: Bu
   if (secrets.length === 0) return null;
   let out = bytes;
   // Longest first: a window edge may have cut a key short, and the whole key must go first.
-  for (const s of secrets) out = replaceAll(out, Buffer.from(s, "latin1"));
+  for (const s of secrets) {
+    out = replaceAll(out, Buffer.from(s, "latin1"));
+    if (isUtf16Text(out)) out = replaceAll(out, Buffer.from(s, "utf16le"), WIDE_REPLACEMENT);
+  }
   return { bytes: out, secrets };
 }
 
-/** git's own test (FIRST_FEW_BYTES): a NUL in the first 8000 bytes means binary. */
+const WIDE_REPLACEMENT = Buffer.from(REPLACEMENT, "utf16le");
+
+/** UTF-16LE text (Windows PowerShell 5 writes it, with a byte-order mark): editable like any text. */
+export function isUtf16Text(bytes: Buffer): boolean {
+  return bytes[0] === 0xff && bytes[1] === 0xfe;
+}
+
+/** git's own test (FIRST_FEW_BYTES): a NUL in the first 8000 bytes means binary; UTF-16 text is not. */
 export function isBinary(bytes: Buffer): boolean {
-  return bytes.subarray(0, 8000).includes(0);
+  return !isUtf16Text(bytes) && bytes.subarray(0, 8000).includes(0);
 }
 
 const LFS_SPEC = "version https://git-lfs.github.com/spec/";

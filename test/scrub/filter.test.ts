@@ -72,3 +72,22 @@ describe("scrub filter (fast-export stream in, golden stream out)", () => {
   });
 });
 
+
+describe("key removal in odd text", () => {
+  it("edits a UTF-16LE file (with its byte-order mark) in its own encoding", async () => {
+    const { removeKeys } = await import("../../src/scrub/remove-keys.js");
+    const key = fakeKey();
+    const wide = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`STRIPE_KEY=${key}\r\n`, "utf16le")]);
+    const out = removeKeys(wide, false)!;
+    expect(out.bytes.subarray(2).toString("utf16le")).toBe("STRIPE_KEY=***REMOVED***\r\n");
+  });
+
+  it("finds and removes a key at the very end of a blob larger than the search window", async () => {
+    const { removeKeys } = await import("../../src/scrub/remove-keys.js");
+    const key = fakeLongKey();
+    const big = Buffer.concat([Buffer.alloc(70 * 1024 * 1024, "a\n"), Buffer.from(`x=${key}\n`)]);
+    const out = removeKeys(big, false)!;
+    expect(out.bytes.length).toBe(big.length - key.length + "***REMOVED***".length);
+    expect(out.bytes.subarray(-16).toString()).toBe("x=***REMOVED***\n");
+  });
+});
