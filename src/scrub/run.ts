@@ -68,11 +68,14 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
         "Scrub a fresh clone (git clone --no-local SRC COPY), so that a mistake costs only a re-clone, or pass --force",
     );
   }
-  const oldRefs = await listRefs(repo);
-  const total = Number((await gitText(["rev-list", "--all", "--count"], opts).catch(() => "0")).trim());
-  const plan = planScrub(await scan(repo, req.onProgress, "scan", total), req);
+  // Read-only look-ups run side by side; the count only feeds the progress bar.
+  const count = gitText(["rev-list", "--all", "--count"], opts).then((n) => Number(n.trim()), () => 0);
+  const [oldRefs, total, remotes, findings] = await Promise.all([
+    listRefs(repo), count, gitText(["remote"], opts), count.then((n) => scan(repo, req.onProgress, "scan", n)),
+  ]);
+  const plan = planScrub(findings, req);
   const pullRefs = [...oldRefs.keys()].filter((r) => r.startsWith("refs/pull/")).length;
-  const hasRemote = (await gitText(["remote"], opts)).split("\n").includes("origin");
+  const hasRemote = remotes.split("\n").includes("origin");
   const result: ScrubResult = {
     repo, outcome: "nothing-to-do", plan, freshCloneProblems, report: null, changedRefs: [], bundle: null, artifactsDir: null,
     commitMap: new Map(), firstChanged: [], pullRefs, worktree: null, remaining: null, hasRemote,
@@ -87,8 +90,10 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
   }
 
   const clean = !repo.bare && !freshCloneProblems.some((p) => /uncommitted|unstaged|untracked/.test(p));
-  result.bundle = await writeBackupBundle(repo);
-  const { report, newRefs, marks } = await rewriteHistory(repo, plan, { dryRun: false, onCommit });
+  // The bundle reads the old objects while the rewrite adds new ones: neither moves a ref,
+  // so they run side by side; refs move only once both are done.
+  const [bundle, { report, newRefs, marks }] = await Promise.all([writeBackupBundle(repo), rewriteHistory(repo, plan, { dryRun: false, onCommit })]);
+  result.bundle = bundle;
   result.report = report;
   const ignored = req.gitignore ? report.deletedPaths.filter((d) => d.dotenv).map((d) => d.path) : [];
   const amendedTips = await addGitignoreToTips(repo, newRefs, ignored);
