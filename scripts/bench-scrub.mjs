@@ -36,11 +36,15 @@ function time(fn) {
 let source = opt.repo ? resolve(opt.repo) : join(work, "source.git");
 let plan;
 if (opt.repo) {
-  // A real repository: let leakguard's own preview say what to remove, then hand filter-repo the same.
-  plan = { keys: [], dotenv: [] };
-  console.error("--repo: filter-repo gets dotenv paths from `git log`; keys found by leakguard are not known here, so only paths are compared");
+  // A real repository: find what leakguard removes (live keys outside placeholders, dotenv
+  // paths) so that filter-repo is given the same removal. Keys go only into a temp file.
+  const { STRIPE_KEY_PATTERN, isDotenvPath, isDotenvTemplate } = await import(join(root, "dist/detectors/index.js"));
+  const { isPlaceholder } = await import(join(root, "dist/detectors/placeholder.js"));
+  const all = execFileSync("git", ["cat-file", "--batch-all-objects", "--batch"], { cwd: source, env, input: "", maxBuffer: 2 ** 31 }).toString("latin1");
+  const keys = new Set([...all.matchAll(STRIPE_KEY_PATTERN)].filter((m) => m[2] === "live" && !isPlaceholder(m[3])).map((m) => m[0]));
   const paths = execFileSync("git", ["log", "--all", "--name-only", "--format="], { cwd: source, env, maxBuffer: 1 << 30 }).toString().split("\n");
-  plan.dotenv = [...new Set(paths.filter((p) => /(^|\/)\.env(rc|\.[^/]+)?$/.test(p) && !/\.(example|sample|template|dist|defaults|schema|tpl)$/i.test(p) && !/\.env\.(vault|me)$/.test(p)))];
+  plan = { keys: [...keys], dotenv: [...new Set(paths.filter((p) => isDotenvPath(p) && !isDotenvTemplate(p)))] };
+  console.error(`${source}: ${plan.keys.length} keys, ${plan.dotenv.length} dotenv paths`);
 } else {
   const t = time(() => (plan = synthesize(source, { commits: Number(opt.commits), files: Number(opt.files), env })));
   console.error(`synthetic history: ${opt.commits} commits, ${plan.keys.length} keys, ${plan.dotenv.length} .env files (built in ${t.toFixed(1)} s)`);

@@ -1,5 +1,4 @@
 import type { Finding } from "../findings/finding.js";
-import { isDotenvTemplate } from "../detectors/index.js";
 
 export interface ScrubOptions {
   /** Also remove `sk_test_`/`rk_test_` keys (off by default: they move no money). */
@@ -12,28 +11,24 @@ export interface ScrubOptions {
   gitignore: boolean;
 }
 
-/** What the rewrite removes; built from a history scan, applied by the stream filter. */
+/**
+ * What the rewrite removes. Almost everything is decided by the stream filter as it goes
+ * (a dotenv path, a key in a blob); the one thing it cannot know in time is whether some
+ * version of a dotenv template, earlier or later, held a key: that comes from a look ahead.
+ */
 export interface ScrubPlan extends ScrubOptions {
-  /** Dotenv templates (`.env.example`) that held a real key once: removed like any dotenv file. */
+  /** Dotenv templates (`.env.example`) that held a key once: removed like any dotenv file. */
   templatePaths: ReadonlySet<string>;
-  /** The scan's findings the rewrite acts on (redacted; never a raw key). */
-  targets: readonly Finding[];
 }
 
 const KEY_RULES = new Set(["stripe-live-secret-key", "stripe-live-restricted-key"]);
 const TEST_RULES = new Set(["stripe-test-secret-key", "stripe-test-restricted-key"]);
 
+/** Whether a scan finding is something scrub removes (so its presence afterwards is a leftover). */
 export function isTarget(f: Finding, includeTestKeys: boolean): boolean {
   return f.rule === "dotenv-file" || KEY_RULES.has(f.rule) || (includeTestKeys && TEST_RULES.has(f.rule));
 }
 
-export function planScrub(findings: readonly Finding[], opts: ScrubOptions): ScrubPlan {
-  const targets = findings.filter((f) => isTarget(f, opts.includeTestKeys));
-  const templatePaths = new Set(targets.filter((f) => f.rule === "dotenv-file" && isDotenvTemplate(f.path)).map((f) => f.path));
-  return { ...opts, templatePaths, targets };
-}
-
-/** Nothing found and nothing asked for: the repository is left exactly as it is. */
-export function isEmptyPlan(plan: ScrubPlan): boolean {
-  return plan.targets.length === 0 && plan.deletePaths.length === 0;
+export function planScrub(opts: ScrubOptions, templatePaths: ReadonlySet<string> = new Set()): ScrubPlan {
+  return { ...opts, templatePaths };
 }

@@ -8,12 +8,11 @@ const REPLACEMENT_BYTES = Buffer.from(REPLACEMENT);
 const WINDOW = 64 * 1024 * 1024;
 const OVERLAP = 64 * 1024;
 
-function secretsIn(bytes: Buffer, includeTestKeys: boolean): Set<string> {
+function secretsIn(bytes: Buffer, includeTestKeys: boolean, window: number): Set<string> {
   const found = new Set<string>();
-  for (let start = 0; start < bytes.length; start += WINDOW) {
-    const end = Math.min(bytes.length, start + WINDOW + OVERLAP);
-    const window = bytes.subarray(start, end);
-    for (const m of detectStripeKeys({ path: "", bytes: window })) {
+  for (let start = 0; start < bytes.length; start += window) {
+    const end = Math.min(bytes.length, start + window + OVERLAP);
+    for (const m of detectStripeKeys({ path: "", bytes: bytes.subarray(start, end) })) {
       if (m.allowed || m.secret === null) continue;
       if (!includeTestKeys && !m.rule.startsWith("stripe-live")) continue;
       found.add(m.secret);
@@ -39,9 +38,9 @@ function replaceAll(buf: Buffer, needle: Buffer, replacement = REPLACEMENT_BYTES
  * excepted) with `***REMOVED***`, keeping the rest of the line. Works on bytes, so any
  * encoding and any size survive. Returns null when there is nothing to replace.
  */
-export function removeKeys(bytes: Buffer, includeTestKeys: boolean): { bytes: Buffer; secrets: string[] } | null {
+export function removeKeys(bytes: Buffer, includeTestKeys: boolean, window = WINDOW): { bytes: Buffer; secrets: string[] } | null {
   if (!mayHoldStripeKey(bytes)) return null;
-  const secrets = [...secretsIn(bytes, includeTestKeys)].sort((a, b) => b.length - a.length);
+  const secrets = [...secretsIn(bytes, includeTestKeys, window)].sort((a, b) => b.length - a.length);
   if (secrets.length === 0) return null;
   let out = bytes;
   // Longest first: a window edge may have cut a key short, and the whole key must go first.

@@ -12,12 +12,13 @@ import { dropOldObjects, listRefs, updateRefs, writeBackupBundle } from "./apply
 import { checkFreshClone } from "./check-fresh-clone.js";
 import { addGitignoreToTips } from "./gitignore-tips.js";
 import { inspectRepo } from "./inspect-repo.js";
-import { isEmptyPlan, isTarget, planScrub } from "./plan.js";
+import { isTarget, planScrub } from "./plan.js";
+import { findKeyedTemplates } from "./find-keyed-templates.js";
 import { rewriteHistory } from "./rewrite-history.js";
 import { syncWorktree } from "./sync-worktree.js";
 import { buildCommitMap, writeArtifacts } from "./write-artifacts.js";
 
-export type ScrubPhase = "scan" | "rewrite" | "clean" | "verify";
+export type ScrubPhase = "rewrite" | "clean" | "verify";
 
 export interface ScrubRequest extends ScrubOptions {
   repoPath: string;
@@ -50,10 +51,16 @@ export interface ScrubResult {
   hasRemote: boolean;
 }
 
-async function scan(repo: RepoInfo, onProgress: ScrubRequest["onProgress"], phase: ScrubPhase, total: number) {
+/** Scans what the refs reach now; the selection names the tips so that only reachable blobs are read. */
+async function scanTips(repo: RepoInfo, refs: Map<string, string>, onProgress: ScrubRequest["onProgress"], total: number): Promise<Finding[]> {
+  const tips = [...new Set(refs.values())];
+  if (tips.length === 0) return [];
   const engine = createNativeEngine(repo.dir, repo.env);
-  return (await scanHistory({ engine, selection: { all: true }, onProgress: (p) => onProgress?.(phase, p.commits, total) })).findings;
+  return (await scanHistory({ engine, selection: { include: tips }, onProgress: (p) => onProgress?.("verify", p.commits, total) })).findings;
 }
+
+/** Nothing in the history is a key, a dotenv file or a binary holding a key. */
+const nothingFound = (r: FilterReport) => r.keys.length + r.deletedPaths.length + r.binaryWithKeys.length + r.messagesRedacted === 0;
 
 /** The whole `leakguard scrub`: check, scan, plan, rewrite (or preview), verify. */
 export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
@@ -69,23 +76,25 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
     );
   }
   // Read-only look-ups run side by side; the count only feeds the progress bar.
-  const count = gitText(["rev-list", "--all", "--count"], opts).then((n) => Number(n.trim()), () => 0);
-  const [oldRefs, total, remotes, findings] = await Promise.all([
-    listRefs(repo), count, gitText(["remote"], opts), count.then((n) => scan(repo, req.onProgress, "scan", n)),
+  const [oldRefs, total, remotes, templates] = await Promise.all([
+    listRefs(repo),
+    gitText(["rev-list", "--all", "--count"], opts).then((n) => Number(n.trim()), () => 0),
+    gitText(["remote"], opts),
+    findKeyedTemplates(createNativeEngine(repo.dir, repo.env)),
   ]);
-  const plan = planScrub(findings, req);
-  const pullRefs = [...oldRefs.keys()].filter((r) => r.startsWith("refs/pull/")).length;
-  const hasRemote = remotes.split("\n").includes("origin");
+  const plan = planScrub(req, templates);
   const result: ScrubResult = {
     repo, outcome: "nothing-to-do", plan, freshCloneProblems, report: null, changedRefs: [], bundle: null, artifactsDir: null,
-    commitMap: new Map(), firstChanged: [], pullRefs, worktree: null, remaining: null, hasRemote,
+    commitMap: new Map(), firstChanged: [], pullRefs: [...oldRefs.keys()].filter((r) => r.startsWith("refs/pull/")).length,
+    worktree: null, remaining: null, hasRemote: remotes.split("\n").includes("origin"),
   };
-  if (isEmptyPlan(plan)) return result;
+  if (oldRefs.size === 0) return result;
 
   let done = 0;
   const onCommit = () => req.onProgress?.("rewrite", ++done, total);
   if (!rewriting) {
     const { report } = await rewriteHistory(repo, plan, { dryRun: true, onCommit });
+    if (nothingFound(report)) return { ...result, report };
     return { ...result, outcome: "preview", report, firstChanged: report.firstChanged.map((old) => ({ old, new: null })) };
   }
 
@@ -93,22 +102,26 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
   // The bundle reads the old objects while the rewrite adds new ones: neither moves a ref,
   // so they run side by side; refs move only once both are done.
   const [bundle, { report, newRefs, marks }] = await Promise.all([writeBackupBundle(repo), rewriteHistory(repo, plan, { dryRun: false, onCommit })]);
-  result.bundle = bundle;
   result.report = report;
+  // Only refs whose content changed move. fast-import drops signatures, so an untouched
+  // signed branch comes back with new ids: it keeps its old (signed, clean) commits instead.
+  const changed = new Set(report.changedRefs);
+  const moving = new Map([...newRefs].filter(([ref]) => changed.has(ref)));
   const ignored = req.gitignore ? report.deletedPaths.filter((d) => d.dotenv).map((d) => d.path) : [];
-  const amendedTips = await addGitignoreToTips(repo, newRefs, ignored);
-  result.changedRefs = await updateRefs(repo, oldRefs, newRefs);
+  const amendedTips = await addGitignoreToTips(repo, moving, ignored);
+  result.changedRefs = await updateRefs(repo, oldRefs, moving);
   if (result.changedRefs.length === 0) {
-    rmSync(result.bundle, { force: true }); // nothing moved: the repository is its own backup
-    return { ...result, outcome: "unchanged", bundle: null };
+    rmSync(bundle, { force: true }); // nothing moved: the repository is its own backup
+    return { ...result, outcome: nothingFound(report) ? "nothing-to-do" : "unchanged" };
   }
+  result.bundle = bundle;
   result.commitMap = buildCommitMap(report.commitMarks, marks, amendedTips);
   result.firstChanged = report.firstChanged.map((old) => ({ old, new: result.commitMap.get(old) ?? null }));
   result.artifactsDir = writeArtifacts(repo, result.commitMap, result.changedRefs, report.firstChanged).dir;
   if (!repo.bare) result.worktree = await syncWorktree(repo, clean);
   req.onProgress?.("clean", 0, 1);
-  await dropOldObjects(repo);
-  const after = await scan(repo, req.onProgress, "verify", total);
+  // gc only deletes what no ref reaches, and the re-scan reads only what the refs reach.
+  const [after] = await Promise.all([scanTips(repo, await listRefs(repo), req.onProgress, total), dropOldObjects(repo)]);
   result.remaining = after.filter((f) => isTarget(f, req.includeTestKeys));
   return { ...result, outcome: "rewritten" };
 }

@@ -11,7 +11,7 @@ import { chunked, TOKEN, withKey } from "./stream-fixture.js";
 const DEFAULTS: ScrubOptions = { includeTestKeys: false, deletePaths: [], deleteBinaryWithKeys: false, gitignore: false };
 
 async function scrubStream(input: Buffer, opts: Partial<ScrubOptions> = {}) {
-  const filter = createScrubFilter(planScrub([], { ...DEFAULTS, ...opts }));
+  const filter = createScrubFilter(planScrub({ ...DEFAULTS, ...opts }));
   const out: Buffer[] = [];
   for await (const el of parseFastExport(chunked(input, 1000))) out.push(...serializeElement(filter.filter(el)));
   return { output: Buffer.concat(out), report: filter.report() };
@@ -82,12 +82,16 @@ describe("key removal in odd text", () => {
     expect(out.bytes.subarray(2).toString("utf16le")).toBe("STRIPE_KEY=***REMOVED***\r\n");
   });
 
-  it("finds and removes a key at the very end of a blob larger than the search window", async () => {
+  it("finds and removes keys across and after the edges of the search windows", async () => {
     const { removeKeys } = await import("../../src/scrub/remove-keys.js");
     const key = fakeLongKey();
-    const big = Buffer.concat([Buffer.alloc(70 * 1024 * 1024, "a\n"), Buffer.from(`x=${key}\n`)]);
-    const out = removeKeys(big, false)!;
-    expect(out.bytes.length).toBe(big.length - key.length + "***REMOVED***".length);
+    const window = 1024 * 1024; // the real window is 64 MiB; the logic is the same
+    const straddling = Buffer.concat([Buffer.alloc(window - 40, "a\n"), Buffer.from(` ${key} `)]);
+    const big = Buffer.concat([straddling, Buffer.alloc(2 * window, "b\n"), Buffer.from(`x=${key}\n`)]);
+    const out = removeKeys(big, false, window)!;
+    expect(out.secrets).toEqual([key]);
+    expect(out.bytes.indexOf(key.slice(0, 20))).toBe(-1);
+    expect(out.bytes.length).toBe(big.length - 2 * (key.length - "***REMOVED***".length));
     expect(out.bytes.subarray(-16).toString()).toBe("x=***REMOVED***\n");
   });
 });

@@ -31,8 +31,9 @@ export function makeLeakyRepo(): LeakyRepo {
   r.commit("frontend", {
     "web/.env.production": `VITE_STRIPE_KEY=${long}\n`,
     "docs/setup.md": `Set STRIPE_SECRET_KEY (for example ${placeholder}); ours was ${long} until today.\n`,
+    "web/.env.sample": `VITE_STRIPE_KEY=${live}\n`, // a template that once held a real key
   });
-  r.commit("tests", { "tests/fixture.js": `const k = "${test}";\n` });
+  r.commit("tests", { "tests/fixture.js": `const k = "${test}";\n`, "web/.env.sample": "VITE_STRIPE_KEY=\n" });
   r.git("checkout", "-q", "main");
   r.git("mv", "config/stripe.js", "config/payments.js");
   r.commit(`move config; old key ${long} is dead`, { "config/payments.js": `export const key = "${live}";\nexport const v = 2;\n` });
@@ -46,7 +47,7 @@ export function makeLeakyRepo(): LeakyRepo {
   r.commit("stop tracking .env", { ".env": null, ".env.example": "STRIPE_SECRET_KEY=\n", "config/.env.local": `STRIPE_KEY=${long}\n` });
   r.git("tag", "light");
   runGit(r.dir, ["gc", "-q"]);
-  return { origin: r, keys: { live, long, test, placeholder }, dotenvPaths: [".env", "web/.env.production", "config/.env.local"] };
+  return { origin: r, keys: { live, long, test, placeholder }, dotenvPaths: [".env", "web/.env.production", "web/.env.sample", "config/.env.local"] };
 }
 
 /** What a collaborator has: `git clone --no-local` (a real, freshly packed clone). */
