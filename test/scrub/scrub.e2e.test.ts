@@ -139,7 +139,7 @@ describe("leakguard scrub safety", () => {
       const r = await scrub(work, ...args);
       expect(r.code).toBe(0);
       expect(r.out).toContain("nothing was changed");
-      expect(r.out).toMatch(/Would change: 8 blobs, 7 commits of 8, 5 refs/);
+      expect(r.out).toMatch(/Would change: 9 blobs, 7 commits of 8, 5 refs/);
       expect(r.out).not.toContain(leak.keys.live);
     }
     expect(refsOf(work)).toBe(refs);
