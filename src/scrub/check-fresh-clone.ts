@@ -11,31 +11,38 @@ import { git, gitText } from "../git/run-git.js";
 export async function checkFreshClone(repo: RepoInfo): Promise<string[]> {
   const opts = { cwd: repo.dir, env: repo.env };
   const reasons: string[] = [];
-  const stats = Object.fromEntries(
-    (await gitText(["count-objects", "-v"], opts)).trim().split("\n").map((l) => l.split(": ") as [string, string]),
-  );
+  // Independent read-only questions, asked at once.
+  const [countObjects, remoteList, refList, staged, unstaged, untracked, worktreeList] = await Promise.all([
+    gitText(["count-objects", "-v"], opts),
+    gitText(["remote"], opts),
+    gitText(["for-each-ref", "--format=%(objectname) %(refname)"], opts),
+    repo.bare ? false : failsQuietly(["diff", "--staged", "--quiet"], opts),
+    repo.bare ? false : failsQuietly(["diff", "--quiet"], opts),
+    repo.bare ? "" : gitText(["ls-files", "-o", "--exclude-standard"], opts),
+    repo.bare ? "" : gitText(["worktree", "list", "--porcelain"], opts),
+  ]);
+  const stats = Object.fromEntries(countObjects.trim().split("\n").map((l) => l.split(": ") as [string, string]));
   const packs = Number(stats["packs"]);
   const loose = Number(stats["count"]);
   // A clone of fewer than 100 objects may stay unpacked (transfer.unpackLimit).
   if (packs > 1 || (packs === 1 && loose > 0) || loose >= 100) reasons.push("its objects are not freshly packed (work happened here since it was cloned)");
-  const remotes = (await gitText(["remote"], opts)).trim();
+  const remotes = remoteList.trim();
   if (!(remotes === "origin" || (packs === 0 && remotes === ""))) reasons.push("it does not have exactly one remote named origin");
   const busyLog = reflogsWithHistory(join(repo.gitDir, "logs"));
   if (busyLog) reasons.push(`its reflog for ${busyLog} has more than one entry (local history that a re-clone would not bring back)`);
-  const refs = (await gitText(["for-each-ref", "--format=%(objectname) %(refname)"], opts)).trim().split("\n").filter(Boolean);
+  const refs = refList.trim().split("\n").filter(Boolean);
   const tips = new Map(refs.map((l) => [l.slice(l.indexOf(" ") + 1), l.slice(0, l.indexOf(" "))]));
   if (tips.has("refs/stash")) reasons.push("it has stashed changes");
   if (!repo.bare) {
-    if (await failsQuietly(["diff", "--staged", "--quiet"], opts)) reasons.push("it has staged, uncommitted changes");
-    if (await failsQuietly(["diff", "--quiet"], opts)) reasons.push("it has unstaged changes");
-    if ((await gitText(["ls-files", "-o", "--exclude-standard"], opts)).trim()) reasons.push("it has untracked files");
+    if (staged) reasons.push("it has staged, uncommitted changes");
+    if (unstaged) reasons.push("it has unstaged changes");
+    if (untracked.trim()) reasons.push("it has untracked files");
     for (const [ref, oid] of tips) {
       if (!ref.startsWith("refs/heads/")) continue;
       const upstream = ref.replace("refs/heads/", "refs/remotes/origin/");
       if (tips.get(upstream) !== oid) reasons.push(`branch ${ref.slice(11)} differs from origin (unpushed or unfetched work)`);
     }
-    const worktrees = (await gitText(["worktree", "list", "--porcelain"], opts)).split("\n").filter((l) => l.startsWith("worktree "));
-    if (worktrees.length > 1) reasons.push("it has more than one worktree");
+    if (worktreeList.split("\n").filter((l) => l.startsWith("worktree ")).length > 1) reasons.push("it has more than one worktree");
   }
   return reasons;
 }

@@ -52,6 +52,7 @@ export function createScrubFilter(plan: ScrubPlan) {
   const changedMarks = new Set<number>();
   const binaryKeyBlobs = new Map<number, string>(); // mark -> original id
   const lfsOf = new Map<number, string>();
+  const existing = new Map<number, string>(); // mark of an unchanged blob -> its id
   const keptLfs = new Set<string>();
   const removedLfs = new Set<string>();
   const keys = new Map<string, KeyTally>();
@@ -83,20 +84,31 @@ export function createScrubFilter(plan: ScrubPlan) {
     return null;
   }
 
-  function blob(el: BlobElement): BlobElement {
+  /**
+   * An unchanged blob already exists in the repository: it is not sent to fast-import at
+   * all, and commits name it by its id instead of its mark. fast-import then hashes only
+   * what changed (git-filter-repo sends every blob again).
+   */
+  function unchanged(el: BlobElement): BlobElement | null {
+    if (!el.originalOid) return el;
+    existing.set(el.mark, el.originalOid);
+    return null;
+  }
+
+  function blob(el: BlobElement): BlobElement | null {
     r.blobsSeen++;
     const lfs = lfsPointerOid(el.data);
     if (lfs) {
       lfsOf.set(el.mark, lfs);
-      return el;
+      return unchanged(el);
     }
     if (isBinary(el.data)) {
       // A key inside a binary cannot be cut out without corrupting the file: report it.
       if (removeKeys(el.data, plan.includeTestKeys)) binaryKeyBlobs.set(el.mark, el.originalOid ?? `:${el.mark}`);
-      return el;
+      return unchanged(el);
     }
     const out = removeKeys(el.data, plan.includeTestKeys);
-    if (!out) return el;
+    if (!out) return unchanged(el);
     r.blobsChanged++;
     changedMarks.add(el.mark);
     tally(out.secrets, "blobs");
@@ -131,7 +143,8 @@ export function createScrubFilter(plan: ScrubPlan) {
         deleted.set(c.path, d);
         if (lfs) removedLfs.add(lfs);
       } else {
-        changes.push(c);
+        const oid = dataref?.startsWith(":") ? existing.get(Number(dataref.slice(1))) : undefined;
+        changes.push(oid && c.type === "M" ? { ...c, dataref: oid } : c);
         if (lfs) keptLfs.add(lfs);
         if (dataref && isChanged(dataref)) {
           changed = true;
@@ -163,7 +176,8 @@ export function createScrubFilter(plan: ScrubPlan) {
   }
 
   return {
-    filter(el: StreamElement): StreamElement {
+    /** The element to import instead, or null when fast-import does not need it. */
+    filter(el: StreamElement): StreamElement | null {
       switch (el.type) {
         case "blob":
           return blob(el);

@@ -64,7 +64,7 @@ export async function rewriteHistory(
     try {
       for await (const el of parseFastExport(exporter.stdout)) {
         const out = filter.filter(el);
-        if (sink) await sink.write(serializeElement(out));
+        if (sink && out) await sink.write(serializeElement(out));
         if (el.type === "commit") opts.onCommit?.(1);
       }
       await exporter.done;
