@@ -55,7 +55,7 @@ export function describeResult(r: ScrubResult): string[] {
   out.push(`Old history saved to ${r.bundle} (outside the repository).`);
   out.push(`Commit map (old new) in ${join(r.artifactsDir!, "commit-map")}; refs in ${join(r.artifactsDir!, "ref-map")}.`);
   out.push("Warning: signatures on rewritten commits and tags are gone (a signature covers the old content); re-sign if you need them.");
-  if (r.worktree?.kept.length) out.push(`Kept in the work tree, now untracked: ${r.worktree.kept.join(", ")}. Add them to .gitignore (or rerun with --gitignore next time).`);
+  if (r.worktree?.kept.length) out.push(`Kept in the work tree, now untracked: ${r.worktree.kept.join(", ")}. Add them to .gitignore so they are not committed again (--gitignore does that in the rewritten tips).`);
   if (r.worktree?.mode === "index-only") out.push("The work tree had local changes, so only the index was moved: files on disk may still hold a removed key.");
   if (r.remaining?.length) {
     out.push(`The rewritten history still holds ${plural(r.remaining.length, "finding")}:`);

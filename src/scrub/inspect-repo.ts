@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { gitText } from "../git/run-git.js";
+import { withHeapTunables } from "./heap-tunables.js";
 
 export interface RepoInfo {
   /** Where git commands run: the work tree, or the bare repository itself. */
@@ -27,5 +28,6 @@ export async function inspectRepo(path: string, env: NodeJS.ProcessEnv): Promise
   if (shallow === "true") throw new UsageError("this is a shallow clone: rewriting it would cut history; run `git fetch --unshallow` first");
   const bare = bareFlag === "true";
   const top = bare ? gitDir : (await gitText(["rev-parse", "--show-toplevel"], opts)).trim();
-  return { dir: top, gitDir, objectsDir: resolve(dir, objects), bare, env, besideDir: dirname(top), name: basename(top) };
+  // Every git this scrub starts gets the heap settings (see heap-tunables.ts).
+  return { dir: top, gitDir, objectsDir: resolve(dir, objects), bare, env: withHeapTunables(env), besideDir: dirname(top), name: basename(top) };
 }

@@ -55,9 +55,10 @@ export async function rewriteHistory(
   const filter = createScrubFilter(plan);
   const scratch = opts.dryRun ? null : mkdtempSync(join(tmpdir(), "leakguard-scrub-"));
   try {
-    const importEnv = scratch ? { ...repo.env, GIT_DIR: scratch, GIT_OBJECT_DIRECTORY: repo.objectsDir } : repo.env;
+    const env = repo.env;
+    const importEnv = scratch ? { ...env, GIT_DIR: scratch, GIT_OBJECT_DIRECTORY: repo.objectsDir } : env;
     if (scratch) await git(["init", "-q", "--bare", scratch], { cwd: repo.dir, env: repo.env });
-    const exporter = spawnGit([...FAST_EXPORT_ARGS, "--all"], { cwd: repo.dir, env: repo.env });
+    const exporter = spawnGit([...FAST_EXPORT_ARGS, "--all"], { cwd: repo.dir, env });
     exporter.stdin.end();
     const importer = scratch ? spawnGit(fastImportArgs(join(scratch, "marks")), { cwd: scratch, env: importEnv }) : null;
     const sink = importer ? createSink(importer.stdin) : null;
