@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { git } from "../../git/run-git.js";
+import { git, gitText } from "../../git/run-git.js";
 import { GitError } from "../../errors.js";
 
 // "Is this dotenv path ignored now?", asked of the .gitignore files at a commit of a bare
@@ -27,7 +27,8 @@ export async function isPathIgnored(dir: string, commit: string, path: string): 
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, await git(["cat-file", "blob", oid], { cwd: dir }));
     }
-    await git(["--git-dir", dir, "--work-tree", work, "-c", "core.excludesFile=/dev/null", "check-ignore", "--no-index", "-q", "--", path], { cwd: work });
+    const gitDir = (await gitText(["rev-parse", "--absolute-git-dir"], { cwd: dir })).trim();
+    await git(["--git-dir", gitDir, "--work-tree", work, "-c", "core.excludesFile=/dev/null", "check-ignore", "--no-index", "-q", "--", path], { cwd: work });
     return true;
   } catch (err) {
     if (err instanceof GitError && err.exitCode === 1) return false; // check-ignore: not ignored

@@ -15,11 +15,11 @@ export interface MirrorSync {
   created: boolean;
 }
 
-const SEGMENT = /^[A-Za-z0-9._-]+$/;
+const SEGMENT = /^(?!\.\.?$)[A-Za-z0-9._-]+$/;
 
 export function mirrorDir(dataDir: string, fullName: string): string {
   const [owner, name, ...rest] = fullName.split("/");
-  if (!owner || !name || rest.length || !SEGMENT.test(owner) || !SEGMENT.test(name) || name.startsWith(".."))
+  if (!owner || !name || rest.length || !SEGMENT.test(owner) || !SEGMENT.test(name))
     throw new UsageError(`not a repository name: ${JSON.stringify(fullName)}`);
   return join(dataDir, "mirrors", owner, `${name}.git`);
 }
