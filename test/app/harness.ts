@@ -1,0 +1,166 @@
+import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { Webhooks } from "@octokit/webhooks";
+import examples from "@octokit/webhooks-examples";
+import { afterAll } from "vitest";
+import type { AppConfig } from "../../src/config/env.js";
+import { createLogger } from "../../src/app/create-logger.js";
+import type { RunningApp, StartOptions } from "../../src/app/start-app.js";
+import { startApp } from "../../src/app/start-app.js";
+import { startGitHttpServer } from "../helpers/git-http-server.js";
+import type { GitHttpServer } from "../helpers/git-http-server.js";
+import { makeTestApp, startGitHubDouble } from "../helpers/github-double/index.js";
+import type { GitHubDouble, RepoRecord } from "../helpers/github-double/index.js";
+import type { TestRepo } from "../helpers/repo.js";
+import { makeRepo, runGit, tempDir } from "../helpers/repo.js";
+
+// The whole world of an app test, all real: the GitHub REST double (every request checked
+// against the OpenAPI description), repositories served by `git http-backend` which accepts
+// only tokens the double issued, the app on an ephemeral port, and GitHub's own example
+// payloads signed with the webhook secret.
+
+export const SECRET = "webhook-secret-for-tests";
+const ZERO = "0".repeat(40);
+
+export interface World {
+  gh: GitHubDouble;
+  git: GitHttpServer;
+  installationId: number;
+  dataDir: string;
+  logs: string[];
+  config: AppConfig;
+  start(opts?: StartOptions): Promise<RunningApp>;
+  addRepo(name: string, opts?: { private?: boolean }): ServedRepo;
+  /** Signs and POSTs; returns the HTTP status. */
+  deliver(app: RunningApp, event: string, payload: unknown, opts?: { id?: string; signWith?: string }): Promise<{ status: number; id: string }>;
+}
+
+export interface ServedRepo {
+  fullName: string;
+  work: TestRepo;
+  record: RepoRecord;
+  /** Pushes the work repo's branch (force) to the served bare repo; returns the push's before/after. */
+  push(branch?: string): { before: string; after: string; ref: string };
+  pushPayload(p: { before: string; after: string; ref: string }): Record<string, unknown>;
+}
+
+function example(name: string, pick: (e: Record<string, unknown>) => boolean): Record<string, unknown> {
+  const group = (examples as unknown as { name: string; examples: Record<string, unknown>[] }[]).find((g) => g.name === name)!;
+  return structuredClone(group.examples.find(pick) ?? group.examples[0]!);
+}
+
+const served: { close(): Promise<unknown> }[] = [];
+afterAll(async () => {
+  for (const s of served.splice(0).reverse()) await s.close();
+});
+
+export async function createWorld(): Promise<World> {
+  const testApp = makeTestApp();
+  const gh = await startGitHubDouble({ app: testApp });
+  served.push(gh);
+  const installationId = gh.state.addInstallation({ account: "acme" }).id;
+  const root = tempDir("leakguard-served-");
+  const git = await startGitHttpServer({
+    root,
+    authorize: (h) => {
+      const m = /^Basic (.+)$/.exec(h ?? "");
+      const [user, token] = Buffer.from(m?.[1] ?? "", "base64").toString().split(":");
+      const t = gh.state.tokens.get(token ?? "");
+      return user === "x-access-token" && t !== undefined && t.expiresAt > Date.now();
+    },
+  });
+  served.push(git);
+  const dataDir = tempDir("leakguard-data-");
+  const logs: string[] = [];
+  const config: AppConfig = {
+    appId: String(testApp.appId),
+    privateKey: testApp.privateKeyPem,
+    webhookSecret: SECRET,
+    port: 0,
+    githubApiUrl: gh.url,
+    dataDir,
+  };
+  const webhooks = new Webhooks({ secret: SECRET });
+
+  const world: World = {
+    gh,
+    git,
+    installationId,
+    dataDir,
+    logs,
+    config,
+    async start(opts = {}) {
+      const stream = new PassThrough();
+      stream.on("data", (c: Buffer) => logs.push(...c.toString("utf8").split("\n").filter(Boolean)));
+      const app = await startApp(config, { log: createLogger(stream, "debug"), host: "127.0.0.1", retryBaseMs: 5, retryDelayMs: 5, pollMs: 20, ...opts });
+      served.push(app);
+      return app;
+    },
+    addRepo(name, opts = {}) {
+      const fullName = `acme/${name}`;
+      const work = makeRepo();
+      const bare = join(root, "acme", `${name}.git`);
+      runGit(root, ["init", "-q", "--bare", bare]);
+      const record = gh.state.addRepo({ owner: "acme", name, private: opts.private ?? false, clone_url: git.url(`acme/${name}.git`) });
+      return {
+        fullName,
+        work,
+        record,
+        push(branch = "main") {
+          const before = runGit(bare, ["for-each-ref", "--format=%(objectname)", `refs/heads/${branch}`]).trim() || ZERO;
+          runGit(work.dir, ["push", "-q", "--force", bare, `${branch}:${branch}`]);
+          return { before, after: runGit(bare, ["rev-parse", `refs/heads/${branch}`]).trim(), ref: `refs/heads/${branch}` };
+        },
+        pushPayload({ before, after, ref }) {
+          const p = example("push", (e) => e["installation"] !== undefined);
+          const repo = p["repository"] as Record<string, unknown>;
+          Object.assign(repo, { name, full_name: fullName, private: record.private, clone_url: record.clone_url, html_url: record.html_url, default_branch: "main", master_branch: "main" });
+          (repo["owner"] as Record<string, unknown>)["login"] = "acme";
+          return { ...p, ref, before, after, created: before === ZERO, deleted: false, installation: { id: installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" } };
+        },
+      };
+    },
+    async deliver(app, event, payload, opts = {}) {
+      const id = opts.id ?? randomUUID();
+      const body = JSON.stringify(payload);
+      const signature = opts.signWith ? await new Webhooks({ secret: opts.signWith }).sign(body) : await webhooks.sign(body);
+      const res = await fetch(`${app.url}/api/github/webhooks`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-github-event": event, "x-github-delivery": id, "x-hub-signature-256": signature },
+        body,
+      });
+      return { status: res.status, id };
+    },
+  };
+  return world;
+}
+
+/** The installation.created example, naming the given repositories. */
+export function installationPayload(installationId: number, repos: string[]): Record<string, unknown> {
+  const p = example("installation", (e) => e["action"] === "created");
+  const inst = p["installation"] as Record<string, unknown>;
+  inst["id"] = installationId;
+  p["repositories"] = repos.map((full_name, i) => ({ id: 1000 + i, node_id: `R_${i}`, name: full_name.split("/")[1], full_name, private: false }));
+  return p;
+}
+
+/** Waits for the worker to finish everything that can run now. */
+export async function settle(app: RunningApp): Promise<void> {
+  await app.worker.idle();
+}
+
+/**
+ * The contract: no request the app sent to GitHub, no log line and no byte of the database
+ * (WAL included) holds the full key.
+ */
+export function expectKeyNowhere(world: World, key: string): void {
+  const bodies = world.gh.requests.map((r) => r.rawBody).join("\n");
+  if (bodies.includes(key)) throw new Error("a request body sent to GitHub holds the full key");
+  if (world.logs.join("\n").includes(key)) throw new Error("a log line holds the full key");
+  for (const f of ["leakguard.db", "leakguard.db-wal"]) {
+    const path = join(world.dataDir, f);
+    if (existsSync(path) && readFileSync(path).includes(key)) throw new Error(`${f} holds the full key`);
+  }
+}
