@@ -34,10 +34,13 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
     if (headSha) await publishCheckRun(gh, target, headSha, neutralCheckRun(reason));
   };
 
+  const started = performance.now();
   const token = await installationToken(gh);
+  const tokenMs = Math.round(performance.now() - started);
   let sync;
   try {
     sync = await syncMirror({ dataDir: ctx.dataDir, fullName: repo.fullName, cloneUrl: repo.cloneUrl, token });
+    log.debug({ tokenMs, fetchMs: Math.round(performance.now() - started) - tokenMs }, "mirror fetched");
   } catch (err) {
     if (!(err instanceof LeakguardError)) throw err;
     return neutral(req.after, `leakguard could not fetch ${repo.fullName}: ${err.message.replace(/^\[leakguard\] /, "")}`);
