@@ -1,7 +1,7 @@
 import { scanHistory } from "../findings/scan-history.js";
 import { createNativeEngine } from "../git/native/engine.js";
 import { git } from "../git/run-git.js";
-import { LeakguardError } from "../errors.js";
+import { GitError, LeakguardError } from "../errors.js";
 import type { AppContext, ScanRequest } from "./context.js";
 import { chooseSelection } from "./choose-selection.js";
 import { buildCheckRun, neutralCheckRun, publishCheckRun } from "./github/check-run.js";
@@ -35,12 +35,17 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
   };
 
   const started = performance.now();
-  const token = await installationToken(gh);
-  const tokenMs = Math.round(performance.now() - started);
+  const fetchWith = async (refresh: boolean) =>
+    syncMirror({ dataDir: ctx.dataDir, fullName: repo.fullName, cloneUrl: repo.cloneUrl, token: await installationToken(gh, refresh) });
   let sync;
   try {
-    sync = await syncMirror({ dataDir: ctx.dataDir, fullName: repo.fullName, cloneUrl: repo.cloneUrl, token });
-    log.debug({ tokenMs, fetchMs: Math.round(performance.now() - started) - tokenMs }, "mirror fetched");
+    // A refused fetch may be a token GitHub expired before auth-app's clock did: one retry with a fresh one.
+    sync = await fetchWith(false).catch((err: unknown) => {
+      if (!(err instanceof GitError)) throw err;
+      log.warn({ err }, "fetch failed; retrying with a fresh installation token");
+      return fetchWith(true);
+    });
+    log.debug({ fetchMs: Math.round(performance.now() - started) }, "mirror fetched");
   } catch (err) {
     if (!(err instanceof LeakguardError)) throw err;
     return neutral(req.after, `leakguard could not fetch ${repo.fullName}: ${err.message.replace(/^\[leakguard\] /, "")}`);

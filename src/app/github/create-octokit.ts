@@ -52,7 +52,7 @@ export function createInstallationOctokit(opts: GitHubOptions, installationId: n
 }
 
 /** The installation access token, for git over HTTPS. Cached and renewed by auth-app. */
-export async function installationToken(octokit: GitHub): Promise<string> {
-  const auth = (await octokit.auth({ type: "installation" })) as { token: string };
+export async function installationToken(octokit: GitHub, refresh = false): Promise<string> {
+  const auth = (await octokit.auth({ type: "installation", ...(refresh ? { refresh: true } : {}) })) as { token: string };
   return auth.token;
 }
