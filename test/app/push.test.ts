@@ -59,6 +59,25 @@ describe("the app on a push", () => {
     world.gh.expectNoViolations();
   });
 
+  it("scans a new branch against what the repository already had", async () => {
+    const key = fakeKey("sk", "live");
+    repo.work.git("checkout", "-q", "-b", "feature");
+    const leak = repo.work.commit("feature with key", { "web/.env.local": `VITE_STRIPE_KEY=${key}\n` });
+    const push = repo.push("feature");
+    expect(push.before).toBe("0".repeat(40));
+    await world.deliver(app, "push", repo.pushPayload(push));
+    await settle(app);
+    repo.work.git("checkout", "-q", "main");
+    const run = world.gh.state.checkRunsOf(repo.fullName).find((r) => r.head_sha === push.after)!;
+    expect(run.conclusion).toBe("failure");
+    // Only the branch's own commit: the older leak on main is not reported again.
+    expect(run.output.annotations.map((a) => a.path)).toEqual(["web/.env.local", "web/.env.local"]);
+    const issue = world.gh.state.issuesOf(repo.fullName).find((i) => i.title.includes(redacted(key)))!;
+    expect(issue.body).toContain("(branch feature)");
+    expect(issue.body).toContain(`/commit/${leak}`);
+    expect(issue.body).toContain("`VITE_`");
+  });
+
   it("does nothing twice for a redelivery of the same X-GitHub-Delivery", async () => {
     repo.work.commit("more", { "b.txt": "b\n" });
     const payload = repo.pushPayload(repo.push());
@@ -81,6 +100,16 @@ describe("the app on a push", () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: "[leakguard] required header missing: x-hub-signature-256" });
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+
+  it("refuses a body over GitHub's 25 MB cap with 413", async () => {
+    const res = await fetch(`${app.url}/api/github/webhooks`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": "big", "x-hub-signature-256": "sha256=00" },
+      body: `{"x":"${"a".repeat(26 * 1024 * 1024)}"}`,
+    });
+    expect(res.status).toBe(413);
+    expect(await app.store.deliveryState("big")).toBeNull();
   });
 
   it("logs a malformed payload as a failed delivery and keeps serving", async () => {

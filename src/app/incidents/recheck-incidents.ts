@@ -26,7 +26,7 @@ export async function recheckIncidents(ctx: AppContext, gh: GitHub, repo: RepoTa
     const unchanged = incident.status !== null && changes.length === 0;
     await ctx.store.updateIncident(incident.id, { status });
     if (unchanged) continue;
-    await updateIssue(gh, where, incident.issueNumber, { body: issueBody({ ...incident, status }, repo, null) });
+    await updateIssue(gh, where, incident.issueNumber, { body: issueBody({ ...incident, status }, repo) });
     if (changes.length) {
       const done = isClean(incident, status)
         ? "\n\nThe repository side is now clean. Close this issue once the key has been rotated and the old key deleted."

@@ -67,12 +67,12 @@ export async function reconcileIncidents(
       commit: leak.commit,
       ref: req.ref,
       pusher: req.pusher,
+      replacementOf: replaced.length ? replaced.map((o) => ref(o, issueRepo)).join(", ") : null,
       status: await probe.statusOf(leak),
     };
-    const replacementOf = replaced.length ? replaced.map((o) => ref(o, issueRepo)).join(", ") : null;
     const number = await openIssue(gh, splitRepo(issueRepo), {
       title: issueTitle(facts),
-      body: issueBody(facts, repo, replacementOf),
+      body: issueBody(facts, repo),
       labels: config.labels,
       assignees: config.assignees,
     });

@@ -73,7 +73,7 @@ function checklist(items: readonly string[]): string[] {
   return items.map((t) => `- [ ] ${t}`);
 }
 
-export function issueBody(i: IncidentFacts, repo: RepoInfo, replacementOf: string | null): string {
+export function issueBody(i: IncidentFacts, repo: RepoInfo): string {
   return [
     "<!-- leakguard incident -->",
     urgency(repo),
@@ -82,7 +82,7 @@ export function issueBody(i: IncidentFacts, repo: RepoInfo, replacementOf: strin
     what(i),
     "",
     ...where(i, repo),
-    ...(replacementOf ? ["", `> [!CAUTION]\n> This key replaced the one in ${replacementOf} and leaked **the same way**. Fix the vector first, then rotate again.`] : []),
+    ...(i.replacementOf ? ["", `> [!CAUTION]\n> This key replaced the one in ${i.replacementOf} and leaked **the same way**. Fix the vector first, then rotate again.`] : []),
     "",
     renderStatus(i, repo),
     "",

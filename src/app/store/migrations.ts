@@ -35,6 +35,7 @@ export const MIGRATIONS: readonly string[] = [
      issue_number INTEGER NOT NULL,
      state TEXT NOT NULL CHECK (state IN ('open', 'closed')),
      status TEXT,
+     replacement_of TEXT,
      opened_at TEXT NOT NULL,
      UNIQUE (repo, fingerprint)
    );`,

@@ -20,6 +20,7 @@ interface IncidentRow {
   commit_oid: string | null;
   ref: string | null;
   pusher: string | null;
+  replacement_of: string | null;
   issue_repo: string;
   issue_number: number;
   state: string;
@@ -43,6 +44,7 @@ function toIncident(r: IncidentRow): Incident {
     commit: r.commit_oid,
     ref: r.ref,
     pusher: r.pusher,
+    replacementOf: r.replacement_of,
     issueRepo: r.issue_repo,
     issueNumber: r.issue_number,
     state: r.state as Incident["state"],
@@ -116,10 +118,10 @@ export function openSqliteStore(dataDir: string): Store {
     async addIncident(i: NewIncident) {
       const res = db
         .prepare(
-          `INSERT INTO incidents (repo, fingerprint, rule, severity, redacted, vector, path, line, commit_oid, ref, pusher, issue_repo, issue_number, state, opened_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
+          `INSERT INTO incidents (repo, fingerprint, rule, severity, redacted, vector, path, line, commit_oid, ref, pusher, replacement_of, issue_repo, issue_number, state, opened_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
         )
-        .run(i.repo, i.fingerprint, i.rule, i.severity, i.redacted, i.vector, i.path, i.line, i.commit, i.ref, i.pusher, i.issueRepo, i.issueNumber, now());
+        .run(i.repo, i.fingerprint, i.rule, i.severity, i.redacted, i.vector, i.path, i.line, i.commit, i.ref, i.pusher, i.replacementOf, i.issueRepo, i.issueNumber, now());
       return toIncident(db.prepare("SELECT * FROM incidents WHERE id = ?").get(res.lastInsertRowid) as IncidentRow);
     },
     async updateIncident(id, patch) {

@@ -44,6 +44,8 @@ export interface Incident {
   commit: string | null;
   ref: string | null;
   pusher: string | null;
+  /** Issue references of the incidents whose key this one replaced, leaking the same way. */
+  replacementOf: string | null;
   issueRepo: string;
   issueNumber: number;
   state: "open" | "closed";

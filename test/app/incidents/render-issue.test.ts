@@ -19,11 +19,12 @@ const facts: IncidentFacts = {
   commit: "c".repeat(40),
   ref: "branch main",
   pusher: "@ada",
+  replacementOf: null,
   status: { inDefaultBranchTip: true, inHistory: true, pathIgnored: false, checkedAt: "2026-11-27T10:00:00Z", checkedCommit: "d".repeat(40) },
 };
 
 describe("the incident issue", () => {
-  const body = issueBody(facts, repo, null);
+  const body = issueBody(facts, repo);
 
   it("says what leaked, where, by whom, and how urgent it is", () => {
     expect(issueTitle(facts)).toBe(`Leaked Stripe live secret key ${redact(key)} in web/.env`);
@@ -34,7 +35,7 @@ describe("the incident issue", () => {
     expect(body).toContain("(branch main)");
     expect(body).toContain("**Pushed by:** @ada");
     expect(body).toContain("**This repository is public.**");
-    expect(issueBody(facts, { ...repo, isPublic: false }, null)).toContain("The repository is private");
+    expect(issueBody(facts, { ...repo, isPublic: false })).toContain("The repository is private");
   });
 
   it("walks through rotation, remediation, the vector, the clean-up and the phishing warning", () => {
@@ -50,7 +51,7 @@ describe("the incident issue", () => {
   });
 
   it("tells a restricted test key apart from a live secret key", () => {
-    const t = issueBody({ ...facts, rule: "stripe-test-restricted-key", severity: "low", vector: "mobile-app" }, repo, null);
+    const t = issueBody({ ...facts, rule: "stripe-test-restricted-key", severity: "low", vector: "mobile-app" }, repo);
     expect(t).toContain("test-mode restricted key");
     expect(t).toContain("Android or iOS");
   });
@@ -62,7 +63,7 @@ describe("the incident issue", () => {
   });
 
   it("marks a replacement key loudly", () => {
-    expect(issueBody(facts, repo, "#4")).toContain("This key replaced the one in #4 and leaked **the same way**");
+    expect(issueBody({ ...facts, replacementOf: "#4" }, repo)).toContain("This key replaced the one in #4 and leaked **the same way**");
   });
 });
 

@@ -14,6 +14,7 @@ const incident = {
   commit: "a".repeat(40),
   ref: "branch main",
   pusher: "@ada",
+  replacementOf: null,
   issueRepo: "acme/web",
   issueNumber: 7,
 };
