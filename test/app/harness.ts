@@ -10,7 +10,8 @@ import { createLogger } from "../../src/app/create-logger.js";
 import type { RunningApp, StartOptions } from "../../src/app/start-app.js";
 import { startApp } from "../../src/app/start-app.js";
 import { startGitHttpServer } from "../helpers/git-http-server.js";
-import type { GitHttpServer } from "../helpers/git-http-server.js";
+import { startTokenGate } from "../helpers/token-gate.js";
+import type { TokenGate } from "../helpers/token-gate.js";
 import { makeTestApp, startGitHubDouble } from "../helpers/github-double/index.js";
 import type { GitHubDouble, RepoRecord } from "../helpers/github-double/index.js";
 import type { TestRepo } from "../helpers/repo.js";
@@ -26,7 +27,8 @@ const ZERO = "0".repeat(40);
 
 export interface World {
   gh: GitHubDouble;
-  git: GitHttpServer;
+  /** The door to the git server: https-like URLs, token checked, headers recorded. */
+  git: TokenGate;
   installationId: number;
   dataDir: string;
   logs: string[];
@@ -62,8 +64,10 @@ export async function createWorld(): Promise<World> {
   served.push(gh);
   const installationId = gh.state.addInstallation({ account: "acme" }).id;
   const root = tempDir("leakguard-served-");
-  const git = await startGitHttpServer({
-    root,
+  const backend = await startGitHttpServer({ root });
+  served.push(backend);
+  const git = await startTokenGate({
+    target: backend.url,
     authorize: (h) => {
       const m = /^Basic (.+)$/.exec(h ?? "");
       const [user, token] = Buffer.from(m?.[1] ?? "", "base64").toString().split(":");
@@ -103,7 +107,7 @@ export async function createWorld(): Promise<World> {
       const work = makeRepo();
       const bare = join(root, "acme", `${name}.git`);
       runGit(root, ["init", "-q", "--bare", bare]);
-      const record = gh.state.addRepo({ owner: "acme", name, private: opts.private ?? false, clone_url: git.url(`acme/${name}.git`) });
+      const record = gh.state.addRepo({ owner: "acme", name, private: opts.private ?? false, clone_url: `${git.url}/acme/${name}.git` });
       return {
         fullName,
         work,

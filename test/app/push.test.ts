@@ -125,7 +125,7 @@ describe("the app on a push", () => {
     const broken = world.addRepo("gone");
     broken.work.commit("init", { "a.txt": "a\n" });
     const push = broken.push();
-    broken.record.clone_url = world.git.url("acme/does-not-exist.git");
+    broken.record.clone_url = `${world.git.url}/acme/does-not-exist.git`;
     await world.deliver(app, "push", { ...broken.pushPayload(push), repository: { ...(broken.pushPayload(push)["repository"] as object), clone_url: broken.record.clone_url } });
     await settle(app);
     const run = world.gh.state.checkRunsOf(broken.fullName)[0]!;

@@ -7,6 +7,8 @@ import { isPathIgnored } from "../../../src/app/mirror/path-ignored.js";
 import { scanTip } from "../../../src/app/mirror/scan-tip.js";
 import type { GitHttpServer } from "../../helpers/git-http-server.js";
 import { startGitHttpServer } from "../../helpers/git-http-server.js";
+import type { TokenGate } from "../../helpers/token-gate.js";
+import { startTokenGate } from "../../helpers/token-gate.js";
 import { fakeKey, redacted } from "../../helpers/keys.js";
 import { makeRepo, runGit, tempDir } from "../../helpers/repo.js";
 
@@ -21,18 +23,23 @@ function filesUnder(dir: string): string[] {
 
 describe("syncMirror", () => {
   const root = tempDir("leakguard-served-");
-  let server: GitHttpServer;
+  let backend: GitHttpServer;
+  let server: TokenGate;
   beforeAll(async () => {
-    server = await startGitHttpServer({ root, authorize: (h) => h === basic(TOKEN) });
+    backend = await startGitHttpServer({ root });
+    server = await startTokenGate({ target: backend.url, authorize: (h) => h === basic(TOKEN) });
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await backend.close();
+  });
 
   function servedRepo(name: string) {
     const work = makeRepo();
     work.commit("init", { "README.md": "hi\n" });
     runGit(root, ["clone", "-q", "--bare", work.dir, `${name}.git`]);
     const push = () => runGit(work.dir, ["push", "-q", "--force", "--all", join(root, `${name}.git`)]);
-    return { work, push, url: server.url(`${name}.git`) };
+    return { work, push, url: `${server.url}/${name}.git` };
   }
 
   it("fetches over smart HTTP with the token in a header, and keeps it out of every file", async () => {
