@@ -14,11 +14,17 @@ export interface GitOptions {
 
 const BASE_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
 
-let available: boolean | undefined;
-/** Whether a usable `git` binary is on PATH (the native engine needs one). */
-export function hasGitBinary(): boolean {
-  available ??= spawnSync("git", ["--version"], { stdio: "ignore" }).status === 0;
-  return available;
+const available = new Map<string, boolean>(); // PATH -> found
+/** Whether a usable `git` binary is on `env`'s PATH (the native engine needs one). */
+export function hasGitBinary(env: NodeJS.ProcessEnv = process.env): boolean {
+  const path = env["PATH"] ?? "";
+  let found = available.get(path);
+  if (found === undefined) {
+    // spawn looks the command up on the PATH of the env it is given
+    found = spawnSync("git", ["--version"], { stdio: "ignore", env }).status === 0;
+    available.set(path, found);
+  }
+  return found;
 }
 
 function firstLine(stderr: string): string {

@@ -42,7 +42,9 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
 
     async *walk(sel) {
       const proc = spawnGit(
-        [...SAFE_CONFIG, "log", ...selectionArgs(sel), "-z", "--raw", "--no-abbrev", "--no-renames", "--no-color",
+        // --date-order: never a parent before all of its children, even under clock skew;
+        // the history scan relies on it to keep the oldest introduction of a blob.
+        [...SAFE_CONFIG, "log", "--date-order", ...selectionArgs(sel), "-z", "--raw", "--no-abbrev", "--no-renames", "--no-color",
           "--diff-merges=first-parent", LOG_FORMAT, "--"],
         opts,
       );

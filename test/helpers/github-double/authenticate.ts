@@ -30,5 +30,5 @@ export function authenticate(header: string | undefined, needs: "app" | "install
   // GitHub accepts an installation token under either scheme.
   const token = cfg.state.tokens.get(credential);
   if (!token || token.expiresAt <= cfg.now()) throw new GitHubError(401, "Bad credentials");
-  return { kind: "installation", installationId: token.installationId, token: credential };
+  return { kind: "installation", installationId: token.installationId, token };
 }

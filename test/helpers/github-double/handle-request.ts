@@ -45,6 +45,8 @@ export interface PipelineDeps {
   violations: Violation[];
   requests: RecordedRequest[];
   validateResponses: boolean;
+  /** Core rate-limit budget shown in x-ratelimit-* headers; each answer spends one. */
+  rate: { remaining: number };
 }
 
 const DOCS = "https://docs.github.com/rest";
@@ -61,7 +63,7 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   };
   const reply = (r: Reply): void => {
     record.status = r.status;
-    send(res, r, deps.env.ctx.now());
+    send(res, r, deps.env.ctx.now(), deps.rate);
   };
   const fail = (status: number, message: string, errors?: Json[]): void =>
     reply({ status, body: { message, documentation_url: DOCS, status: String(status), ...(errors ? { errors } : {}) } });
@@ -111,8 +113,13 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   }
   try {
     const auth = authenticate(headerOf(req, "authorization"), route.auth, deps.auth);
-    const out = route.handle({ method, pathname: url.pathname, query: url.searchParams, pathParams, body, auth }, deps.env);
-    if (deps.validateResponses && out.status < 300) {
+    if (route.permission && auth.kind === "installation" && !allows(auth.token.permissions, route.permission)) {
+      // GitHub names the permission that would have worked.
+      const [name, level] = route.permission;
+      return reply({ status: 403, headers: { "x-accepted-github-permissions": `${name}=${level}` }, body: { message: "Resource not accessible by integration", documentation_url: DOCS, status: "403" } });
+    }
+    const out = route.handle({ method, pathname: url.pathname, query: url.searchParams, pathParams, body, headers: req.headers, auth }, deps.env);
+    if (deps.validateResponses && out.status < 300 && out.raw === undefined) {
       const wrong = checkResponse(deps.spec, operation, out.status, out.body);
       if (wrong.length > 0) violate("response-body", wrong);
     }
@@ -123,6 +130,11 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
     return fail(err.status, err.message, err.errors);
     throw err;
   }
+}
+
+function allows(granted: Record<string, "read" | "write">, [name, level]: readonly [string, "read" | "write"]): boolean {
+  const have = granted[name];
+  return have === "write" || (have === "read" && level === "read");
 }
 
 function headerOf(req: IncomingMessage, name: string): string | undefined {
@@ -136,10 +148,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-let remaining = 5000;
-
-function send(res: ServerResponse, r: Reply, nowMs: number): void {
-  remaining = remaining > 1 ? remaining - 1 : 5000;
+function send(res: ServerResponse, r: Reply, nowMs: number, rate: { remaining: number }): void {
+  rate.remaining = rate.remaining > 1 ? rate.remaining - 1 : 5000;
+  const remaining = rate.remaining;
   const headers: Record<string, string> = {
     date: new Date(nowMs).toUTCString(),
     "x-github-request-id": randomUUID().toUpperCase(),
@@ -151,6 +162,12 @@ function send(res: ServerResponse, r: Reply, nowMs: number): void {
     "x-ratelimit-resource": "core",
     ...(r.headers ?? {}),
   };
+  if (r.raw !== undefined) {
+    headers["content-type"] = r.raw.contentType;
+    headers["content-length"] = String(r.raw.bytes.length);
+    res.writeHead(r.status, headers).end(r.raw.bytes);
+    return;
+  }
   if (r.body === undefined) {
     res.writeHead(r.status, headers).end();
     return;

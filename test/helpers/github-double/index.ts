@@ -23,7 +23,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createState } from "./create-state.js";
-import type { GitHubState } from "./create-state.js";
+import type { GitHubState, Permissions } from "./create-state.js";
 import { createFaultQueue } from "./faults.js";
 import type { FaultSpec } from "./faults.js";
 import { handleRequest } from "./handle-request.js";
@@ -39,6 +39,12 @@ export { FAULTS } from "./faults.js";
 export type { FaultSpec } from "./faults.js";
 export type { Violation, RecordedRequest } from "./handle-request.js";
 export type * from "./create-state.js";
+export type { Reply, RouteDef, RouteEnv, RouteRequest, RouteTable } from "./route-types.js";
+export { GitHubError, bodyOf, invalidRequest, repoFor } from "./route-types.js";
+export { paginate } from "./paginate.js";
+
+/** The least permissions issue 4's app asks for. */
+export const DEFAULT_PERMISSIONS: Permissions = { contents: "read", issues: "write", checks: "write", metadata: "read" };
 
 export interface GitHubDoubleOptions {
   app: TestApp;
@@ -48,6 +54,11 @@ export interface GitHubDoubleOptions {
   now?: () => number;
   /** Validate the double's own 2xx bodies against the spec (default true). */
   validateResponses?: boolean;
+  /**
+   * What the installation grants the app (its manifest's default_permissions); routes needing
+   * more answer 403 "Resource not accessible by integration". Default: DEFAULT_PERMISSIONS.
+   */
+  permissions?: Permissions;
   /** Extra or replacement routes, keyed "METHOD /template" as in the spec. */
   routes?: RouteTable;
 }
@@ -60,8 +71,12 @@ export interface GitHubDouble {
   violations: Violation[];
   /** Fails the next matching request(s) with the given answer. */
   failNext(fault: FaultSpec): void;
+  /** Returns the violations seen so far and forgets them (for tests that provoke some on purpose). */
+  takeViolations(): Violation[];
   /** Throws a readable error listing every spec violation seen so far, then forgets them. */
   expectNoViolations(): void;
+  /** Requests whose path, headers or body contain `text` (e.g. a raw key that must never be sent). */
+  requestsContaining(text: string): RecordedRequest[];
   /** Makes every installation token issued so far expired. */
   expireTokens(): void;
   close(): Promise<void>;
@@ -72,15 +87,22 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
   const now = options.now ?? Date.now;
   const state = createState();
   const faults = createFaultQueue();
+  const permissions = options.permissions ?? DEFAULT_PERMISSIONS;
   const deps: PipelineDeps = {
     spec,
     routes: { ...ROUTES, ...(options.routes ?? {}) },
-    env: { state, ctx: { spec, apiUrl: "", app: { id: options.app.appId, slug: options.app.slug }, now }, tokenTtlMs: options.tokenTtlMs ?? 3_600_000 },
+    env: {
+      state,
+      ctx: { spec, apiUrl: "", app: { id: options.app.appId, slug: options.app.slug }, permissions, now },
+      tokenTtlMs: options.tokenTtlMs ?? 3_600_000,
+      permissions,
+    },
     auth: { appId: options.app.appId, publicKey: options.app.publicKey, state, now },
     faults,
     violations: [],
     requests: [],
     validateResponses: options.validateResponses ?? true,
+    rate: { remaining: 5000 },
   };
   const server = createServer((req, res) => {
     handleRequest(deps, req, res).catch((err: unknown) => {
@@ -99,12 +121,14 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
     requests: deps.requests,
     violations: deps.violations,
     failNext: (fault) => faults.add(fault),
+    takeViolations: () => deps.violations.splice(0),
     expectNoViolations() {
       const seen = deps.violations.splice(0);
       if (seen.length === 0) return;
       const lines = seen.map((v) => `- [${v.kind}] ${v.method} ${v.path}${v.operationId ? ` (${v.operationId})` : ""}: ${v.problems.join("; ")}`);
       throw new Error(`[github-double] ${seen.length} request(s) GitHub would reject or the double cannot answer:\n${lines.join("\n")}`);
     },
+    requestsContaining: (text) => deps.requests.filter((r) => r.path.includes(text) || r.rawBody.includes(text) || JSON.stringify(r.headers).includes(text)),
     expireTokens() {
       for (const t of state.tokens.values()) t.expiresAt = Math.min(t.expiresAt, now());
     },

@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { readSpecDocument } from "./read-spec-document.js";
 
-// GitHub's published OpenAPI description (via @octokit/openapi), loaded once per process.
-// We read the $ref form (13 MB, ~0.3 s) rather than the dereferenced one (73 MB, ~1.5 s):
-// ajv resolves the refs itself and compiles each shared component once.
+// GitHub's published OpenAPI description (via @octokit/openapi), loaded once per process and
+// indexed by operation. We use the $ref form (13 MB) rather than the dereferenced one (73 MB,
+// five times slower to parse): ajv resolves the refs itself and compiles each component once.
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -40,10 +39,7 @@ let cached: Spec | undefined;
 
 export function loadSpec(): Spec {
   if (cached) return cached;
-  const require = createRequire(import.meta.url);
-  const file = require.resolve("@octokit/openapi/generated/api.github.com.json");
-  const doc = JSON.parse(readFileSync(file, "utf8")) as JsonObject;
-  normalizeNullable(doc);
+  const doc = readSpecDocument();
   const deref = (node: Json | undefined): Json | undefined => {
     let cur = node;
     for (let hops = 0; isObject(cur) && typeof cur["$ref"] === "string" && hops < 20; hops++) {
@@ -91,27 +87,4 @@ function resolvePointer(doc: JsonObject, pointer: string): Json | undefined {
     cur = isObject(cur) ? cur[key] : Array.isArray(cur) ? cur[Number(key)] : undefined;
   }
   return cur;
-}
-
-/**
- * OpenAPI 3.0's `nullable: true` means "or null". ajv understands it only next to `type`, and an
- * `enum` must list null itself; rewrite the other cases into plain JSON Schema.
- */
-function normalizeNullable(node: Json): void {
-  if (Array.isArray(node)) {
-    for (const n of node) normalizeNullable(n);
-    return;
-  }
-  if (!isObject(node)) return;
-  // Example values are data, not schemas: leave them as published.
-  for (const [k, v] of Object.entries(node)) if (k !== "example" && k !== "examples") normalizeNullable(v);
-  if (node["nullable"] !== true) return;
-  if (node["type"] === undefined) {
-    const rest: JsonObject = { ...node };
-    delete rest["nullable"];
-    for (const k of Object.keys(node)) delete node[k];
-    node["anyOf"] = [{ type: "null" }, rest];
-  } else if (Array.isArray(node["enum"]) && !node["enum"].includes(null)) {
-    node["enum"].push(null);
-  }
 }

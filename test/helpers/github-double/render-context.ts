@@ -10,6 +10,8 @@ export interface RenderContext {
   /** The double's base URL, used where GitHub puts https://api.github.com. */
   apiUrl: string;
   app: { id: number; slug: string };
+  /** The permissions the installation granted, shown on app and installation objects. */
+  permissions: Record<string, "read" | "write">;
   now(): number;
 }
 

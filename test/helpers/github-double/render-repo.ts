@@ -31,6 +31,7 @@ export function renderRepo(ctx: RenderContext, repo: RepoRecord, full = false): 
     license: null,
     has_discussions: false,
     default_branch: repo.default_branch,
+    has_issues: repo.has_issues,
     archived: false,
     disabled: false,
     topics: [],
@@ -56,7 +57,7 @@ export function renderInstallation(ctx: RenderContext, inst: InstallationRecord)
     app_slug: ctx.app.slug,
     target_id: loginId(inst.account),
     target_type: inst.accountType,
-    permissions: APP_PERMISSIONS,
+    permissions: ctx.permissions,
     events: ["push", "installation", "installation_repositories"],
     suspended_at: inst.suspended ? isoTime(ctx.now()) : null,
     suspended_by: null,
@@ -72,11 +73,8 @@ export function renderApp(ctx: RenderContext): JsonObject {
     node_id: nodeId("Integration", ctx.app.id),
     name: ctx.app.slug,
     html_url: `https://github.com/apps/${ctx.app.slug}`,
-    permissions: APP_PERMISSIONS,
+    permissions: ctx.permissions,
     events: ["push", "installation", "installation_repositories"],
   });
   return a;
 }
-
-/** What the double grants an installation: the least permissions issue 4's manifest asks for. */
-export const APP_PERMISSIONS = { contents: "read", issues: "write", checks: "write", metadata: "read" };

@@ -1,10 +1,10 @@
-import type { GitHubState, RepoRecord } from "./create-state.js";
+import type { GitHubState, Permissions, RepoRecord, TokenRecord } from "./create-state.js";
 import type { Json } from "./load-spec.js";
 import type { RenderContext } from "./render-context.js";
 
 // The contract between the server pipeline and the per-resource route files.
 
-export type Auth = { kind: "app" } | { kind: "installation"; installationId: number; token: string };
+export type Auth = { kind: "app" } | { kind: "installation"; installationId: number; token: TokenRecord };
 
 export interface RouteRequest {
   method: string;
@@ -12,12 +12,16 @@ export interface RouteRequest {
   query: URLSearchParams;
   pathParams: Record<string, string>;
   body: Json | undefined;
+  /** Lower-case request headers. */
+  headers: Record<string, string | string[] | undefined>;
   auth: Auth;
 }
 
 export interface Reply {
   status: number;
   body?: Json;
+  /** A non-JSON body (e.g. a file under the raw media type); sent as is, not validated. */
+  raw?: { bytes: Buffer; contentType: string };
   headers?: Record<string, string>;
 }
 
@@ -25,11 +29,15 @@ export interface RouteEnv {
   state: GitHubState;
   ctx: RenderContext;
   tokenTtlMs: number;
+  /** What the installation granted the app (its manifest's default_permissions). */
+  permissions: Permissions;
 }
 
 export interface RouteDef {
   /** Which credential GitHub demands: the app's JWT, or an installation token. */
   auth: "app" | "installation";
+  /** The installation permission the route needs, e.g. ["issues", "write"] (GitHub: 403 otherwise). */
+  permission?: readonly [string, "read" | "write"];
   handle(req: RouteRequest, env: RouteEnv): Reply;
 }
 
@@ -60,7 +68,8 @@ export function repoFor(req: RouteRequest, env: RouteEnv): RepoRecord {
   const owner = req.pathParams["owner"] ?? "";
   const name = req.pathParams["repo"] ?? "";
   const repo = env.state.repo(`${owner}/${name}`);
-  if (!repo || req.auth.kind !== "installation" || repo.installationId !== req.auth.installationId) {
+  const auth = req.auth;
+  if (!repo || auth.kind !== "installation" || repo.installationId !== auth.installationId || (auth.token.repositoryIds && !auth.token.repositoryIds.has(repo.id))) {
     throw new GitHubError(404, "Not Found");
   }
   return repo;

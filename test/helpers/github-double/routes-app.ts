@@ -1,9 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { paginate } from "./paginate.js";
-import { APP_PERMISSIONS, renderApp, renderInstallation, renderRepo } from "./render-repo.js";
+import type { Permissions, RepoRecord } from "./create-state.js";
+import type { Json } from "./load-spec.js";
+import { isObject } from "./load-spec.js";
+import { renderApp, renderInstallation, renderRepo } from "./render-repo.js";
 import { example, isoTime } from "./render-context.js";
 import type { RouteEnv, RouteRequest, RouteTable } from "./route-types.js";
-import { GitHubError, intParam } from "./route-types.js";
+import { GitHubError, bodyOf, intParam } from "./route-types.js";
 
 // The app itself: its JWT-authenticated routes, installation tokens, and what a token may list.
 
@@ -18,6 +21,33 @@ function installationOf(req: RouteRequest, env: RouteEnv) {
   const inst = env.state.installations.get(intParam(req, "installation_id"));
   if (!inst) throw new GitHubError(404, "Not Found");
   return inst;
+}
+
+/** Requested permissions must be a subset of what the installation granted. */
+function narrowPermissions(granted: Permissions, requested: Json | undefined): Permissions {
+  if (!isObject(requested)) return { ...granted };
+  const out: Permissions = {};
+  for (const [name, level] of Object.entries(requested)) {
+    const have = granted[name];
+    if (!have || (have === "read" && level === "write")) {
+      throw new GitHubError(422, "The permissions requested are not granted to this installation.");
+    }
+    out[name] = level as "read" | "write";
+  }
+  return out;
+}
+
+/** The repositories a token is restricted to (by name or id), or null for all of the installation's. */
+function scopeRepositories(all: RepoRecord[], names: Json | undefined, ids: Json | undefined): RepoRecord[] | null {
+  if (!Array.isArray(names) && !Array.isArray(ids)) return null;
+  const wanted = [
+    ...(Array.isArray(names) ? names.map((n) => all.find((r) => r.name.toLowerCase() === String(n).toLowerCase())) : []),
+    ...(Array.isArray(ids) ? ids.map((id) => all.find((r) => r.id === id)) : []),
+  ];
+  if (wanted.some((r) => r === undefined)) {
+    throw new GitHubError(422, "There is at least one repository that does not exist or is not accessible to the parent installation.");
+  }
+  return [...new Set(wanted as RepoRecord[])];
 }
 
 function reposOf(env: RouteEnv, installationId: number) {
@@ -56,20 +86,17 @@ export const appRoutes: RouteTable = {
     handle(req, env) {
       const inst = installationOf(req, env);
       if (inst.suspended) throw new GitHubError(403, "This installation has been suspended");
+      const b = bodyOf(req);
+      const permissions = narrowPermissions(env.permissions, b["permissions"]);
+      const scoped = scopeRepositories(reposOf(env, inst.id), b["repositories"], b["repository_ids"]);
       const token = newToken();
       const expiresAt = env.ctx.now() + env.tokenTtlMs;
-      env.state.tokens.set(token, { token, installationId: inst.id, expiresAt });
+      env.state.tokens.set(token, { token, installationId: inst.id, expiresAt, permissions, repositoryIds: scoped ? new Set(scoped.map((r) => r.id)) : null });
       const body = example(env.ctx, "installation-token");
-      Object.assign(body, {
-        token,
-        expires_at: isoTime(expiresAt),
-        permissions: APP_PERMISSIONS,
-        repository_selection: inst.repositorySelection,
-        repositories: reposOf(env, inst.id).map((r) => renderRepo(env.ctx, r)),
-      });
-      delete body["single_file"];
-      delete body["has_multiple_single_files"];
-      delete body["single_file_paths"];
+      for (const key of ["single_file", "has_multiple_single_files", "single_file_paths", "repositories"]) delete body[key];
+      Object.assign(body, { token, expires_at: isoTime(expiresAt), permissions, repository_selection: scoped ? "selected" : inst.repositorySelection });
+      // GitHub lists repositories only for a token restricted to some of them.
+      if (scoped) body["repositories"] = scoped.map((r) => renderRepo(env.ctx, r));
       return { status: 201, body };
     },
   },
@@ -79,7 +106,8 @@ export const appRoutes: RouteTable = {
     handle(req, env) {
       if (req.auth.kind !== "installation") throw new GitHubError(401, "Bad credentials");
       const inst = env.state.installations.get(req.auth.installationId);
-      const all = reposOf(env, req.auth.installationId);
+      const scope = req.auth.token.repositoryIds;
+      const all = reposOf(env, req.auth.installationId).filter((r) => !scope || scope.has(r.id));
       const page = paginate(all, env.ctx.apiUrl, req.pathname, req.query);
       return {
         status: 200,

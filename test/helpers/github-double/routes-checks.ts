@@ -81,9 +81,11 @@ export function renderCheckRun(ctx: RenderContext, run: CheckRunRecord): JsonObj
 export const checkRoutes: RouteTable = {
   "POST /repos/{owner}/{repo}/check-runs": {
     auth: "installation",
+    permission: ["checks", "write"],
     handle(req, env) {
       const repo = repoFor(req, env);
       const b = bodyOf(req);
+      if (repo.commits && !repo.commits.has(String(b["head_sha"]))) throw invalidRequest(`No commit found for SHA: ${String(b["head_sha"])}`);
       const run: CheckRunRecord = {
         id: env.state.nextId(),
         repo: repo.full_name,
@@ -105,6 +107,7 @@ export const checkRoutes: RouteTable = {
 
   "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}": {
     auth: "installation",
+    permission: ["checks", "write"],
     handle(req, env) {
       const run = checkRunOf(req, env);
       // Validate on a copy so a refused update leaves the run as it was.
@@ -117,11 +120,13 @@ export const checkRoutes: RouteTable = {
 
   "GET /repos/{owner}/{repo}/check-runs/{check_run_id}": {
     auth: "installation",
+    permission: ["checks", "read"],
     handle: (req, env) => ({ status: 200, body: renderCheckRun(env.ctx, checkRunOf(req, env)) }),
   },
 
   "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations": {
     auth: "installation",
+    permission: ["checks", "read"],
     handle(req, env) {
       const run = checkRunOf(req, env);
       const page = paginate(run.output.annotations, env.ctx.apiUrl, req.pathname, req.query);
@@ -143,6 +148,7 @@ export const checkRoutes: RouteTable = {
 
   "GET /repos/{owner}/{repo}/commits/{ref}/check-runs": {
     auth: "installation",
+    permission: ["checks", "read"],
     handle(req, env) {
       const repo = repoFor(req, env);
       const ref = req.pathParams["ref"] ?? "";

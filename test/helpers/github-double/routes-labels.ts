@@ -39,6 +39,7 @@ export function findLabel(env: RouteEnv, repo: string, name: string): LabelRecor
 export const labelRoutes: RouteTable = {
   "POST /repos/{owner}/{repo}/labels": {
     auth: "installation",
+    permission: ["issues", "write"],
     handle(req, env) {
       const repo = repoFor(req, env);
       const b = bodyOf(req);
@@ -58,6 +59,7 @@ export const labelRoutes: RouteTable = {
 
   "GET /repos/{owner}/{repo}/labels/{name}": {
     auth: "installation",
+    permission: ["issues", "read"],
     handle(req, env) {
       const label = findLabel(env, repoFor(req, env).full_name, req.pathParams["name"] ?? "");
       if (!label) throw new GitHubError(404, "Not Found");
@@ -67,6 +69,7 @@ export const labelRoutes: RouteTable = {
 
   "GET /repos/{owner}/{repo}/labels": {
     auth: "installation",
+    permission: ["issues", "read"],
     handle(req, env) {
       const all = env.state.labels.filter((l) => l.repo === repoFor(req, env).full_name);
       const page = paginate(all, env.ctx.apiUrl, req.pathname, req.query);

@@ -1,7 +1,7 @@
 import { Ajv } from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
-import type { Json, Spec, SpecOperation } from "./load-spec.js";
+import type { Json, JsonObject, Spec, SpecOperation } from "./load-spec.js";
 import { isObject } from "./load-spec.js";
 
 // Request and response checks against the operation's schemas. ajv compiles lazily, once per
@@ -13,8 +13,7 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const EXTRA_FORMATS = ["uri-template", "repo.nwo", "int32", "int64", "binary", "ssh-key", "ssh-key fingerprint"];
 
 interface Validators {
-  body: Ajv;
-  params: Ajv;
+  ajv: Ajv;
   cache: Map<string, ValidateFunction>;
 }
 
@@ -23,28 +22,35 @@ const bySpec = new WeakMap<Spec, Validators>();
 function validators(spec: Spec): Validators {
   let v = bySpec.get(spec);
   if (v) return v;
-  const make = (coerceTypes: boolean): Ajv => {
-    const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, coerceTypes });
-    addFormats(ajv);
-    for (const f of EXTRA_FORMATS) ajv.addFormat(f, true);
-    ajv.addSchema(spec.doc as object, "gh");
-    return ajv;
-  };
-  // Query and path values arrive as strings: their schema says integer/boolean, so coerce those.
-  v = { body: make(false), params: make(true), cache: new Map() };
+  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+  addFormats(ajv);
+  for (const f of EXTRA_FORMATS) ajv.addFormat(f, true);
+  // Registering walks the whole document; leave out the examples (a large part, never a schema).
+  const components = { ...(spec.doc["components"] as JsonObject) };
+  delete components["examples"];
+  ajv.addSchema({ ...spec.doc, components } as object, "gh");
+  v = { ajv, cache: new Map() };
   bySpec.set(spec, v);
   return v;
 }
 
-function compiled(spec: Spec, ajv: Ajv, pointer: string): ValidateFunction {
-  const { cache, params } = validators(spec);
-  const key = `${ajv === params ? "p" : "b"}${pointer}`;
-  let fn = cache.get(key);
+function compiled(spec: Spec, pointer: string): ValidateFunction {
+  const { ajv, cache } = validators(spec);
+  let fn = cache.get(pointer);
   if (!fn) {
     fn = ajv.compile({ $ref: `gh#${pointer}` });
-    cache.set(key, fn);
+    cache.set(pointer, fn);
   }
   return fn;
+}
+
+/** Query and path values arrive as text; read them as the type their schema declares. */
+function coerce(spec: Spec, schema: JsonObject, text: string): Json {
+  const resolved = spec.deref(schema);
+  const type = isObject(resolved) ? resolved["type"] : undefined;
+  if ((type === "integer" || type === "number") && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (type === "boolean" && (text === "true" || text === "false")) return text === "true";
+  return text;
 }
 
 export interface RequestParts {
@@ -57,7 +63,6 @@ export interface RequestParts {
 
 /** Problems with the request, each a one-line reason; empty when GitHub would accept its shape. */
 export function checkRequest(spec: Spec, op: SpecOperation, req: RequestParts): { params: string[]; body: string[] } {
-  const v = validators(spec);
   const params: string[] = [];
   for (const p of op.parameters) {
     if (p.in !== "path" && p.in !== "query") continue;
@@ -67,9 +72,8 @@ export function checkRequest(spec: Spec, op: SpecOperation, req: RequestParts): 
       continue;
     }
     if (!p.schema) continue;
-    // ajv coerces a root scalar for the check ("2" passes as integer) without changing it.
-    const fn = compiled(spec, v.params, `${p.pointer}/schema`);
-    if (!fn(value)) params.push(`${p.in} parameter "${p.name}": ${describe(fn.errors)}`);
+    const fn = compiled(spec, `${p.pointer}/schema`);
+    if (!fn(coerce(spec, p.schema, value))) params.push(`${p.in} parameter "${p.name}": ${describe(fn.errors)}`);
   }
   const body: string[] = [];
   const declared = op.raw["requestBody"];
@@ -79,7 +83,7 @@ export function checkRequest(spec: Spec, op: SpecOperation, req: RequestParts): 
     if (req.body === undefined) {
       if (requestBody["required"] === true) body.push("missing required JSON request body");
     } else {
-      const fn = compiled(spec, v.body, `${pointerOf(declared, `${op.pointer}/requestBody`)}/content/application~1json/schema`);
+      const fn = compiled(spec, `${pointerOf(declared, `${op.pointer}/requestBody`)}/content/application~1json/schema`);
       if (!fn(req.body)) body.push(`request body: ${describe(fn.errors)}`);
     }
   }
@@ -96,7 +100,7 @@ export function checkResponse(spec: Spec, op: SpecOperation, status: number, bod
   const content = isObject(resolved) ? resolved["content"] : undefined;
   if (!isObject(content) || !isObject(content["application/json"]) || body === undefined) return [];
   const base = pointerOf(declared, `${op.pointer}/responses/${status}`);
-  const fn = compiled(spec, validators(spec).body, `${base}/content/application~1json/schema`);
+  const fn = compiled(spec, `${base}/content/application~1json/schema`);
   return fn(body) ? [] : [`response ${status}: ${describe(fn.errors)}`];
 }
 
