@@ -2,8 +2,6 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { Webhooks } from "@octokit/webhooks";
-import examples from "@octokit/webhooks-examples";
 import { afterAll } from "vitest";
 import type { AppConfig } from "../../src/config/env.js";
 import { createLogger } from "../../src/app/create-logger.js";
@@ -15,6 +13,7 @@ import type { TokenGate } from "../helpers/token-gate.js";
 import { makeTestApp, startGitHubDouble } from "../helpers/github-double/index.js";
 import type { GitHubDouble, RepoRecord } from "../helpers/github-double/index.js";
 import type { TestRepo } from "../helpers/repo.js";
+import { deliverWebhook, makeWebhook } from "../helpers/webhook.js";
 import { makeRepo, runGit, tempDir } from "../helpers/repo.js";
 
 // The whole world of an app test, all real: the GitHub REST double (every request checked
@@ -24,6 +23,9 @@ import { makeRepo, runGit, tempDir } from "../helpers/repo.js";
 
 export const SECRET = "webhook-secret-for-tests";
 const ZERO = "0".repeat(40);
+
+// Payloads are GitHub's published examples (@octokit/webhooks-examples) with our repo,
+// installation and refs laid over them, signed for real (test/helpers/webhook.ts).
 
 export interface World {
   gh: GitHubDouble;
@@ -46,11 +48,6 @@ export interface ServedRepo {
   /** Pushes the work repo's branch (force) to the served bare repo; returns the push's before/after. */
   push(branch?: string): { before: string; after: string; ref: string };
   pushPayload(p: { before: string; after: string; ref: string }): Record<string, unknown>;
-}
-
-function example(name: string, pick: (e: Record<string, unknown>) => boolean): Record<string, unknown> {
-  const group = (examples as unknown as { name: string; examples: Record<string, unknown>[] }[]).find((g) => g.name === name)!;
-  return structuredClone(group.examples.find(pick) ?? group.examples[0]!);
 }
 
 const served: { close(): Promise<unknown> }[] = [];
@@ -86,7 +83,6 @@ export async function createWorld(): Promise<World> {
     githubApiUrl: gh.url,
     dataDir,
   };
-  const webhooks = new Webhooks({ secret: SECRET });
 
   const world: World = {
     gh,
@@ -118,36 +114,24 @@ export async function createWorld(): Promise<World> {
           return { before, after: runGit(bare, ["rev-parse", `refs/heads/${branch}`]).trim(), ref: `refs/heads/${branch}` };
         },
         pushPayload({ before, after, ref }) {
-          const p = example("push", (e) => e["installation"] !== undefined);
-          const repo = p["repository"] as Record<string, unknown>;
-          Object.assign(repo, { name, full_name: fullName, private: record.private, clone_url: record.clone_url, html_url: record.html_url, default_branch: "main", master_branch: "main" });
-          (repo["owner"] as Record<string, unknown>)["login"] = "acme";
-          return { ...p, ref, before, after, created: before === ZERO, deleted: false, installation: { id: installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" } };
+          return makeWebhook("push", { repo: record, installationId, ref, before, after, sender: "ada" }).payload;
         },
       };
     },
     async deliver(app, event, payload, opts = {}) {
       const id = opts.id ?? randomUUID();
-      const body = JSON.stringify(payload);
-      const signature = opts.signWith ? await new Webhooks({ secret: opts.signWith }).sign(body) : await webhooks.sign(body);
-      const res = await fetch(`${app.url}/api/github/webhooks`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-github-event": event, "x-github-delivery": id, "x-hub-signature-256": signature },
-        body,
-      });
-      return { status: res.status, id };
+      const hook = { event, deliveryId: id, payload: payload as Record<string, unknown>, body: JSON.stringify(payload) };
+      const { status } = await deliverWebhook(`${app.url}/api/github/webhooks`, hook, { secret: opts.signWith ?? SECRET });
+      return { status, id };
     },
   };
   return world;
 }
 
-/** The installation.created example, naming the given repositories. */
+/** GitHub's installation.created example, naming the given repositories. */
 export function installationPayload(installationId: number, repos: string[]): Record<string, unknown> {
-  const p = example("installation", (e) => e["action"] === "created");
-  const inst = p["installation"] as Record<string, unknown>;
-  inst["id"] = installationId;
-  p["repositories"] = repos.map((full_name, i) => ({ id: 1000 + i, node_id: `R_${i}`, name: full_name.split("/")[1], full_name, private: false }));
-  return p;
+  const repositories = repos.map((full, i) => ({ owner: full.split("/")[0]!, name: full.split("/")[1]!, id: 1000 + i }));
+  return makeWebhook("installation", { action: "created", installationId, repositories }).payload;
 }
 
 /** Waits for the worker to finish everything that can run now. */

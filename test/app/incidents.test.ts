@@ -1,13 +1,20 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RunningApp } from "../../src/app/start-app.js";
 import { fakeKey, redacted } from "../helpers/keys.js";
+import type { World } from "./harness.js";
 import { createWorld, expectKeyNowhere, settle } from "./harness.js";
 
 // Incidents outlive the push that opened them: every later push re-checks them.
 
-async function leakedDotenv() {
-  const world = await createWorld();
-  const app = await world.start();
-  const repo = world.addRepo("web");
+let world: World;
+let app: RunningApp;
+beforeAll(async () => {
+  world = await createWorld();
+  app = await world.start();
+});
+
+async function leakedDotenv(name: string) {
+  const repo = world.addRepo(name);
   repo.work.commit("init", { "README.md": "web\n", "index.js": "require('dotenv').config();\n" });
   await world.deliver(app, "push", repo.pushPayload(repo.push()));
   await settle(app);
@@ -16,12 +23,12 @@ async function leakedDotenv() {
   await world.deliver(app, "push", repo.pushPayload(repo.push()));
   await settle(app);
   const [issue] = world.gh.state.issuesOf(repo.fullName);
-  return { world, app, repo, key, issue: issue! };
+  return { repo, key, issue: issue! };
 }
 
 describe("incidents across pushes", () => {
   it("calls out a replacement key that leaks the same way, and fails the check", async () => {
-    const { world, app, repo, key, issue } = await leakedDotenv();
+    const { repo, key, issue } = await leakedDotenv("replaced");
     expect(issue.body).toContain("a committed dotenv file");
 
     // The owner rotates, deletes .env ... and commits the new key in .env.production.
@@ -47,7 +54,7 @@ describe("incidents across pushes", () => {
   });
 
   it("tracks a proper fix: key out of the tip, .env ignored, then history rewritten", async () => {
-    const { world, app, repo, key, issue } = await leakedDotenv();
+    const { repo, key, issue } = await leakedDotenv("fixed");
     expect(issue.body).toContain("| Still in the tip of `main` | ❌ yes |");
 
     repo.work.commit("stop tracking .env", { ".env": null, ".gitignore": ".env\n" });
@@ -84,7 +91,7 @@ describe("incidents across pushes", () => {
   });
 
   it("stops tracking an incident whose issue a person closed", async () => {
-    const { world, app, repo, issue } = await leakedDotenv();
+    const { repo, issue } = await leakedDotenv("closed");
     issue.state = "closed";
     repo.work.commit("unrelated", { "b.txt": "b\n" });
     await world.deliver(app, "push", repo.pushPayload(repo.push()));
