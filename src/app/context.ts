@@ -27,4 +27,6 @@ export interface ScanRequest {
   before: string | null;
   ref: string | null;
   pusher: string | null;
+  /** The push deleted the ref: nothing to scan, but incidents are re-checked. */
+  deleted: boolean;
 }

@@ -56,10 +56,16 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
   try {
     head = req.after ? await engine.resolve(req.after) : (defaultTip ?? "");
   } catch {
-    return neutral(null, `pushed commit ${req.after} is not in the fetched repository`);
+    // Force-pushed away before we fetched: nothing of it is left to scan.
+    return neutral(req.after, `pushed commit ${req.after} is no longer in the repository`);
   }
   const known = await ctx.store.getRepo(repo.fullName);
   const firstSight = !known?.historyScannedAt || sync.created;
+  if (req.deleted && !firstSight) {
+    await recheckIncidents(ctx, gh, repo, createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: null }), new Set());
+    log.info("ref deleted; incidents re-checked");
+    return;
+  }
   if (!head) {
     log.info("empty repository; nothing to scan");
     await ctx.store.saveRepo({ fullName: repo.fullName, installationId: repo.installationId, historyScannedAt: new Date().toISOString() });

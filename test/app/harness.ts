@@ -47,6 +47,8 @@ export interface ServedRepo {
   record: RepoRecord;
   /** Pushes the work repo's branch (force) to the served bare repo; returns the push's before/after. */
   push(branch?: string): { before: string; after: string; ref: string };
+  /** Deletes a branch of the served repo; returns the push as GitHub would describe it. */
+  deleteBranch(branch: string): { before: string; after: string; ref: string };
   pushPayload(p: { before: string; after: string; ref: string }): Record<string, unknown>;
 }
 
@@ -112,6 +114,11 @@ export async function createWorld(): Promise<World> {
           const before = runGit(bare, ["for-each-ref", "--format=%(objectname)", `refs/heads/${branch}`]).trim() || ZERO;
           runGit(work.dir, ["push", "-q", "--force", bare, `${branch}:${branch}`]);
           return { before, after: runGit(bare, ["rev-parse", `refs/heads/${branch}`]).trim(), ref: `refs/heads/${branch}` };
+        },
+        deleteBranch(branch) {
+          const before = runGit(bare, ["rev-parse", `refs/heads/${branch}`]).trim();
+          runGit(bare, ["update-ref", "-d", `refs/heads/${branch}`]);
+          return { before, after: ZERO, ref: `refs/heads/${branch}` };
         },
         pushPayload({ before, after, ref }) {
           return makeWebhook("push", { repo: record, installationId, ref, before, after, sender: "ada" }).payload;

@@ -90,6 +90,29 @@ describe("incidents across pushes", () => {
     world.gh.expectNoViolations();
   });
 
+  it("re-checks without scanning when the only branch holding a key is deleted", async () => {
+    const repo = world.addRepo("branchy");
+    repo.work.commit("init", { "README.md": "x\n" });
+    await world.deliver(app, "push", repo.pushPayload(repo.push()));
+    await settle(app);
+    repo.work.git("checkout", "-q", "-b", "wip");
+    const key = fakeKey();
+    repo.work.commit("wip", { "pay.js": `k = "${key}"\n` });
+    await world.deliver(app, "push", repo.pushPayload(repo.push("wip")));
+    await settle(app);
+    const [issue] = world.gh.state.issuesOf(repo.fullName);
+    expect(issue!.body).toContain("| Still in the tip of `main` | ✅ no |");
+    const runs = world.gh.state.checkRunsOf(repo.fullName).length;
+
+    await world.deliver(app, "push", repo.pushPayload(repo.deleteBranch("wip")));
+    await settle(app);
+    const comments = world.gh.state.commentsOn(repo.fullName, issue!.number);
+    expect(comments.map((c) => c.body)).toEqual([expect.stringContaining("The key is no longer reachable from any branch or tag.")]);
+    expect(world.gh.state.checkRunsOf(repo.fullName)).toHaveLength(runs);
+    expectKeyNowhere(world, key);
+    world.gh.expectNoViolations();
+  });
+
   it("stops tracking an incident whose issue a person closed", async () => {
     const { repo, issue } = await leakedDotenv("closed");
     issue.state = "closed";

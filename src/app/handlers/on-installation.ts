@@ -22,6 +22,6 @@ export async function onInstallation(ctx: AppContext, raw: unknown, event: "inst
       cloneUrl: data.clone_url,
       installationId: p.installation.id,
     };
-    await scanRepository(ctx, { repo, after: null, before: null, ref: null, pusher: null });
+    await scanRepository(ctx, { repo, after: null, before: null, ref: null, pusher: null, deleted: false });
   }
 }

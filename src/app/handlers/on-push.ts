@@ -31,5 +31,6 @@ export async function onPush(ctx: AppContext, raw: unknown): Promise<void> {
     before: ZERO_OID.test(p.before) ? null : p.before,
     ref: describeRef(p.ref),
     pusher: p.sender ? `@${p.sender.login}` : (p.pusher?.name ?? null),
+    deleted,
   });
 }
