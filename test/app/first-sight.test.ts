@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fakeKey, redacted } from "../helpers/keys.js";
+import { makeWebhook } from "../helpers/webhook.js";
 import { createWorld, expectKeyNowhere, installationPayload, settle } from "./harness.js";
 
 describe("first sight of a repository", () => {
@@ -31,6 +32,18 @@ describe("first sight of a repository", () => {
     expect(issue!.body).toContain("| Still in the tip of `main` | ✅ no |");
     expect(issue!.body).toContain("| Still reachable in the history | ❌ yes |");
     expectKeyNowhere(world, key);
+
+    // Repositories added to the installation later get the same first look.
+    const later = world.addRepo("later");
+    const other = fakeKey();
+    later.work.commit("old config", { "wp-config.php": `<?php define('STRIPE_KEY', '${other}');\n` });
+    later.push();
+    const added = makeWebhook("installation_repositories", { action: "added", installationId: world.installationId, repositories: [later.record] }).payload;
+    await world.deliver(app, "installation_repositories", added);
+    await settle(app);
+    const [laterIssue] = world.gh.state.issuesOf(later.fullName);
+    expect(laterIssue!.body).toContain("a CMS configuration file");
+    expectKeyNowhere(world, other);
     world.gh.expectNoViolations();
   });
 
