@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { fakeKey, redacted } from "../helpers/keys.js";
 import { makeWebhook } from "../helpers/webhook.js";
 import { createWorld, expectKeyNowhere, installationPayload, settle } from "./harness.js";
+import { E2E_TIMEOUT } from "./harness.js";
 
-describe("first sight of a repository", () => {
+describe("first sight of a repository", { timeout: E2E_TIMEOUT }, () => {
   it("scans the whole history on installation and finds a key only old history holds", async () => {
     const world = await createWorld();
     const app = await world.start();

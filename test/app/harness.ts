@@ -22,6 +22,8 @@ import { makeRepo, runGit, tempDir } from "../helpers/repo.js";
 // payloads signed with the webhook secret.
 
 export const SECRET = "webhook-secret-for-tests";
+/** A scenario is a few pushes, each a fetch and scans by real git processes: generous on a loaded CI box. */
+export const E2E_TIMEOUT = 180_000;
 const ZERO = "0".repeat(40);
 
 // Payloads are GitHub's published examples (@octokit/webhooks-examples) with our repo,

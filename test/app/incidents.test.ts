@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { RunningApp } from "../../src/app/start-app.js";
 import { fakeKey, redacted } from "../helpers/keys.js";
 import type { World } from "./harness.js";
+import { E2E_TIMEOUT } from "./harness.js";
 import { createWorld, expectKeyNowhere, settle } from "./harness.js";
 
 // Incidents outlive the push that opened them: every later push re-checks them.
@@ -26,7 +27,7 @@ async function leakedDotenv(name: string) {
   return { repo, key, issue: issue! };
 }
 
-describe("incidents across pushes", () => {
+describe("incidents across pushes", { timeout: E2E_TIMEOUT }, () => {
   it("calls out a replacement key that leaks the same way, and fails the check", async () => {
     const { repo, key, issue } = await leakedDotenv("replaced");
     expect(issue.body).toContain("a committed dotenv file");

@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { fakeKey, redacted } from "../helpers/keys.js";
 import type { ServedRepo, World } from "./harness.js";
+import { E2E_TIMEOUT } from "./harness.js";
 import { createWorld, expectKeyNowhere, settle } from "./harness.js";
 import type { RunningApp } from "../../src/app/start-app.js";
 
-describe("the app on a push", () => {
+describe("the app on a push", { timeout: E2E_TIMEOUT }, () => {
   let world: World;
   let app: RunningApp;
   let repo: ServedRepo;

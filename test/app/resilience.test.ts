@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { FAULTS } from "../helpers/github-double/index.js";
 import { fakeKey } from "../helpers/keys.js";
 import { createWorld, expectKeyNowhere, settle } from "./harness.js";
+import { E2E_TIMEOUT } from "./harness.js";
 
-describe("the app under failure", () => {
+describe("the app under failure", { timeout: E2E_TIMEOUT }, () => {
   it("loses nothing when it stops between acknowledging a delivery and processing it", async () => {
     const world = await createWorld();
     const repo = world.addRepo("shop");

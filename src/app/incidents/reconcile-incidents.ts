@@ -44,7 +44,9 @@ export async function reconcileIncidents(
     const known = await ctx.store.findIncident(repo.fullName, leak.fingerprint);
     const where = `\`${leak.path}\`:${leak.line} in ${leak.commit ? leak.commit.slice(0, 7) : "?"}${req.ref ? ` (${req.ref})` : ""}`;
     if (known) {
-      if (firstSight && known.state === "open") continue; // a re-install re-reads old history: nothing new
+      // A re-install re-reads old history: a known key there is not news, and an issue a
+      // person closed stays closed. A push that adds it again is news.
+      if (firstSight) continue;
       const target = splitRepo(known.issueRepo);
       if (known.state === "closed") {
         await updateIssue(gh, target, known.issueNumber, { state: "open" });
