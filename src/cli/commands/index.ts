@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { CliIo } from "../io.js";
+import { registerApp } from "./app.js";
 import { registerHookInstall } from "./hook-install.js";
 import { registerPreReceive } from "./pre-receive.js";
 import { registerScan } from "./scan.js";
@@ -11,4 +12,5 @@ export const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   registerScrub,
   registerPreReceive,
   registerHookInstall,
+  registerApp,
 ];
