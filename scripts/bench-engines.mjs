@@ -10,7 +10,7 @@
 // memory (maxRSS) is its own.
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -24,7 +24,7 @@ const opt = (name, fallback) => {
 };
 
 if (args[0] === "--child") {
-  // One scan, in a fresh process: prints {ms, findings, commits, blobs, bytes, maxRssMb}.
+  // One scan, in a fresh process: prints {ms, digest, findings, commits, blobs, bytes, maxRssMb}.
   const [, engineName, dir] = args;
   const { scanHistory } = await import(join(root, "dist/findings/scan-history.js"));
   const { openEngine } = await import(join(root, "dist/git/open-engine.js"));
@@ -32,7 +32,9 @@ if (args[0] === "--child") {
   const started = performance.now();
   const { findings, stats } = await scanHistory({ engine, selection: { all: true } });
   const ms = performance.now() - started;
-  process.stdout.write(JSON.stringify({ ms, findings: findings.length, commits: stats.commits, blobs: stats.blobs, bytes: stats.bytes, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  // A digest of the whole findings list: the engines must agree on every attribution too.
+  const digest = createHash("sha256").update(JSON.stringify(findings)).digest("hex");
+  process.stdout.write(JSON.stringify({ ms, digest, findings: findings.length, commits: stats.commits, blobs: stats.blobs, bytes: stats.bytes, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
   process.exit(0);
 }
 
@@ -132,8 +134,8 @@ try {
   console.log(row("native", native));
   console.log(row("isomorphic", iso));
   console.log(`isomorphic / native: ${(iso.ms / native.ms).toFixed(1)}x`);
-  if (iso.findings !== native.findings) {
-    console.error(`[leakguard] the engines disagree: ${native.findings} vs ${iso.findings} findings`);
+  if (iso.digest !== native.digest) {
+    console.error(`[leakguard] the engines disagree: ${native.findings} vs ${iso.findings} findings, or different attributions`);
     process.exitCode = 1;
   }
 } finally {
