@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import type { GitEngine } from "../../src/git/engine.js";
 import { scanHistory } from "../../src/findings/scan-history.js";
 import { LeakguardError, UsageError } from "../../src/errors.js";
@@ -110,6 +110,10 @@ describe.each(ENGINES)("$name engine", ({ open }) => {
     expect(await walk(open(join(branchy().dir, ".git")))).toEqual(expected);
     const sub = join(linear().dir, "src");
     expect((await walk(open(sub))).length).toBe((await walk(open(linear().dir))).length);
+    // a submodule checkout, whose .git is a `gitdir:` file
+    const nested = join(submodule().dir, "vendor/sub");
+    expect(statSync(join(nested, ".git")).isFile()).toBe(true);
+    expect((await walk(open(nested))).map((c) => c.message)).toEqual(["s2\n", "s1\n"]);
   });
 
   it("yields annotated tags with their messages, and only the tags a push names", async () => {
