@@ -116,6 +116,18 @@ describe.each(ENGINES)("$name engine", ({ open }) => {
     expect((await walk(open(nested))).map((c) => c.message)).toEqual(["s2\n", "s1\n"]);
   });
 
+  it("opens a linked worktree: shared objects and refs, its own HEAD", async () => {
+    const repo = makeRepo();
+    const first = repo.commit("one", { "a.txt": "1\n" });
+    const second = repo.commit("two", { "a.txt": "2\n" });
+    const wt = join(tempDir(), "wt");
+    git(repo.dir, "worktree", "add", "-q", "--detach", wt, first);
+    const engine = open(wt);
+    expect(await engine.resolve("HEAD")).toBe(first);
+    expect(await engine.resolve("main")).toBe(second);
+    expect((await walk(engine)).map((c) => c.oid)).toEqual([second, first]);
+  });
+
   it("yields annotated tags with their messages, and only the tags a push names", async () => {
     const { dir, commits: c } = branchy();
     const engine = open(dir);
