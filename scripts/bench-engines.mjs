@@ -2,16 +2,17 @@
 // Times a full-history scan with the native engine and with the isomorphic engine on the
 // same synthetic repository, in the same run, and prints the ratio.
 //
-//   npm run build && node scripts/bench-engines.mjs [--commits 3000] [--keep DIR]
+//   npm run build && node scripts/bench-engines.mjs [--commits 3000] [--runs 1] [--keep DIR]
 //
 // The repository is built with `git fast-import` (a few thousand commits over a couple of
 // thousand files, some merges, keys planted at known commits) and packed with `git gc`,
 // as a real clone would be. Each scan runs in its own child process so that its peak
-// memory (maxRSS) is its own.
+// memory (maxRSS) is its own, under GNU time when present for its CPU seconds (the scan
+// and the git processes it starts): on a busy machine CPU time is the steadier figure.
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -111,11 +112,26 @@ function buildRepo(dir) {
   return planted;
 }
 
+const TIME = "/usr/bin/time"; // GNU time: CPU seconds of the scan and every git it starts
+
 function scan(engine, dir) {
-  const res = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", engine, dir], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const cmd = [process.execPath, fileURLToPath(import.meta.url), "--child", engine, dir];
+  const timeFile = join(tmpdir(), `leakguard-bench-time-${process.pid}`);
+  const timed = existsSync(TIME);
+  const res = timed
+    ? spawnSync(TIME, ["-f", "%U %S", "-o", timeFile, ...cmd], { encoding: "utf8", maxBuffer: 1 << 26 })
+    : spawnSync(cmd[0], cmd.slice(1), { encoding: "utf8", maxBuffer: 1 << 26 });
   if (res.status !== 0) throw new Error(`${engine} scan failed: ${res.stderr}`);
-  return JSON.parse(res.stdout);
+  const out = JSON.parse(res.stdout);
+  if (timed) {
+    const [user, sys] = readFileSync(timeFile, "utf8").trim().split("\n").at(-1).split(" ").map(Number);
+    out.cpuMs = (user + sys) * 1000;
+    rmSync(timeFile, { force: true });
+  }
+  return out;
 }
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const keep = opt("keep", null);
 const dir = keep ?? mkdtempSync(join(tmpdir(), "leakguard-bench-engines-"));
@@ -127,13 +143,18 @@ try {
   }
   const packBytes = execFileSync("git", ["count-objects", "-v"], { cwd: dir, encoding: "utf8" });
   console.log(packBytes.split("\n").filter((l) => /^(count|size-pack|in-pack)/.test(l)).join(", "));
-  const native = scan("native", dir);
-  const iso = scan("isomorphic", dir);
+  const runs = Number(opt("runs", "1"));
+  const results = { native: [], isomorphic: [] };
+  for (let i = 0; i < runs; i++) for (const engine of ["native", "isomorphic"]) results[engine].push(scan(engine, dir));
   const row = (name, r) =>
-    `${name.padEnd(11)} ${(r.ms / 1000).toFixed(2).padStart(7)} s  ${String(r.commits).padStart(6)} commits  ${String(r.blobs).padStart(6)} blobs  ${(r.bytes / 1e6).toFixed(1).padStart(7)} MB  ${String(r.findings).padStart(3)} findings  peak RSS ${r.maxRssMb.toFixed(0)} MB`;
-  console.log(row("native", native));
-  console.log(row("isomorphic", iso));
-  console.log(`isomorphic / native: ${(iso.ms / native.ms).toFixed(1)}x`);
+    `${name.padEnd(11)} ${(r.ms / 1000).toFixed(2).padStart(7)} s wall  ${r.cpuMs ? `${(r.cpuMs / 1000).toFixed(2).padStart(7)} s cpu  ` : ""}${String(r.commits).padStart(6)} commits  ${String(r.blobs).padStart(6)} blobs  ${(r.bytes / 1e6).toFixed(1).padStart(7)} MB  ${String(r.findings).padStart(3)} findings  peak RSS ${r.maxRssMb.toFixed(0)} MB`;
+  for (let i = 0; i < runs; i++) {
+    console.log(row("native", results.native[i]));
+    console.log(row("isomorphic", results.isomorphic[i]));
+  }
+  const ratio = (key) => median(results.isomorphic.map((r, i) => r[key] / results.native[i][key])).toFixed(1);
+  console.log(`isomorphic / native (median of ${runs}): ${ratio("ms")}x wall${results.native[0].cpuMs ? `, ${ratio("cpuMs")}x cpu` : ""}`);
+  const [native, iso] = [results.native[0], results.isomorphic[0]];
   if (iso.digest !== native.digest) {
     console.error(`[leakguard] the engines disagree: ${native.findings} vs ${iso.findings} findings, or different attributions`);
     process.exitCode = 1;
