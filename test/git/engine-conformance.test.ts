@@ -247,6 +247,15 @@ describe.each(FIXTURES)("both engines agree on $name", ({ dir }) => {
     expect({ ...b.stats, ms: 0, blobs: 0, bytes: 0 }).toEqual({ ...a.stats, ms: 0, blobs: 0, bytes: 0 });
   });
 
+  it("report the same findings for a range", async () => {
+    const sel = { include: [git(dir(), "rev-parse", "HEAD")], exclude: [git(dir(), "rev-parse", "HEAD~1")] };
+    const a = await scanHistory({ engine: native.open(dir()), selection: sel });
+    const b = await scanHistory({ engine: iso.open(dir()), selection: sel });
+    expect(b.findings).toEqual(a.findings);
+    expect(b.stats.commits).toBe(a.stats.commits);
+    expect(b.stats.blobs).toBe(a.stats.blobs);
+  });
+
   it("resolve revisions alike, and refuse the same unknown ones", async () => {
     const revs = ["HEAD", "HEAD~1", "HEAD^", "main", "v2", "v1-light", "origin/main", "refs/custom/x", "nope", "HEAD~99"];
     const answer = (e: GitEngine) => Promise.all(revs.map((r) => e.resolve(r).catch((err: unknown) => (err instanceof UsageError ? "usage" : String(err)))));
