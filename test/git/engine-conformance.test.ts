@@ -1,6 +1,6 @@
+import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import type { GitEngine } from "../../src/git/engine.js";
 import { scanHistory } from "../../src/findings/scan-history.js";
 import { LeakguardError, UsageError } from "../../src/errors.js";
