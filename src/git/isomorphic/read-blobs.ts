@@ -40,7 +40,10 @@ export async function* readAllBlobs(repo: Repo, skip: ReadonlySet<string> = new 
     const obj = await readRaw(repo, oid);
     if (!obj) continue; // a ref to an object this clone does not have (shallow edge)
     if (obj.type === "blob") yield { oid, bytes: obj.bytes };
-    else if (obj.type === "tag") pending.push(/^object ([0-9a-f]{40})$/m.exec(obj.bytes.toString("latin1", 0, 200))?.[1] ?? "");
+    else if (obj.type === "tag") {
+      const target = /^object ([0-9a-f]{40})$/m.exec(obj.bytes.toString("latin1", 0, 200))?.[1];
+      if (target) pending.push(target);
+    }
     else if (obj.type === "commit") {
       const c = parseCommit(obj.bytes);
       pending.push(c.tree);
