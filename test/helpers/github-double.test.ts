@@ -212,6 +212,30 @@ describe("fault injection", () => {
     expect(seen).toEqual([7]);
   });
 
+  it("sends an exhausted primary rate limit (remaining 0, reset) that the throttling plugin waits out", async () => {
+    const ThrottledOctokit = Octokit.plugin(throttling);
+    const waits: number[] = [];
+    const octokit = new ThrottledOctokit({
+      log,
+      baseUrl: gh.url,
+      authStrategy: createAppAuth,
+      auth: { appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id },
+      throttle: {
+        retryAfterBaseValue: 1,
+        onSecondaryRateLimit: () => false,
+        onRateLimit: (retryAfter: number) => {
+          waits.push(retryAfter);
+          return true;
+        },
+      },
+    });
+    gh.failNext({ method: "GET", path: "/repos/{owner}/{repo}/issues", ...FAULTS.primaryRateLimit(Date.now(), 30) });
+    await expect(octokit.rest.issues.listForRepo({ owner: "acme", repo: "shop" })).resolves.toMatchObject({ status: 200 });
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(25);
+    expect(gh.requests.filter((r) => r.operationId === "issues/list-for-repo").map((r) => r.status)).toEqual([403, 200]);
+  });
+
   it("injects 429 and a 401 expired-token answer with their headers", async () => {
     const octokit = installationOctokit();
     gh.failNext({ path: /^\/rate_limit$/, ...FAULTS.tooManyRequests(3) });
