@@ -163,6 +163,23 @@ describe("spec conformance", () => {
     expect(gh.state.checkRuns[0]?.output.annotations).toHaveLength(0);
   });
 
+  it("refuses annotations that break GitHub's documented rules (columns across lines, line 0, end before start)", async () => {
+    const octokit = installationOctokit();
+    const base = { path: "a.env", annotation_level: "failure" as const, message: "m" };
+    const bad = [
+      { ...base, start_line: 1, end_line: 2, start_column: 1, end_column: 5 },
+      { ...base, start_line: 0, end_line: 0 },
+      { ...base, start_line: 3, end_line: 2 },
+    ];
+    for (const annotation of bad) {
+      await expect(
+        octokit.rest.checks.create({ owner: "acme", repo: "shop", name: "leakguard", head_sha: "a".repeat(40), conclusion: "failure", output: { title: "t", summary: "s", annotations: [annotation] } }),
+      ).rejects.toMatchObject({ status: 422 });
+    }
+    expect(gh.takeViolations().map((v) => v.kind)).toEqual(["request-body", "request-body", "request-body"]);
+    expect(gh.state.checkRuns).toHaveLength(0);
+  });
+
   it("refuses a completed check run without a conclusion", async () => {
     const octokit = installationOctokit();
     await expect(octokit.rest.checks.create({ owner: "acme", repo: "shop", name: "leakguard", head_sha: "c".repeat(40), status: "completed" })).rejects.toMatchObject({ status: 422 });
@@ -188,6 +205,22 @@ describe("fault injection", () => {
     const statuses = gh.requests.filter((r) => r.operationId === "issues/create").map((r) => r.status);
     expect(statuses).toEqual([502, 502, 201]);
     expect(gh.state.issues).toHaveLength(1);
+  });
+
+  it("can drop the connection without an answer, which the retry plugin also retries", async () => {
+    const RetryingOctokit = Octokit.plugin(retry);
+    const octokit = new RetryingOctokit({
+      log,
+      baseUrl: gh.url,
+      authStrategy: createAppAuth,
+      auth: { appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id },
+      retry: { retryAfterBaseValue: 1 },
+    });
+    gh.failNext({ method: "PATCH", path: "/repos/{owner}/{repo}/issues/{issue_number}", ...FAULTS.connectionReset() });
+    await octokit.rest.issues.create({ owner: "acme", repo: "shop", title: "t" });
+    await octokit.rest.issues.update({ owner: "acme", repo: "shop", issue_number: 1, state: "closed" });
+    expect(gh.requests.filter((r) => r.operationId === "issues/update").map((r) => r.status)).toEqual([0, 200]);
+    expect(gh.state.issues[0]?.state).toBe("closed");
   });
 
   it("sends a secondary rate limit with retry-after that the throttling plugin honours", async () => {

@@ -102,6 +102,11 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   }
 
   const fault = deps.faults.take(method, url.pathname, operation.template);
+  if (fault?.drop) {
+    record.status = 0;
+    res.socket?.destroy();
+    return;
+  }
   if (fault) {
     return reply({ status: fault.status, body: fault.body ?? { message: "Injected fault", documentation_url: DOCS }, ...(fault.headers ? { headers: fault.headers } : {}) });
   }
