@@ -100,6 +100,17 @@ describe("authentication", () => {
     await expect(octokit.rest.repos.get({ owner: "acme", repo: "shop" })).rejects.toMatchObject({ status: 401 });
   });
 
+  it("refuses the tokens of a suspended installation (403) and of a deleted one (401)", async () => {
+    const { token } = await createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id, request: new Octokit({ baseUrl: gh.url, log }).request })({ type: "installation" });
+    const octokit = new Octokit({ baseUrl: gh.url, auth: token, log });
+    inst.suspended = true;
+    await expect(octokit.rest.repos.get({ owner: "acme", repo: "shop" })).rejects.toMatchObject({ status: 403, message: expect.stringContaining("suspended") });
+    inst.suspended = false;
+    await expect(octokit.rest.repos.get({ owner: "acme", repo: "shop" })).resolves.toMatchObject({ status: 200 });
+    gh.state.installations.delete(inst.id);
+    await expect(octokit.rest.repos.get({ owner: "acme", repo: "shop" })).rejects.toMatchObject({ status: 401 });
+  });
+
   it("answers a JWT from before the double's clock with GitHub's clock-skew message", async () => {
     const { token: jwt } = await createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem })({ type: "app" });
     clock += 20 * 60_000;

@@ -1,24 +1,37 @@
 /**
  * github-double: a local, stateful HTTP double of GitHub's REST API for a GitHub App's tests.
  *
- *   const app = makeTestApp();
- *   const gh = await startGitHubDouble({ app });
+ *   const app = makeTestApp();                       // RSA key pair made at test time
+ *   const gh = await startGitHubDouble({ app });     // 127.0.0.1, ephemeral port
  *   const inst = gh.state.addInstallation({ account: "acme" });
- *   const repo = gh.state.addRepo({ owner: "acme", name: "shop", clone_url: gitServerUrl });
- *   repo.files.set(".github/leakguard.yml", "severity: high\n");
+ *   const repo = gh.state.addRepo({ owner: "acme", name: "shop", private: true, clone_url: gitUrl });
+ *   repo.files.set(".github/leakguard.yml", "check:\n  fail_on: medium\n");
  *   const octokit = new Octokit({ baseUrl: gh.url, authStrategy: createAppAuth,
  *     auth: { appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id } });
  *   ...run the code under test...
  *   expect(gh.state.issuesOf("acme/shop")).toHaveLength(1);
+ *   expect(gh.requestsContaining(rawKey)).toEqual([]);
  *   afterEach(() => gh.expectNoViolations()); afterAll(() => gh.close());
  *
- * Every request is matched to an operation of GitHub's OpenAPI description (@octokit/openapi) and
- * its path/query parameters and JSON body are validated against it; an unknown route, a bad
- * parameter or body, or an operation the double does not simulate is answered like GitHub would
- * (404/422/501) AND recorded in `violations`. Our own 2xx answers are validated too. Installation
- * routes need `token <ghs_…>` issued by POST /app/installations/{id}/access_tokens, which needs a
- * JWT signed by the app's key; tokens expire after `tokenTtlMs` of the double's clock (`now`).
- * `failNext()` makes the next matching request(s) fail (see FAULTS) without touching state.
+ * Checking: every request is matched to an operation of GitHub's OpenAPI description
+ * (@octokit/openapi) and its path/query parameters and JSON body are validated against it. An
+ * unknown route (404), a bad parameter or body (422, GitHub's status for these), a rule GitHub
+ * states only in prose (422: e.g. annotations, body length) or an operation the double does not
+ * simulate (501) is answered AND recorded in `violations`. The double's own 2xx bodies are
+ * validated too. `takeViolations()` is for tests that provoke some on purpose.
+ *
+ * Auth: installation routes need `token <ghs_…>` from POST /app/installations/{id}/access_tokens,
+ * which needs an RS256 JWT signed by the app's key with `iss` = app id. Tokens expire after
+ * `tokenTtlMs` on the double's clock (`now`), or at `expireTokens()`; a suspended or deleted
+ * installation's tokens are refused. Each route needs an installation permission (`permissions`
+ * option, default the manifest's least set): 403 "Resource not accessible by integration".
+ *
+ * Faults: `failNext({ method?, path, ...FAULTS.secondaryRateLimit(1), times? })` answers the next
+ * matching request(s) with 5xx, 403/429 rate limits, 401, or a dropped connection, before any
+ * state changes. `path` is a concrete path, a spec template or a RegExp.
+ *
+ * Extending: pass `routes: { "METHOD /template": { auth, permission?, handle } }` (see
+ * routes-*.ts); handlers throw GitHubError for GitHub's error answers.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
