@@ -139,6 +139,12 @@ describe("spec conformance", () => {
     gh.violations.length = 0;
   });
 
+  it("answers an unauthenticated bad request 401 like GitHub, and still records the bad body", async () => {
+    const anonymous = new Octokit({ baseUrl: gh.url, log });
+    await expect(anonymous.request("POST /repos/{owner}/{repo}/issues", { owner: "acme", repo: "shop", body: "no title" } as never)).rejects.toMatchObject({ status: 401 });
+    expect(gh.takeViolations()).toEqual([expect.objectContaining({ kind: "request-body", operationId: "issues/create" })]);
+  });
+
   it("records a route GitHub does not have, and a wrongly typed query parameter", async () => {
     const octokit = installationOctokit();
     await expect(octokit.request("GET /repos/{owner}/{repo}/leaks", { owner: "acme", repo: "shop" })).rejects.toMatchObject({ status: 404 });

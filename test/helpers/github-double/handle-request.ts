@@ -91,15 +91,11 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   record.operationId = operation.operationId;
 
   const contentType = req.headers["content-type"];
+  // Recorded now, answered after authentication: GitHub checks credentials before the body.
   const problems = checkRequest(deps.spec, operation, { pathParams, query: url.searchParams, contentType, body });
-  if (problems.params.length > 0) {
-    violate("request-params", problems.params);
-    return fail(422, `Invalid request.\n\n${problems.params.join("\n")}`);
-  }
-  if (problems.body.length > 0) {
-    violate("request-body", problems.body);
-    return fail(422, `Invalid request.\n\n${problems.body.join("\n")}`);
-  }
+  if (problems.params.length > 0) violate("request-params", problems.params);
+  if (problems.body.length > 0) violate("request-body", problems.body);
+  const invalid = [...problems.params, ...problems.body];
 
   const fault = deps.faults.take(method, url.pathname, operation.template);
   if (fault?.drop) {
@@ -113,6 +109,7 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
 
   const route = deps.routes[`${method} ${operation.template}`];
   if (!route) {
+    if (invalid.length > 0) return fail(422, `Invalid request.\n\n${invalid.join("\n")}`);
     violate("not-implemented", [`the double does not simulate ${operation.operationId} (${method} ${operation.template}); add it to a routes-*.ts file`]);
     return fail(501, `github-double: ${operation.operationId} is not simulated`);
   }
@@ -123,6 +120,7 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
       const [name, level] = route.permission;
       return reply({ status: 403, headers: { "x-accepted-github-permissions": `${name}=${level}` }, body: { message: "Resource not accessible by integration", documentation_url: DOCS, status: "403" } });
     }
+    if (invalid.length > 0) return fail(422, `Invalid request.\n\n${invalid.join("\n")}`);
     const out = route.handle({ method, pathname: url.pathname, query: url.searchParams, pathParams, body, headers: req.headers, auth }, deps.env);
     if (deps.validateResponses && out.status < 300 && out.raw === undefined) {
       const wrong = checkResponse(deps.spec, operation, out.status, out.body);
@@ -133,7 +131,6 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
     if (!(err instanceof GitHubError)) throw err;
     if (err.invalidRequest) violate("request-body", [err.message]);
     return fail(err.status, err.message, err.errors);
-    throw err;
   }
 }
 
