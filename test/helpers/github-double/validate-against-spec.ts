@@ -44,10 +44,18 @@ function compiled(spec: Spec, pointer: string): ValidateFunction {
   return fn;
 }
 
-/** Query and path values arrive as text; read them as the type their schema declares. */
-function coerce(spec: Spec, schema: JsonObject, text: string): Json {
+/**
+ * Query and path values arrive as text; read them as the type their schema declares. Arrays come
+ * as repeated parameters or comma-separated (OpenAPI's default `form` style).
+ */
+function coerce(spec: Spec, schema: Json | undefined, values: string[]): Json {
   const resolved = spec.deref(schema);
   const type = isObject(resolved) ? resolved["type"] : undefined;
+  if (type === "array" && isObject(resolved)) {
+    const items = values.length > 1 ? values : (values[0] ?? "").split(",");
+    return items.map((v) => coerce(spec, resolved["items"], [v]));
+  }
+  const text = values[0] ?? "";
   if ((type === "integer" || type === "number") && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
   if (type === "boolean" && (text === "true" || text === "false")) return text === "true";
   return text;
@@ -66,14 +74,14 @@ export function checkRequest(spec: Spec, op: SpecOperation, req: RequestParts): 
   const params: string[] = [];
   for (const p of op.parameters) {
     if (p.in !== "path" && p.in !== "query") continue;
-    const value = p.in === "path" ? req.pathParams[p.name] : (req.query.get(p.name) ?? undefined);
-    if (value === undefined || value === "") {
+    const values = p.in === "path" ? [req.pathParams[p.name] ?? ""] : req.query.getAll(p.name);
+    if (values.length === 0 || values[0] === "") {
       if (p.required === true || p.in === "path") params.push(`missing required ${p.in} parameter "${p.name}"`);
       continue;
     }
     if (!p.schema) continue;
     const fn = compiled(spec, `${p.pointer}/schema`);
-    if (!fn(coerce(spec, p.schema, value))) params.push(`${p.in} parameter "${p.name}": ${describe(fn.errors)}`);
+    if (!fn(coerce(spec, p.schema, values))) params.push(`${p.in} parameter "${p.name}": ${describe(fn.errors)}`);
   }
   const body: string[] = [];
   const declared = op.raw["requestBody"];
