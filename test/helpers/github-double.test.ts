@@ -111,6 +111,20 @@ describe("authentication", () => {
     await expect(octokit.rest.repos.get({ owner: "acme", repo: "shop" })).rejects.toMatchObject({ status: 401 });
   });
 
+  it("tells a git server whether a Basic x-access-token credential may fetch a repository", async () => {
+    gh.state.addInstallation({ account: "globex" });
+    gh.state.addRepo({ owner: "globex", name: "other" });
+    const { token } = await createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id, request: new Octokit({ baseUrl: gh.url, log }).request })({ type: "installation" });
+    const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+    expect(gh.authorizeGit(basic("x-access-token", token), "acme/shop")).toBe(true);
+    expect(gh.authorizeGit(basic("x-access-token", token), "globex/other")).toBe(false);
+    expect(gh.authorizeGit(basic("someone", token), "acme/shop")).toBe(false);
+    expect(gh.authorizeGit(basic("x-access-token", "ghs_forged"), "acme/shop")).toBe(false);
+    expect(gh.authorizeGit(null, "acme/shop")).toBe(false);
+    gh.expireTokens();
+    expect(gh.authorizeGit(basic("x-access-token", token), "acme/shop")).toBe(false);
+  });
+
   it("answers a JWT from before the double's clock with GitHub's clock-skew message", async () => {
     const { token: jwt } = await createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem })({ type: "app" });
     clock += 20 * 60_000;

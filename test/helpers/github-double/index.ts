@@ -35,6 +35,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { authorizeGit } from "./authorize-git.js";
 import { createState } from "./create-state.js";
 import type { GitHubState, Permissions } from "./create-state.js";
 import { createFaultQueue } from "./faults.js";
@@ -90,6 +91,11 @@ export interface GitHubDouble {
   expectNoViolations(): void;
   /** Requests whose path, headers or body contain `text` (e.g. a raw key that must never be sent). */
   requestsContaining(text: string): RecordedRequest[];
+  /**
+   * Would GitHub let git in with this Authorization header (Basic x-access-token:<token>) to
+   * `owner/name`? For a test's git HTTP server, so git and the API agree on tokens.
+   */
+  authorizeGit(authorization: string | null | undefined, fullName: string): boolean;
   /** Makes every installation token issued so far expired. */
   expireTokens(): void;
   close(): Promise<void>;
@@ -142,6 +148,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
       throw new Error(`[github-double] ${seen.length} request(s) GitHub would reject or the double cannot answer:\n${lines.join("\n")}`);
     },
     requestsContaining: (text) => deps.requests.filter((r) => r.path.includes(text) || r.rawBody.includes(text) || JSON.stringify(r.headers).includes(text)),
+    authorizeGit: (authorization, fullName) => authorizeGit(deps.auth, authorization, fullName),
     expireTokens() {
       for (const t of state.tokens.values()) t.expiresAt = Math.min(t.expiresAt, now());
     },
