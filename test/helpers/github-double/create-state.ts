@@ -1,5 +1,5 @@
 // The double's world: plain records tests can read and change. GitHub-shaped JSON is rendered
-// from these on each response (see render-*.ts), so a test asserts on simple fields.
+// from these on each response (render-*.ts, routes-*.ts), so a test asserts on simple fields.
 
 export interface InstallationRecord {
   id: number;
