@@ -1,6 +1,12 @@
 import type { Command } from "commander";
 import type { CliIo } from "../io.js";
+import { registerHookInstall } from "./hook-install.js";
+import { registerPreReceive } from "./pre-receive.js";
 import { registerScan } from "./scan.js";
 
 /** Every subcommand registers itself; main.ts stays wiring only. */
-export const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => void> = [registerScan];
+export const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => void> = [
+  registerScan,
+  registerPreReceive,
+  registerHookInstall,
+];
