@@ -300,6 +300,25 @@ describe("fault injection", () => {
     expect(gh.requests.filter((r) => r.operationId === "issues/list-for-repo").map((r) => r.status)).toEqual([403, 200]);
   });
 
+  it("can enforce GitHub's content-creation limit on its clock, answering a secondary rate limit", async () => {
+    await gh.close();
+    gh = await startGitHubDouble({ app, now: () => clock, contentCreationPerMinute: 3 });
+    inst = gh.state.addInstallation({ account: "acme" });
+    gh.state.addRepo({ owner: "acme", name: "shop" });
+    const octokit = installationOctokit();
+    for (let i = 1; i <= 3; i++) await octokit.rest.issues.create({ owner: "acme", repo: "shop", title: `leak ${i}` });
+    clock += 20_000;
+    await expect(octokit.rest.issues.create({ owner: "acme", repo: "shop", title: "one too many" })).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringContaining("secondary rate limit"),
+      response: { headers: { "retry-after": "40" } },
+    });
+    await expect(octokit.rest.issues.listForRepo({ owner: "acme", repo: "shop" })).resolves.toMatchObject({ status: 200 });
+    clock += 40_000;
+    await expect(octokit.rest.issues.create({ owner: "acme", repo: "shop", title: "after the minute" })).resolves.toMatchObject({ status: 201 });
+    expect(gh.state.issues.map((i) => i.title)).toEqual(["leak 1", "leak 2", "leak 3", "after the minute"]);
+  });
+
   it("injects 429 and a 401 expired-token answer with their headers", async () => {
     const octokit = installationOctokit();
     gh.failNext({ path: /^\/rate_limit$/, ...FAULTS.tooManyRequests(3) });

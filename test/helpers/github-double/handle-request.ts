@@ -2,7 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { AuthConfig } from "./authenticate.js";
 import { authenticate } from "./authenticate.js";
+import type { ContentLimit } from "./content-limit.js";
+import { createsContent } from "./content-limit.js";
 import type { FaultQueue } from "./faults.js";
+import { FAULTS } from "./faults.js";
 import type { Json, Spec } from "./load-spec.js";
 import { matchOperation } from "./match-operation.js";
 import type { Reply, RouteEnv, RouteTable } from "./route-types.js";
@@ -47,6 +50,8 @@ export interface PipelineDeps {
   validateResponses: boolean;
   /** Core rate-limit budget shown in x-ratelimit-* headers; each answer spends one. */
   rate: { remaining: number };
+  /** Present when the test turned on GitHub's content-creation limit. */
+  contentLimit: ContentLimit | undefined;
 }
 
 const DOCS = "https://docs.github.com/rest";
@@ -121,6 +126,11 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
       return reply({ status: 403, headers: { "x-accepted-github-permissions": `${name}=${level}` }, body: { message: "Resource not accessible by integration", documentation_url: DOCS, status: "403" } });
     }
     if (invalid.length > 0) return fail(422, `Invalid request.\n\n${invalid.join("\n")}`);
+    const wait = deps.contentLimit && createsContent(method, operation.template) ? deps.contentLimit.admit(deps.env.ctx.now()) : 0;
+    if (wait > 0) {
+      const limited = FAULTS.secondaryRateLimit(wait);
+      return reply({ status: limited.status, body: limited.body ?? null, ...(limited.headers ? { headers: limited.headers } : {}) });
+    }
     const out = route.handle({ method, pathname: url.pathname, query: url.searchParams, pathParams, body, headers: req.headers, auth }, deps.env);
     if (deps.validateResponses && out.status < 300 && out.raw === undefined) {
       const wrong = checkResponse(deps.spec, operation, out.status, out.body);

@@ -28,7 +28,8 @@
  *
  * Faults: `failNext({ method?, path, ...FAULTS.secondaryRateLimit(1), times? })` answers the next
  * matching request(s) with 5xx, 403/429 rate limits, 401, or a dropped connection, before any
- * state changes. `path` is a concrete path, a spec template or a RegExp.
+ * state changes. `path` is a concrete path, a spec template or a RegExp. `contentCreationPerMinute`
+ * turns on GitHub's limit on content-creating POSTs (a 403 secondary rate limit beyond it).
  *
  * Extending: pass `routes: { "METHOD /template": { auth, permission?, handle } }` (see
  * routes-*.ts); handlers throw GitHubError for GitHub's error answers.
@@ -36,6 +37,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { authorizeGit } from "./authorize-git.js";
+import { createContentLimit } from "./content-limit.js";
 import { createState } from "./create-state.js";
 import type { GitHubState, Permissions } from "./create-state.js";
 import { createFaultQueue } from "./faults.js";
@@ -73,6 +75,11 @@ export interface GitHubDoubleOptions {
    * more answer 403 "Resource not accessible by integration". Default: DEFAULT_PERMISSIONS.
    */
   permissions?: Permissions;
+  /**
+   * Turn on GitHub's secondary limit on content creation (GitHub: 80 per minute): POSTs beyond
+   * it within a minute of the double's clock get 403 "secondary rate limit" with `retry-after`.
+   */
+  contentCreationPerMinute?: number;
   /** Extra or replacement routes, keyed "METHOD /template" as in the spec. */
   routes?: RouteTable;
 }
@@ -122,6 +129,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
     requests: [],
     validateResponses: options.validateResponses ?? true,
     rate: { remaining: 5000 },
+    contentLimit: options.contentCreationPerMinute !== undefined ? createContentLimit(options.contentCreationPerMinute) : undefined,
   };
   const server = createServer((req, res) => {
     handleRequest(deps, req, res).catch((err: unknown) => {
