@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { randomUUID } from "node:crypto";
 import type { AuthConfig } from "./authenticate.js";
 import { authenticate } from "./authenticate.js";
 import type { ContentLimit } from "./content-limit.js";
@@ -10,6 +9,7 @@ import type { Json, Spec } from "./load-spec.js";
 import { matchOperation } from "./match-operation.js";
 import type { Reply, RouteEnv, RouteTable } from "./route-types.js";
 import { GitHubError } from "./route-types.js";
+import { readBody, send } from "./http-io.js";
 import { checkRequest, checkResponse } from "./validate-against-spec.js";
 
 // One request through the double: parse, match to a spec operation, check it against the spec,
@@ -152,40 +152,4 @@ function allows(granted: Record<string, "read" | "write">, [name, level]: readon
 function headerOf(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function send(res: ServerResponse, r: Reply, nowMs: number, rate: { remaining: number }): void {
-  rate.remaining = rate.remaining > 1 ? rate.remaining - 1 : 5000;
-  const remaining = rate.remaining;
-  const headers: Record<string, string> = {
-    date: new Date(nowMs).toUTCString(),
-    "x-github-request-id": randomUUID().toUpperCase(),
-    "x-github-api-version-selected": "2022-11-28",
-    "x-ratelimit-limit": "5000",
-    "x-ratelimit-remaining": String(remaining),
-    "x-ratelimit-used": String(5000 - remaining),
-    "x-ratelimit-reset": String(Math.floor(nowMs / 1000) + 3600),
-    "x-ratelimit-resource": "core",
-    ...(r.headers ?? {}),
-  };
-  if (r.raw !== undefined) {
-    headers["content-type"] = r.raw.contentType;
-    headers["content-length"] = String(r.raw.bytes.length);
-    res.writeHead(r.status, headers).end(r.raw.bytes);
-    return;
-  }
-  if (r.body === undefined) {
-    res.writeHead(r.status, headers).end();
-    return;
-  }
-  const text = JSON.stringify(r.body);
-  headers["content-type"] = "application/json; charset=utf-8";
-  headers["content-length"] = String(Buffer.byteLength(text));
-  res.writeHead(r.status, headers).end(text);
 }
