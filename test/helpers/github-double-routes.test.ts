@@ -159,6 +159,8 @@ describe("GitHub's rules beyond the schema", () => {
     const { data: onBranch } = await octokit.rest.repos.getContent({ owner: "acme", repo: "shop", path: ".github/leakguard.yml", ref: "feature" });
     expect(!Array.isArray(onBranch) && onBranch.type === "file" && Buffer.from(onBranch.content, "base64").toString()).toBe("a: 2\n");
     await expect(octokit.rest.repos.getContent({ owner: "acme", repo: "shop", path: ".github/leakguard.yml", ref: "nope" })).rejects.toMatchObject({ status: 404 });
+    const { data: root } = await octokit.rest.repos.getContent({ owner: "acme", repo: "shop", path: "" });
+    expect(Array.isArray(root) && root.map((e) => `${e.type}:${e.path}`)).toEqual(["dir:.github"]);
   });
 
   it("names the missing permission on a 403", async () => {

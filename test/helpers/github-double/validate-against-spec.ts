@@ -75,7 +75,7 @@ export function checkRequest(spec: Spec, op: SpecOperation, req: RequestParts): 
   for (const p of op.parameters) {
     if (p.in !== "path" && p.in !== "query") continue;
     const values = p.in === "path" ? [req.pathParams[p.name] ?? ""] : req.query.getAll(p.name);
-    if (values.length === 0 || values[0] === "") {
+    if (values.length === 0 || (values[0] === "" && !(p.in === "path" && p.name === "path"))) {
       if (p.required === true || p.in === "path") params.push(`missing required ${p.in} parameter "${p.name}"`);
       continue;
     }
