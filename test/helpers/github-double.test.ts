@@ -42,7 +42,7 @@ describe("authentication", () => {
   it("issues an installation token for a JWT signed by the app's key and accepts it on installation routes", async () => {
     const octokit = installationOctokit();
     const { data } = await octokit.rest.repos.get({ owner: "acme", repo: "shop" });
-    expect(data).toMatchObject({ full_name: "acme/shop", private: true, visibility: "private", default_branch: "trunk", clone_url: "http://127.0.0.1:9/acme/shop.git" });
+    expect(data).toMatchObject({ full_name: "acme/shop", private: true, visibility: "private", default_branch: "trunk", clone_url: "http://127.0.0.1:9/acme/shop.git", owner: { login: "acme", type: "Organization" } });
     const tokenRequest = gh.requests.find((r) => r.operationId === "apps/create-installation-access-token");
     expect(tokenRequest?.headers.authorization).toMatch(/^bearer [\w-]+\.[\w-]+\.[\w-]+$/);
     const repoRequest = gh.requests.find((r) => r.operationId === "repos/get");

@@ -16,7 +16,7 @@ export function renderRepo(ctx: RenderContext, repo: RepoRecord, full = false): 
     node_id: nodeId("Repository", repo.id),
     name: repo.name,
     full_name: repo.full_name,
-    owner: renderUser(ctx, repo.owner),
+    owner: { ...renderUser(ctx, repo.owner), type: repo.ownerType },
     private: repo.private,
     visibility: repo.private ? "private" : "public",
     description: repo.description,
