@@ -293,10 +293,10 @@ describe("fault injection", () => {
         },
       },
     });
-    gh.failNext({ method: "GET", path: "/repos/{owner}/{repo}/issues", ...FAULTS.primaryRateLimit(Date.now(), 30) });
+    gh.failNext({ method: "GET", path: "/repos/{owner}/{repo}/issues", ...FAULTS.primaryRateLimit(Date.now(), 60) });
     await expect(octokit.rest.issues.listForRepo({ owner: "acme", repo: "shop" })).resolves.toMatchObject({ status: 200 });
     expect(waits).toHaveLength(1);
-    expect(waits[0]).toBeGreaterThan(25);
+    expect(waits[0]).toBeGreaterThan(30);
     expect(gh.requests.filter((r) => r.operationId === "issues/list-for-repo").map((r) => r.status)).toEqual([403, 200]);
   });
 
