@@ -8,7 +8,7 @@ import { vectorOf } from "./vector.js";
 // Severity says how bad it already is.
 
 /** `NAME=value` where NAME says secret and the value is not empty or a reference. */
-const SECRET_ASSIGNMENT = /^\s*(?:export\s+)?[A-Z0-9_]*(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|DSN|CREDENTIALS?|DATABASE_URL)[A-Z0-9_]*\s*=\s*["']?(?!\$\{?|["']?\s*$)[^\s#"']{6,}/im;
+const SECRET_ASSIGNMENT = /^[ \t]*(?:export[ \t]+)?[A-Z0-9_]*(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|DSN|CREDENTIALS?|DATABASE_URL)[A-Z0-9_]*[ \t]*=[ \t]*["']?(?!\$)[^\s#"'$]{6,}/im;
 
 export const detectDotenvFile: Detector = (input) => {
   const { path, bytes } = input;

@@ -26,6 +26,8 @@ export const STRIPE_KEY_PATTERN = /(?<![A-Za-z0-9])([sr]k)_(live|test)_([A-Za-z0
 
 /** Cheap prefilter: a blob without either marker cannot hold a key (Buffer.indexOf is memchr-fast). */
 const MARKERS = [Buffer.from("k_live_"), Buffer.from("k_test_")];
+/** The same markers in UTF-16LE: what Windows PowerShell 5 writes for `echo … > .env`. */
+const WIDE_MARKERS = MARKERS.map((m) => Buffer.from(m.toString("latin1"), "utf16le"));
 const ALLOW_COMMENT = "leakguard:allow";
 
 const RULE_OF: Record<string, RuleId> = {
@@ -35,16 +37,24 @@ const RULE_OF: Record<string, RuleId> = {
   rk_test: "stripe-test-restricted-key",
 };
 
+const asBuffer = (b: Uint8Array) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
 export function mayHoldStripeKey(bytes: Uint8Array): boolean {
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return MARKERS.some((m) => buf.indexOf(m) !== -1);
+  const buf = asBuffer(bytes);
+  return MARKERS.some((m) => buf.indexOf(m) !== -1) || WIDE_MARKERS.some((m) => buf.indexOf(m) !== -1);
 }
 
-export const detectStripeKeys: Detector = ({ path, bytes }) => {
-  if (!mayHoldStripeKey(bytes)) return [];
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export const detectStripeKeys: Detector = (input) => {
+  const buf = asBuffer(input.bytes);
+  const narrow = MARKERS.some((m) => buf.indexOf(m) !== -1) ? detectNarrow(input.path, buf) : [];
+  const wide = WIDE_MARKERS.some((m) => buf.indexOf(m) !== -1) ? detectWide(input.path, buf) : [];
+  return wide.length ? [...narrow, ...wide] : narrow;
+};
+
+function detectNarrow(path: string, bytes: Buffer): Match[] {
+
   // latin1 maps each byte to one code unit, so string indexes are byte offsets.
-  const text = buf.toString("latin1");
+  const text = bytes.toString("latin1");
   const lineAt = makeLineCounter(bytes);
   const matches: Match[] = [];
   for (const m of text.matchAll(STRIPE_KEY_PATTERN)) {
@@ -65,4 +75,30 @@ export const detectStripeKeys: Detector = ({ path, bytes }) => {
     });
   }
   return matches;
-};
+}
+
+/** UTF-16LE text: decode at the marker's alignment and count lines in characters. */
+function detectWide(path: string, bytes: Buffer): Match[] {
+  const at = Math.min(...WIDE_MARKERS.map((m) => bytes.indexOf(m)).filter((i) => i !== -1));
+  const text = bytes.subarray(at % 2).toString("utf16le");
+  const matches: Match[] = [];
+  for (const m of text.matchAll(STRIPE_KEY_PATTERN)) {
+    const [secret, kind, mode, body] = m as unknown as [string, string, string, string];
+    if (isPlaceholder(body)) continue;
+    const start = text.lastIndexOf("\n", m.index) + 1;
+    const end = text.indexOf("\n", m.index);
+    const line = text.slice(start, end === -1 ? undefined : end);
+    const rule = RULE_OF[`${kind}_${mode}`]!;
+    matches.push({
+      rule,
+      severity: RULES[rule].severity,
+      vector: vectorOf(path, line, text),
+      line: text.slice(0, m.index).split("\n").length,
+      column: m.index - start + 1,
+      secret,
+      identity: null,
+      allowed: line.includes(ALLOW_COMMENT),
+    });
+  }
+  return matches;
+}

@@ -11,7 +11,7 @@ const WEB_ROOT = /(?:^|\/)(?:public|public_html|www|htdocs|web|html)\//;
 const LARAVEL_DEBUG = /^\s*APP_DEBUG\s*=\s*["']?true\b/im;
 const CMS_CONFIG = /(?:^|\/)(?:wp-config[^/]*\.php|configuration\.php|wp-content\/.*|sites\/[^/]+\/settings[^/]*\.php|LocalSettings\.php)$/;
 const ANGULAR_ENV = /(?:^|\/)src\/environments\/environment[^/]*\.ts$/;
-const NEXT_PAGE = /(?:^|\/)(?:src\/)?(?:pages\/.*|app\/(?:.*\/)?(?:page|layout)\.)[^/]*\.(?:[jt]sx?|mdx)$/;
+const NEXT_PAGE = /(?:^|\/)(?:src\/)?(?:pages\/.*|app\/(?:.*\/)?(?:page|layout))\.(?:[jt]sx?|mdx)$/;
 const MOBILE = /(?:(?:^|\/)(?:android|ios|app\/src\/main)\/|\.(?:kt|swift|m|mm|dart|plist|xcconfig|apk|ipa|aab|smali)$|(?:^|\/)res\/(?:values|xml)\/)/;
 const BUNDLE = /(?:\.(?:min|bundle|chunk)\.[cm]?js$|\.js\.map$|(?:^|\/)(?:dist|build|out|\.next|\.nuxt|static\/js)\/.*\.[cm]?js$)/;
 /** A line this long in a .js file is built output, whatever its name. */

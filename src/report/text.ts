@@ -1,0 +1,58 @@
+import type { Finding, ScanResult } from "../findings/finding.js";
+import type { Severity } from "../detectors/types.js";
+import { RULES } from "../detectors/types.js";
+import type { ReportContext } from "./context.js";
+
+// For people: one block per finding, worst first, then a one-line summary.
+
+const SGR = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1 } as const;
+const SEVERITY_COLOR: Record<Severity, keyof typeof SGR> = { critical: "red", high: "red", medium: "yellow", low: "cyan" };
+const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+function paint(on: boolean) {
+  return (style: keyof typeof SGR, s: string) => (on ? `\x1b[${SGR[style]}m${s}\x1b[0m` : s);
+}
+
+function where(f: Finding): string {
+  const at = `${f.path}:${f.line}:${f.column}`;
+  if (!f.commit) return at;
+  return `${at}  (commit ${f.commit.slice(0, 10)}, ${f.author ?? "unknown"}, ${(f.date ?? "").slice(0, 10)})`;
+}
+
+export function formatText(result: ScanResult, ctx: ReportContext): string {
+  const c = paint(ctx.color);
+  const lines: string[] = [];
+  const sorted = [...result.findings].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+  for (const f of sorted) {
+    const what = f.redacted ?? "(the file itself)";
+    lines.push(`${c(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8))} ${c("bold", RULES[f.rule].title)}  ${what}`);
+    lines.push(`  ${where(f)}`);
+    lines.push(c("dim", `  rule ${f.rule} · vector ${f.vector} · fingerprint ${f.fingerprint}`));
+    lines.push("");
+  }
+  lines.push(summary(result, ctx));
+  const { stats } = result;
+  if (stats.partial) lines.push("Note: this is a shallow clone; history before its graft point was not scanned.");
+  if (stats.submodules) lines.push(`Note: ${stats.submodules} submodule entr${stats.submodules === 1 ? "y was" : "ies were"} skipped; scan each submodule on its own.`);
+  if (stats.suppressed) lines.push(`Note: ${stats.suppressed} finding(s) suppressed by leakguard:allow or the baseline.`);
+  if (stats.unreadable) lines.push(`Note: ${stats.unreadable} file(s) could not be read.`);
+  if (result.findings.some((f) => f.rule.startsWith("stripe-live"))) {
+    lines.push("A live key in git is compromised: rotate it in the Stripe Dashboard now, then remove it from history (leakguard scrub).");
+  }
+  return lines.join("\n") + "\n";
+}
+
+function summary({ findings, stats }: ScanResult, ctx: ReportContext): string {
+  const scope =
+    ctx.mode === "tree"
+      ? `${stats.blobs} files`
+      : `${stats.commits} commits, ${stats.blobs} blobs`;
+  const size = `${(stats.bytes / 1e6).toFixed(1)} MB`;
+  if (findings.length === 0) return `No leaks found in ${ctx.target} (${scope}, ${size}, ${stats.ms} ms).`;
+  const bySeverity = (["critical", "high", "medium", "low"] as const)
+    .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(", ");
+  return `${findings.length} finding${findings.length === 1 ? "" : "s"} (${bySeverity}) in ${ctx.target} (${scope}, ${size}, ${stats.ms} ms).`;
+}
