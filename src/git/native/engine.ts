@@ -1,7 +1,8 @@
 import { existsSync, statSync } from "node:fs";
-import type { AnnotatedTag, BlobContent, CommitChanges, GitEngine, Selection } from "../engine.js";
+import type { AnnotatedTag, BlobContent, BlobFilter, BlobIds, CommitChanges, GitEngine, Selection, SkippedBlob } from "../engine.js";
 import { UsageError } from "../../errors.js";
 import { git, gitText, spawnGit } from "../run-git.js";
+import type { BatchObject } from "./cat-file.js";
 import { createBatchParser } from "./cat-file.js";
 import { createLogParser, LOG_FORMAT } from "./log-parser.js";
 import { parseProcess, writeLines } from "./stream.js";
@@ -22,6 +23,31 @@ export function selectionArgs(sel: Selection): string[] {
 
 export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process.env): GitEngine {
   const opts = { cwd: dir, env };
+
+  function readBlobs(oids: BlobIds): AsyncIterable<BlobContent>;
+  function readBlobs(oids: BlobIds, filter: BlobFilter): AsyncIterable<BlobContent | SkippedBlob>;
+  function readBlobs(oids: BlobIds, filter?: BlobFilter): AsyncIterable<BlobContent | SkippedBlob> {
+    return streamBlobs(oids, filter);
+  }
+  async function* streamBlobs(oids: BlobIds, filter?: BlobFilter): AsyncGenerator<BlobContent | SkippedBlob> {
+    // --buffer: git flushes its output when the buffer fills, not after every object.
+    const proc = spawnGit(["cat-file", "--batch", "--buffer"], opts);
+    let feed: Promise<void>;
+    if (oids === "all") {
+      // Listing first (cheap: no inflation) lets trees and commits stay packed; pack order
+      // keeps delta bases hot in git's cache.
+      const list = spawnGit(["cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname)"], opts);
+      list.stdin.end();
+      feed = writeLines(proc.stdin, blobIds(list));
+    } else {
+      feed = writeLines(proc.stdin, oids);
+    }
+    const missing: string[] = [];
+    const toBlob = (o: BatchObject): BlobContent | SkippedBlob => (o.bytes ? { oid: o.oid, bytes: o.bytes } : { oid: o.oid, bytes: null, size: o.size });
+    yield* parseProcess<BlobContent | SkippedBlob>(proc, (emit) => createBatchParser((o) => emit(toBlob(o)), (oid) => missing.push(oid), filter));
+    await feed;
+    if (missing.length) throw new UsageError(`object ${missing[0]} is missing: the repository is corrupt or incomplete`);
+  }
 
   return {
     name: "native",
@@ -68,23 +94,7 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
       }
     },
 
-    async *readBlobs(oids) {
-      const proc = spawnGit(["cat-file", "--batch"], opts);
-      let feed: Promise<void>;
-      if (oids === "all") {
-        // Listing first (cheap: no inflation) lets trees and commits stay packed; pack order
-        // keeps delta bases hot in git's cache.
-        const list = spawnGit(["cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname)"], opts);
-        list.stdin.end();
-        feed = writeLines(proc.stdin, blobIds(list));
-      } else {
-        feed = writeLines(proc.stdin, oids);
-      }
-      const missing: string[] = [];
-      yield* parseProcess<BlobContent>(proc, (emit) => createBatchParser((o) => emit(o), (oid) => missing.push(oid)));
-      await feed;
-      if (missing.length) throw new UsageError(`object ${missing[0]} is missing: the repository is corrupt or incomplete`);
-    },
+    readBlobs,
 
     async isShallow() {
       return (await gitText(["rev-parse", "--is-shallow-repository"], opts)).trim() === "true";
