@@ -39,6 +39,9 @@ const RULE_OF: Record<string, RuleId> = {
 
 const asBuffer = (b: Uint8Array) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
+/** Every marker mayHoldStripeKey looks for: a blob without one of these cannot hold a key. */
+export const STRIPE_MARKERS: readonly Buffer[] = [...MARKERS, ...WIDE_MARKERS];
+
 /** Longest marker in bytes: a streaming reader tests pieces that overlap by one less. */
 export const STRIPE_MARKER_BYTES = Math.max(...WIDE_MARKERS.map((m) => m.length));
 

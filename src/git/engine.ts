@@ -56,6 +56,11 @@ export interface SkippedBlob {
 export interface BlobFilter {
   test(bytes: Buffer): boolean;
   overlap: number;
+  /**
+   * Byte strings at least one of which a blob must hold to pass `test`: an engine may use
+   * them to pick candidates without reading every blob itself (e.g. with `git grep`).
+   */
+  literals?: readonly Buffer[];
 }
 
 /**

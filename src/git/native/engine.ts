@@ -1,11 +1,11 @@
 import { existsSync, statSync } from "node:fs";
-import type { AnnotatedTag, BlobContent, BlobFilter, BlobIds, CommitChanges, GitEngine, Selection, SkippedBlob } from "../engine.js";
+import type { AnnotatedTag, CommitChanges, GitEngine, Selection } from "../engine.js";
 import { UsageError } from "../../errors.js";
 import { git, gitText, spawnGit } from "../run-git.js";
-import type { BatchObject } from "./cat-file.js";
-import { createBatchParser } from "./cat-file.js";
 import { createLogParser, LOG_FORMAT } from "./log-parser.js";
-import { parseProcess, writeLines } from "./stream.js";
+import { parseProcess } from "./stream.js";
+import type { Prefilter } from "./read-blobs.js";
+import { createBlobReader } from "./read-blobs.js";
 import { parseTag } from "../parse-tag.js";
 
 // The default engine: the `git` binary in long-lived batch processes. One `git log --raw`
@@ -21,33 +21,15 @@ export function selectionArgs(sel: Selection): string[] {
   return args;
 }
 
-export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process.env): GitEngine {
+export interface NativeEngineOptions {
+  /** How a full-history read picks the blobs worth reading (see read-blobs.ts). */
+  prefilter?: Prefilter;
+}
+
+export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process.env, options: NativeEngineOptions = {}): GitEngine {
   const opts = { cwd: dir, env };
 
-  function readBlobs(oids: BlobIds): AsyncIterable<BlobContent>;
-  function readBlobs(oids: BlobIds, filter: BlobFilter): AsyncIterable<BlobContent | SkippedBlob>;
-  function readBlobs(oids: BlobIds, filter?: BlobFilter): AsyncIterable<BlobContent | SkippedBlob> {
-    return streamBlobs(oids, filter);
-  }
-  async function* streamBlobs(oids: BlobIds, filter?: BlobFilter): AsyncGenerator<BlobContent | SkippedBlob> {
-    // --buffer: git flushes its output when the buffer fills, not after every object.
-    const proc = spawnGit(["cat-file", "--batch", "--buffer"], opts);
-    let feed: Promise<void>;
-    if (oids === "all") {
-      // Listing first (cheap: no inflation) lets trees and commits stay packed; pack order
-      // keeps delta bases hot in git's cache.
-      const list = spawnGit(["cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname)"], opts);
-      list.stdin.end();
-      feed = writeLines(proc.stdin, blobIds(list));
-    } else {
-      feed = writeLines(proc.stdin, oids);
-    }
-    const missing: string[] = [];
-    const toBlob = (o: BatchObject): BlobContent | SkippedBlob => (o.bytes ? { oid: o.oid, bytes: o.bytes } : { oid: o.oid, bytes: null, size: o.size });
-    yield* parseProcess<BlobContent | SkippedBlob>(proc, (emit) => createBatchParser((o) => emit(toBlob(o)), (oid) => missing.push(oid), filter));
-    await feed;
-    if (missing.length) throw new UsageError(`object ${missing[0]} is missing: the repository is corrupt or incomplete`);
-  }
+  const readBlobs = createBlobReader(opts, options.prefilter);
 
   return {
     name: "native",
@@ -102,14 +84,4 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
 
     async close() {},
   };
-}
-
-async function* blobIds(list: ReturnType<typeof spawnGit>): AsyncGenerator<string> {
-  let rest = "";
-  for await (const chunk of list.stdout as AsyncIterable<Buffer>) {
-    const lines = (rest + chunk.toString("latin1")).split("\n");
-    rest = lines.pop()!;
-    for (const l of lines) if (l.startsWith("blob ")) yield l.slice(5);
-  }
-  await list.done;
 }

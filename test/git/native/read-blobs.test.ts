@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import type { BlobFilter } from "../../../src/git/engine.js";
+import { createNativeEngine } from "../../../src/git/native/engine.js";
+import { literalsPattern } from "../../../src/git/native/grep-blobs.js";
+import { scanHistory } from "../../../src/findings/scan-history.js";
+import { mayHoldStripeKey, STRIPE_MARKER_BYTES, STRIPE_MARKERS } from "../../../src/detectors/index.js";
+import { fakeKey, fakeLongKey } from "../../helpers/keys.js";
+import { makeRepo, runGit } from "../../helpers/repo.js";
+
+const filter: BlobFilter = { test: mayHoldStripeKey, overlap: STRIPE_MARKER_BYTES - 1, literals: STRIPE_MARKERS };
+
+function mixedRepo() {
+  const repo = makeRepo();
+  const big = "x".repeat(300_000);
+  repo.commit("init", { "README.md": "hello\n", "big.txt": big });
+  repo.commit("keys", {
+    "pay.js": `const k = "${fakeKey()}";\n`,
+    "win.ps1": Buffer.from(`$k = "${fakeKey("rk")}"\r\n`, "utf16le"),
+    "big.txt": `${big}\n${fakeLongKey()}\n${big}`,
+    "test/pay.spec.js": 'new Stripe("sk_' + 'test_123");\n',
+    ".env": "PORT=3000\n",
+  });
+  repo.commit("more", { "README.md": "hello again\n", "logo.bin": Buffer.from([0, 1, 2, 255, 0, 7]) });
+  return repo;
+}
+
+async function readAll(dir: string, prefilter: "grep" | "stream") {
+  const kept = new Map<string, string>();
+  const skipped = new Map<string, number>();
+  for await (const b of createNativeEngine(dir, process.env, { prefilter }).readBlobs("all", filter)) {
+    if (b.bytes === null) skipped.set(b.oid, b.size);
+    else kept.set(b.oid, b.bytes.toString("base64"));
+  }
+  return { kept, skipped };
+}
+
+describe("reading every blob of a repository through a prefilter", () => {
+  it("git grep and in-process streaming pick the same blobs, with the same bytes and sizes", async () => {
+    const repo = mixedRepo();
+    const grep = await readAll(repo.dir, "grep");
+    const stream = await readAll(repo.dir, "stream");
+    expect(grep.kept.size).toBe(4); // narrow key, UTF-16 key, key deep in a big blob, placeholder
+    expect(grep.kept).toEqual(stream.kept);
+    expect(grep.skipped).toEqual(stream.skipped);
+    const total = runGit(repo.dir, ["cat-file", "--batch-all-objects", "--batch-check=%(objecttype)"]).split("\n").filter((t) => t === "blob").length;
+    expect(grep.kept.size + grep.skipped.size).toBe(total);
+  });
+
+  it("never writes to the repository it reads", async () => {
+    const repo = mixedRepo();
+    const before = runGit(repo.dir, ["count-objects", "-v"]);
+    await readAll(repo.dir, "grep");
+    expect(runGit(repo.dir, ["count-objects", "-v"])).toBe(before);
+  });
+
+  it("gives the same findings either way", async () => {
+    const repo = mixedRepo();
+    const scan = (prefilter: "grep" | "stream") => scanHistory({ engine: createNativeEngine(repo.dir, process.env, { prefilter }), selection: { all: true } });
+    const [a, b] = await Promise.all([scan("grep"), scan("stream")]);
+    expect(a.findings.map((f) => [f.path, f.rule])).toEqual([
+      [".env", "dotenv-file"],
+      ["big.txt", "stripe-live-secret-key"],
+      ["pay.js", "stripe-live-secret-key"],
+      ["win.ps1", "stripe-live-restricted-key"],
+    ]);
+    expect(a.findings).toEqual(b.findings);
+    expect({ ...a.stats, ms: 0 }).toEqual({ ...b.stats, ms: 0 });
+  });
+
+  it("escapes every byte of the literals, NUL included, for git's PCRE", () => {
+    expect(literalsPattern([Buffer.from("k_"), Buffer.from([0x6b, 0])])).toBe("\\x6b\\x5f|\\x6b\\x00");
+  });
+});
