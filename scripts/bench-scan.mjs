@@ -8,7 +8,8 @@
 // Each round runs the reference and the scan back to back (order alternating), after one
 // warm-up round, so both see the same page cache and the same machine load; figures are
 // medians. Peak memory is the largest sum of RSS over the scan's process tree (node and
-// its git children), sampled from /proc every 20 ms, next to node's own maxRSS.
+// its git children, PSS so that shared pack mappings count once), sampled from /proc every
+// 20 ms, next to the largest single process's maxRSS.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -22,6 +23,8 @@ const { values: opt } = parseArgs({
     "log-p": { type: "boolean", default: false },
     sorted: { type: "boolean", default: false },
     engine: { type: "string", default: "native" },
+    // Through the API instead of the CLI, with the native engine's prefilter forced.
+    prefilter: { type: "string" },
   },
 });
 const data = resolve(opt.data);
@@ -34,12 +37,15 @@ if (!existsSync(cli)) {
 }
 const out = `/tmp/leakguard-bench-${process.pid}.json`;
 
-/** RSS of a process and all its descendants, in KB (Linux /proc). */
+/**
+ * Memory of a process and all its descendants, in KB (Linux /proc): the sum of PSS, which
+ * counts a page shared by several processes (git's mmapped packs) once in all, not once each.
+ */
 function treeRss(pid) {
   let kb = 0;
   try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    kb += Number(/Pss:\s+(\d+)/.exec(rollup)?.[1] ?? 0);
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       const kids = readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim();
       for (const k of kids ? kids.split(" ") : []) kb += treeRss(Number(k));
@@ -72,8 +78,16 @@ function measure(cmd, args, opts = {}) {
 
 const sh = (script) => ["sh", ["-c", script]];
 const reference = () => measure(...sh(`git cat-file --batch-all-objects --batch --unordered >/dev/null`), { cwd: repo });
+const viaApi = `
+  import { writeFileSync } from "node:fs";
+  import { scanHistory } from "${resolve("dist/findings/scan-history.js")}";
+  import { createNativeEngine } from "${resolve("dist/git/native/engine.js")}";
+  const r = await scanHistory({ engine: createNativeEngine(${JSON.stringify(repo)}, process.env, { prefilter: ${JSON.stringify(opt.prefilter)} }), selection: { all: true } });
+  writeFileSync(${JSON.stringify(out)}, JSON.stringify(r));`;
 const scan = () =>
-  measure("node", [cli, "scan", "--history", repo, "--engine", opt.engine, "--format", "json", "--output", out, "--no-progress"], { ok: (c) => c === 0 || c === 1 });
+  opt.prefilter
+    ? measure("node", ["--input-type=module", "-e", viaApi])
+    : measure("node", [cli, "scan", "--history", repo, "--engine", opt.engine, "--format", "json", "--output", out, "--no-progress"], { ok: (c) => c === 0 || c === 1 });
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const runs = Number(opt.runs);
@@ -107,9 +121,9 @@ const peak = Math.max(...results.scan.map((x) => x.peak)) / 1024;
 const nodeRss = Math.max(...results.scan.map((x) => x.maxRss)) / 1024;
 console.log(`\nmedian of ${runs} (wall s / cpu s):`);
 console.log(`  git cat-file --batch-all-objects --batch --unordered  ${fmt(results.reference, "wall")} / ${fmt(results.reference, "cpu")}`);
-console.log(`  leakguard scan --history --format json                ${fmt(results.scan, "wall")} / ${fmt(results.scan, "cpu")}`);
+console.log(`  leakguard scan --history ${opt.prefilter ? `(API, prefilter ${opt.prefilter})` : "--format json           "}   ${fmt(results.scan, "wall")} / ${fmt(results.scan, "cpu")}`);
 console.log(`  ratio scan / cat-file: wall x${(scn / ref).toFixed(2)}, cpu x${(scnCpu / refCpu).toFixed(2)} (target wall <= x1.5)`);
-console.log(`  scan peak memory: ${peak.toFixed(0)} MB process tree, ${nodeRss.toFixed(0)} MB largest single process (target < 500 MB)`);
+console.log(`  scan peak memory: ${peak.toFixed(0)} MB process tree (PSS sum), ${nodeRss.toFixed(0)} MB largest single process (target < 500 MB)`);
 if (opt.sorted) {
   const s = await measure(...sh(`git cat-file --batch-all-objects --batch >/dev/null`), { cwd: repo });
   console.log(`  git cat-file --batch-all-objects --batch (oid order), 1 run: ${(s.wall / 1000).toFixed(2)} s (scan x${(scn / s.wall).toFixed(2)})`);

@@ -39,8 +39,13 @@ const RULE_OF: Record<string, RuleId> = {
 
 const asBuffer = (b: Uint8Array) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
-/** Every marker mayHoldStripeKey looks for: a blob without one of these cannot hold a key. */
-export const STRIPE_MARKERS: readonly Buffer[] = [...MARKERS, ...WIDE_MARKERS];
+/**
+ * For engines that search in bulk (git grep -P, byte-wise): every blob detectStripeKeys
+ * can match a key in also matches this, in one-byte text or in UTF-16LE (each character
+ * then followed by NUL). Dropping the `[sr]` and the left guard keeps it a superset, and
+ * starting at `k_` lets PCRE skip ahead fast.
+ */
+export const STRIPE_KEY_PCRE = ["k_(?:live|test)_[A-Za-z0-9]{20}", "k\\x00_\\x00(?:l\\x00i\\x00v\\x00e|t\\x00e\\x00s\\x00t)\\x00_\\x00(?:[A-Za-z0-9]\\x00){20}"].join("|");
 
 /** Longest marker in bytes: a streaming reader tests pieces that overlap by one less. */
 export const STRIPE_MARKER_BYTES = Math.max(...WIDE_MARKERS.map((m) => m.length));

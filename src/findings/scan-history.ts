@@ -1,5 +1,5 @@
 import type { Detector } from "../detectors/types.js";
-import { DETECTORS, isDotenvPath, mayHoldStripeKey, STRIPE_MARKER_BYTES, STRIPE_MARKERS } from "../detectors/index.js";
+import { DETECTORS, isDotenvPath, mayHoldStripeKey, STRIPE_KEY_PCRE, STRIPE_MARKER_BYTES } from "../detectors/index.js";
 import type { BlobContent, BlobFilter, CommitMeta, GitEngine, Selection, SkippedBlob } from "../git/engine.js";
 import type { ScanResult, ScanStats } from "./finding.js";
 import { createCollector, emptyStats } from "./collector.js";
@@ -74,11 +74,12 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
     }
   })();
 
-  // Blobs without a key marker are streamed past by the engine, never gathered. Of those
-  // with one, only blobs where a detector really matches are kept until attribution:
-  // placeholders such as test fixtures' short fake keys are common and would pile up.
+  // Blobs without a key marker (or, where the engine can search in bulk, without a
+  // key-shaped token) are streamed past, never gathered. Of the rest, only blobs where a
+  // detector really matches are kept until attribution: placeholders such as test
+  // fixtures' short fake keys are common and would pile up.
   const detectors = opts.detectors ?? DETECTORS;
-  const filter: BlobFilter = { test: mayHoldStripeKey, overlap: STRIPE_MARKER_BYTES - 1, literals: STRIPE_MARKERS };
+  const filter: BlobFilter = { test: mayHoldStripeKey, overlap: STRIPE_MARKER_BYTES - 1, pcre: STRIPE_KEY_PCRE };
   const keep = (blob: BlobContent | SkippedBlob) => {
     stats.blobs++;
     if (blob.bytes === null) stats.bytes += blob.size;

@@ -57,10 +57,11 @@ export interface BlobFilter {
   test(bytes: Buffer): boolean;
   overlap: number;
   /**
-   * Byte strings at least one of which a blob must hold to pass `test`: an engine may use
-   * them to pick candidates without reading every blob itself (e.g. with `git grep`).
+   * A Perl-compatible regex (matched byte-wise, no UTF) that every blob the caller needs
+   * matches: an engine may use it to pick blobs without reading each one itself (e.g.
+   * with `git grep -P`), and yield the rest as SkippedBlob.
    */
-  literals?: readonly Buffer[];
+  pcre?: string;
 }
 
 /**

@@ -10,7 +10,7 @@ import { writeLines } from "./stream.js";
 // that order and keeps delta bases cached. The tree lives in a throwaway object directory
 // that borrows the repository's objects as an alternate, so the repository is never
 // written to. `git grep` then inflates and searches each blob in C, and only the names of
-// blobs holding a literal cross the pipe: the bulk of the bytes never reach this process.
+// blobs that match cross the pipe: the bulk of the bytes never reach this process.
 
 export interface BlobList {
   oids: string[];
@@ -37,16 +37,11 @@ export async function listBlobs(opts: GitOptions): Promise<BlobList> {
   return list;
 }
 
-/** A PCRE alternation matching any of the literals byte for byte (NUL bytes included). */
-export function literalsPattern(literals: readonly Buffer[]): string {
-  return literals.map((l) => [...l].map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join("")).join("|");
-}
-
 /**
- * Indexes into `oids` of the blobs that hold one of `literals`, in order, as git finds
+ * Indexes into `oids` of the blobs that match `pcre`, in order, as git finds
  * them. Throws when this git cannot do it (no PCRE support, an unreadable object).
  */
-export async function* grepBlobs(oids: readonly string[], literals: readonly Buffer[], opts: GitOptions): AsyncGenerator<number> {
+export async function* grepBlobs(oids: readonly string[], pcre: string, opts: GitOptions): AsyncGenerator<number> {
   const objects = resolve(opts.cwd, (await gitText(["rev-parse", "--git-path", "objects"], opts)).trim());
   const scratch = mkdtempSync(join(tmpdir(), "leakguard-objects-"));
   try {
@@ -65,7 +60,7 @@ export async function* grepBlobs(oids: readonly string[], literals: readonly Buf
     await Promise.all([feed, mktree.done]);
 
     // One thread: it inflates on one core and leaves the other to the history walk.
-    const grep = spawnGit(["grep", "--threads=1", "-l", "-z", "--no-color", "-P", "-e", literalsPattern(literals), tree.trim()], { cwd: opts.cwd, env });
+    const grep = spawnGit(["grep", "--threads=1", "-l", "-z", "--no-color", "-P", "-e", pcre, tree.trim()], { cwd: opts.cwd, env });
     grep.stdin.end();
     let rest = "";
     for await (const chunk of grep.stdout as AsyncIterable<Buffer>) {

@@ -30,13 +30,13 @@ async function* readAll(opts: GitOptions, prefilter: Prefilter, filter?: BlobFil
   // Listing is cheap (nothing inflated) and lets trees and commits stay packed; pack order
   // keeps delta bases hot in git's cache.
   const { oids, sizes } = await listBlobs(opts);
-  if (filter?.literals && prefilter === "grep") {
+  if (filter?.pcre && prefilter === "grep") {
     // Hits go to cat-file as git grep finds them; the rest are only counted.
     const asked = new Uint8Array(oids.length);
     let failed = false;
     const hits = (async function* () {
       try {
-        for await (const i of grepBlobs(oids, filter.literals!, opts)) {
+        for await (const i of grepBlobs(oids, filter.pcre!, opts)) {
           asked[i] = 1;
           yield oids[i]!;
         }
