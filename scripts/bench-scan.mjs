@@ -82,7 +82,7 @@ const viaApi = `
   import { writeFileSync } from "node:fs";
   import { scanHistory } from "${resolve("dist/findings/scan-history.js")}";
   import { createNativeEngine } from "${resolve("dist/git/native/engine.js")}";
-  const r = await scanHistory({ engine: createNativeEngine(${JSON.stringify(repo)}, process.env, { prefilter: ${JSON.stringify(opt.prefilter)} }), selection: { all: true } });
+  const r = await scanHistory({ engine: createNativeEngine(${JSON.stringify(repo)}, process.env, undefined, { prefilter: ${JSON.stringify(opt.prefilter)} }), selection: { all: true } });
   writeFileSync(${JSON.stringify(out)}, JSON.stringify(r));`;
 const scan = () =>
   opt.prefilter

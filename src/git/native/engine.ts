@@ -26,8 +26,9 @@ export interface NativeEngineOptions {
   prefilter?: Prefilter;
 }
 
-export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process.env, options: NativeEngineOptions = {}): GitEngine {
-  const opts = { cwd: dir, env };
+/** `signal` aborts every git process the engine starts (the hook's time budget). */
+export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal, options: NativeEngineOptions = {}): GitEngine {
+  const opts = { cwd: dir, env, ...(signal ? { signal } : {}) };
 
   const readBlobs = createBlobReader(opts, options.prefilter);
 
@@ -50,7 +51,9 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
 
     async *walk(sel) {
       const proc = spawnGit(
-        [...SAFE_CONFIG, "log", ...selectionArgs(sel), "-z", "--raw", "--no-abbrev", "--no-renames", "--no-color",
+        // --date-order: never a parent before all of its children, even under clock skew;
+        // the history scan relies on it to keep the oldest introduction of a blob.
+        [...SAFE_CONFIG, "log", "--date-order", ...selectionArgs(sel), "-z", "--raw", "--no-abbrev", "--no-renames", "--no-color",
           "--diff-merges=first-parent", LOG_FORMAT, "--"],
         opts,
       );
@@ -59,16 +62,22 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
     },
 
     async *tags(sel) {
-      const out = await gitText(["for-each-ref", "--format=%(objectname) %(objecttype) %(refname)", "refs/tags"], opts);
-      let oids = out
-        .split("\n")
-        .filter((l) => l.split(" ")[1] === "tag")
-        .map((l) => l.split(" ")[0]!);
-      if (!sel.all) {
+      let oids: string[];
+      if (sel.all) {
+        const out = await gitText(["for-each-ref", "--format=%(objectname) %(objecttype) %(refname)", "refs/tags"], opts);
+        oids = out
+          .split("\n")
+          .filter((l) => l.split(" ")[1] === "tag")
+          .map((l) => l.split(" ")[0]!);
+      } else {
         // Only tag objects the selection names (a pushed tag arrives as its tag object id).
-        const named = new Set(sel.include ?? []);
-        const types = await Promise.all([...named].map(async (r) => [r, (await gitText(["cat-file", "-t", r], opts).catch(() => "")).trim()] as const));
-        oids = types.filter(([, t]) => t === "tag").map(([r]) => r);
+        // One batch-check for all of them: a mirror push may name thousands of tips.
+        const named = [...new Set(sel.include ?? [])];
+        const out = named.length ? await gitText(["cat-file", "--batch-check=%(objecttype) %(objectname)"], { ...opts, input: named.join("\n") + "\n" }) : "";
+        oids = out
+          .split("\n")
+          .filter((l) => l.startsWith("tag "))
+          .map((l) => l.slice(4));
       }
       for await (const obj of this.readBlobs(oids)) {
         const tag: AnnotatedTag | null = parseTag(obj.oid, obj.bytes);

@@ -51,7 +51,7 @@ export async function* grepBlobs(oids: readonly string[], pcre: string, opts: Gi
     const width = String(Math.max(0, oids.length - 1)).length;
     const name = (i: number) => String(i).padStart(width, "0");
 
-    const mktree = spawnGit(["mktree", "--missing"], { cwd: opts.cwd, env });
+    const mktree = spawnGit(["mktree", "--missing"], { ...opts, env });
     const feed = writeLines(mktree.stdin, (function* () {
       for (let i = 0; i < oids.length; i++) yield `100644 blob ${oids[i]}\t${name(i)}`;
     })());
@@ -60,7 +60,7 @@ export async function* grepBlobs(oids: readonly string[], pcre: string, opts: Gi
     await Promise.all([feed, mktree.done]);
 
     // One thread: it inflates on one core and leaves the other to the history walk.
-    const grep = spawnGit(["grep", "--threads=1", "-l", "-z", "--no-color", "-P", "-e", pcre, tree.trim()], { cwd: opts.cwd, env });
+    const grep = spawnGit(["grep", "--threads=1", "-l", "-z", "--no-color", "-P", "-e", pcre, tree.trim()], { ...opts, env });
     grep.stdin.end();
     let rest = "";
     for await (const chunk of grep.stdout as AsyncIterable<Buffer>) {

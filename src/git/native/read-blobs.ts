@@ -21,7 +21,10 @@ export function createBlobReader(opts: GitOptions, prefilter: Prefilter = "grep"
   function readBlobs(oids: BlobIds): AsyncIterable<BlobContent>;
   function readBlobs(oids: BlobIds, filter: BlobFilter): AsyncIterable<Read>;
   function readBlobs(oids: BlobIds, filter?: BlobFilter): AsyncIterable<Read> {
-    return oids === "all" ? readAll(opts, prefilter, filter) : catFile(opts, oids, filter);
+    if (oids === "all") return readAll(opts, prefilter, filter);
+    // Every spawn costs a pre-receive hook time; an empty list needs no process.
+    if (Array.isArray(oids) && oids.length === 0) return (async function* () {})();
+    return catFile(opts, oids, filter);
   }
   return readBlobs;
 }
@@ -50,6 +53,7 @@ async function* readAll(opts: GitOptions, prefilter: Prefilter, filter?: BlobFil
       return;
     }
     // This git could not grep (e.g. no PCRE): stream what was not read yet.
+    opts.signal?.throwIfAborted();
     yield* catFile(opts, oids.filter((_, i) => !asked[i]), filter);
     return;
   }

@@ -26,7 +26,7 @@ function mixedRepo() {
 async function readAll(dir: string, prefilter: "grep" | "stream") {
   const kept = new Map<string, string>();
   const skipped = new Map<string, number>();
-  for await (const b of createNativeEngine(dir, process.env, { prefilter }).readBlobs("all", filter)) {
+  for await (const b of createNativeEngine(dir, process.env, undefined, { prefilter }).readBlobs("all", filter)) {
     if (b.bytes === null) skipped.set(b.oid, b.size);
     else kept.set(b.oid, b.bytes.toString("base64"));
   }
@@ -57,7 +57,7 @@ describe("reading every blob of a repository through a prefilter", () => {
 
   it("gives the same findings either way", async () => {
     const repo = mixedRepo();
-    const scan = (prefilter: "grep" | "stream") => scanHistory({ engine: createNativeEngine(repo.dir, process.env, { prefilter }), selection: { all: true } });
+    const scan = (prefilter: "grep" | "stream") => scanHistory({ engine: createNativeEngine(repo.dir, process.env, undefined, { prefilter }), selection: { all: true } });
     const [a, b] = await Promise.all([scan("grep"), scan("stream")]);
     expect(a.findings.map((f) => [f.path, f.rule])).toEqual([
       [".env", "dotenv-file"],
