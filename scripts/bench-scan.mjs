@@ -122,7 +122,11 @@ const nodeRss = Math.max(...results.scan.map((x) => x.maxRss)) / 1024;
 console.log(`\nmedian of ${runs} (wall s / cpu s):`);
 console.log(`  git cat-file --batch-all-objects --batch --unordered  ${fmt(results.reference, "wall")} / ${fmt(results.reference, "cpu")}`);
 console.log(`  leakguard scan --history ${opt.prefilter ? `(API, prefilter ${opt.prefilter})` : "--format json           "}   ${fmt(results.scan, "wall")} / ${fmt(results.scan, "cpu")}`);
+// Per-round ratios cancel the machine's load drift better than a ratio of medians.
+const pairRatio = median(results.scan.map((s, i) => s.wall / results.reference[i].wall));
+const pairCpu = median(results.scan.map((s, i) => s.cpu / results.reference[i].cpu));
 console.log(`  ratio scan / cat-file: wall x${(scn / ref).toFixed(2)}, cpu x${(scnCpu / refCpu).toFixed(2)} (target wall <= x1.5)`);
+console.log(`  median of per-round ratios: wall x${pairRatio.toFixed(2)}, cpu x${pairCpu.toFixed(2)}`);
 console.log(`  scan peak memory: ${peak.toFixed(0)} MB process tree (PSS sum), ${nodeRss.toFixed(0)} MB largest single process (target < 500 MB)`);
 if (opt.sorted) {
   const s = await measure(...sh(`git cat-file --batch-all-objects --batch >/dev/null`), { cwd: repo });
