@@ -39,15 +39,29 @@ const RULE_OF: Record<string, RuleId> = {
 
 const asBuffer = (b: Uint8Array) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
+/**
+ * For engines that search in bulk (git grep -P, byte-wise): every blob detectStripeKeys
+ * can match a key in also matches this, in one-byte text or in UTF-16LE (each character
+ * then followed by NUL). Dropping the `[sr]` and the left guard keeps it a superset, and
+ * starting at `k_` lets PCRE skip ahead fast.
+ */
+export const STRIPE_KEY_PCRE = ["k_(?:live|test)_[A-Za-z0-9]{20}", "k\\x00_\\x00(?:l\\x00i\\x00v\\x00e|t\\x00e\\x00s\\x00t)\\x00_\\x00(?:[A-Za-z0-9]\\x00){20}"].join("|");
+
+/** Longest marker in bytes: a streaming reader tests pieces that overlap by one less. */
+export const STRIPE_MARKER_BYTES = Math.max(...WIDE_MARKERS.map((m) => m.length));
+
 export function mayHoldStripeKey(bytes: Uint8Array): boolean {
   const buf = asBuffer(bytes);
-  return MARKERS.some((m) => buf.indexOf(m) !== -1) || WIDE_MARKERS.some((m) => buf.indexOf(m) !== -1);
+  if (buf.indexOf(MARKERS[0]!) !== -1 || buf.indexOf(MARKERS[1]!) !== -1) return true;
+  // Every wide marker holds NUL bytes; most text has none, and memchr finds that out
+  // far faster than searching for the wide markers themselves (their 'k\0' start is common).
+  return buf.indexOf(0) !== -1 && WIDE_MARKERS.some((m) => buf.indexOf(m) !== -1);
 }
 
 export const detectStripeKeys: Detector = (input) => {
   const buf = asBuffer(input.bytes);
   const narrow = MARKERS.some((m) => buf.indexOf(m) !== -1) ? detectNarrow(input.path, buf) : [];
-  const wide = WIDE_MARKERS.some((m) => buf.indexOf(m) !== -1) ? detectWide(input.path, buf) : [];
+  const wide = buf.indexOf(0) !== -1 && WIDE_MARKERS.some((m) => buf.indexOf(m) !== -1) ? detectWide(input.path, buf) : [];
   return wide.length ? [...narrow, ...wide] : narrow;
 };
 

@@ -1,6 +1,6 @@
 import type { Detector } from "../detectors/types.js";
-import { DETECTORS, isDotenvPath, mayHoldStripeKey } from "../detectors/index.js";
-import type { CommitMeta, GitEngine, Selection } from "../git/engine.js";
+import { DETECTORS, isDotenvPath, mayHoldStripeKey, STRIPE_KEY_PCRE, STRIPE_MARKER_BYTES } from "../detectors/index.js";
+import type { BlobContent, BlobFilter, CommitMeta, GitEngine, Selection, SkippedBlob } from "../git/engine.js";
 import type { ScanResult, ScanStats } from "./finding.js";
 import { createCollector, emptyStats } from "./collector.js";
 import { compareFindings } from "./to-finding.js";
@@ -79,14 +79,25 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
     }
   })();
 
-  const keep = (oid: string, bytes: Buffer) => {
+  // Blobs without a key marker (or, where the engine can search in bulk, without a
+  // key-shaped token) are streamed past, never gathered. Of the rest, only blobs where a
+  // detector really matches are kept until attribution: placeholders such as test
+  // fixtures' short fake keys are common and would pile up.
+  const detectors = opts.detectors ?? DETECTORS;
+  const filter: BlobFilter = { test: mayHoldStripeKey, overlap: STRIPE_MARKER_BYTES - 1, pcre: STRIPE_KEY_PCRE };
+  const keep = (blob: BlobContent | SkippedBlob) => {
     stats.blobs++;
-    stats.bytes += bytes.length;
-    if (mayHoldStripeKey(bytes)) candidates.set(oid, Buffer.from(bytes));
+    if (blob.bytes === null) stats.bytes += blob.size;
+    else {
+      stats.bytes += blob.bytes.length;
+      if (mayHoldStripeKey(blob.bytes) && detectors.some((d) => d({ path: "", bytes: blob.bytes }).length > 0)) {
+        candidates.set(blob.oid, Buffer.from(blob.bytes));
+      }
+    }
     if ((stats.blobs & 1023) === 0) report();
   };
   const reading = (async () => {
-    for await (const { oid, bytes } of engine.readBlobs(wanted ?? "all")) keep(oid, bytes);
+    for await (const blob of engine.readBlobs(wanted ?? "all", filter)) keep(blob);
   })();
   await Promise.all([walking, reading]);
   opts.signal?.throwIfAborted();

@@ -40,6 +40,30 @@ export interface BlobContent {
   bytes: Buffer;
 }
 
+/** A blob a reader's filter ruled out: its bytes were streamed past, never gathered. */
+export interface SkippedBlob {
+  oid: string;
+  bytes: null;
+  size: number;
+}
+
+/**
+ * A cheap content test a reader may apply while streaming, so that blobs no detector can
+ * match are never assembled in memory. `test` may see a whole blob or overlapping pieces
+ * of one; pieces overlap by `overlap` bytes, so a pattern up to `overlap + 1` bytes long
+ * is never split. A blob passes if any piece passes.
+ */
+export interface BlobFilter {
+  test(bytes: Buffer): boolean;
+  overlap: number;
+  /**
+   * A Perl-compatible regex (matched byte-wise, no UTF) that every blob the caller needs
+   * matches: an engine may use it to pick blobs without reading each one itself (e.g.
+   * with `git grep -P`), and yield the rest as SkippedBlob.
+   */
+  pcre?: string;
+}
+
 /**
  * Which commits to read. `all`: every ref. Otherwise the commits reachable from
  * `include` and from none of `exclude` (or, with `excludeAllRefs`, from no existing ref:
@@ -51,6 +75,8 @@ export interface Selection {
   exclude?: string[];
   excludeAllRefs?: boolean;
 }
+
+export type BlobIds = AsyncIterable<string> | Iterable<string> | "all";
 
 export interface GitEngine {
   readonly name: "native" | "isomorphic";
@@ -70,7 +96,9 @@ export interface GitEngine {
    * Reads blobs once each, in whatever order is fastest. `"all"` may include blobs that
    * no commit reaches (the caller drops what it cannot attribute).
    */
-  readBlobs(oids: AsyncIterable<string> | Iterable<string> | "all"): AsyncIterable<BlobContent>;
+  readBlobs(oids: BlobIds): AsyncIterable<BlobContent>;
+  /** With a filter, an engine may yield blobs that fail it as SkippedBlob (or ignore the filter). */
+  readBlobs(oids: BlobIds, filter: BlobFilter): AsyncIterable<BlobContent | SkippedBlob>;
   isShallow(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -1,10 +1,11 @@
 import { existsSync, statSync } from "node:fs";
-import type { AnnotatedTag, BlobContent, CommitChanges, GitEngine, Selection } from "../engine.js";
+import type { AnnotatedTag, CommitChanges, GitEngine, Selection } from "../engine.js";
 import { UsageError } from "../../errors.js";
 import { git, gitText, spawnGit } from "../run-git.js";
-import { createBatchParser } from "./cat-file.js";
 import { createLogParser, LOG_FORMAT } from "./log-parser.js";
-import { parseProcess, writeLines } from "./stream.js";
+import { parseProcess } from "./stream.js";
+import type { Prefilter } from "./read-blobs.js";
+import { createBlobReader } from "./read-blobs.js";
 import { parseTag } from "../parse-tag.js";
 
 // The default engine: the `git` binary in long-lived batch processes. One `git log --raw`
@@ -20,9 +21,16 @@ export function selectionArgs(sel: Selection): string[] {
   return args;
 }
 
+export interface NativeEngineOptions {
+  /** How a full-history read picks the blobs worth reading (see read-blobs.ts). */
+  prefilter?: Prefilter;
+}
+
 /** `signal` aborts every git process the engine starts (the hook's time budget). */
-export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): GitEngine {
+export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal, options: NativeEngineOptions = {}): GitEngine {
   const opts = { cwd: dir, env, ...(signal ? { signal } : {}) };
+
+  const readBlobs = createBlobReader(opts, options.prefilter);
 
   return {
     name: "native",
@@ -77,25 +85,7 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
       }
     },
 
-    async *readBlobs(oids) {
-      // Every spawn costs a pre-receive hook time; an empty list needs no process.
-      if (Array.isArray(oids) && oids.length === 0) return;
-      const proc = spawnGit(["cat-file", "--batch"], opts);
-      let feed: Promise<void>;
-      if (oids === "all") {
-        // Listing first (cheap: no inflation) lets trees and commits stay packed; pack order
-        // keeps delta bases hot in git's cache.
-        const list = spawnGit(["cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname)"], opts);
-        list.stdin.end();
-        feed = writeLines(proc.stdin, blobIds(list));
-      } else {
-        feed = writeLines(proc.stdin, oids);
-      }
-      const missing: string[] = [];
-      yield* parseProcess<BlobContent>(proc, (emit) => createBatchParser((o) => emit(o), (oid) => missing.push(oid)));
-      await feed;
-      if (missing.length) throw new UsageError(`object ${missing[0]} is missing: the repository is corrupt or incomplete`);
-    },
+    readBlobs,
 
     async isShallow() {
       return (await gitText(["rev-parse", "--is-shallow-repository"], opts)).trim() === "true";
@@ -103,19 +93,4 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
 
     async close() {},
   };
-}
-
-async function* blobIds(list: ReturnType<typeof spawnGit>): AsyncGenerator<string> {
-  let rest = "";
-  for await (const chunk of list.stdout as AsyncIterable<Buffer>) {
-    const lines = (rest + chunk.toString("latin1")).split("\n");
-    rest = lines.pop()!;
-    for (const l of lines) {
-      if (l.startsWith("blob ")) yield l.slice(5);
-      // An object whose header cannot be read (corrupt) is listed as "<oid> missing": pass
-      // it on, so that the read reports it instead of the scan skipping it in silence.
-      else if (l.endsWith(" missing")) yield l.slice(0, l.indexOf(" "));
-    }
-  }
-  await list.done;
 }

@@ -1,0 +1,72 @@
+import type { BlobContent, BlobFilter, BlobIds, SkippedBlob } from "../engine.js";
+import type { GitOptions } from "../run-git.js";
+import { UsageError } from "../../errors.js";
+import { spawnGit } from "../run-git.js";
+import type { BatchObject } from "./cat-file.js";
+import { createBatchParser } from "./cat-file.js";
+import { grepBlobs, listBlobs } from "./grep-blobs.js";
+import { parseProcess, writeLines } from "./stream.js";
+
+/**
+ * How a full-history read finds the blobs its filter wants: `grep` lets `git grep` search
+ * every blob and streams only the hits (the default: most bytes never cross a pipe);
+ * `stream` pipes every blob through `cat-file` and tests it here (what `grep` falls back
+ * to when this git cannot, e.g. built without PCRE).
+ */
+export type Prefilter = "grep" | "stream";
+
+type Read = BlobContent | SkippedBlob;
+
+export function createBlobReader(opts: GitOptions, prefilter: Prefilter = "grep") {
+  function readBlobs(oids: BlobIds): AsyncIterable<BlobContent>;
+  function readBlobs(oids: BlobIds, filter: BlobFilter): AsyncIterable<Read>;
+  function readBlobs(oids: BlobIds, filter?: BlobFilter): AsyncIterable<Read> {
+    if (oids === "all") return readAll(opts, prefilter, filter);
+    // Every spawn costs a pre-receive hook time; an empty list needs no process.
+    if (Array.isArray(oids) && oids.length === 0) return (async function* () {})();
+    return catFile(opts, oids, filter);
+  }
+  return readBlobs;
+}
+
+async function* readAll(opts: GitOptions, prefilter: Prefilter, filter?: BlobFilter): AsyncGenerator<Read> {
+  // Listing is cheap (nothing inflated) and lets trees and commits stay packed; pack order
+  // keeps delta bases hot in git's cache.
+  const { oids, sizes } = await listBlobs(opts);
+  if (filter?.pcre && prefilter === "grep") {
+    // Hits go to cat-file as git grep finds them; the rest are only counted.
+    const asked = new Uint8Array(oids.length);
+    let failed = false;
+    const hits = (async function* () {
+      try {
+        for await (const i of grepBlobs(oids, filter.pcre!, opts)) {
+          asked[i] = 1;
+          yield oids[i]!;
+        }
+      } catch {
+        failed = true;
+      }
+    })();
+    yield* catFile(opts, hits, filter);
+    if (!failed) {
+      for (let i = 0; i < oids.length; i++) if (!asked[i]) yield { oid: oids[i]!, bytes: null, size: sizes[i]! };
+      return;
+    }
+    // This git could not grep (e.g. no PCRE): stream what was not read yet.
+    opts.signal?.throwIfAborted();
+    yield* catFile(opts, oids.filter((_, i) => !asked[i]), filter);
+    return;
+  }
+  yield* catFile(opts, oids, filter);
+}
+
+async function* catFile(opts: GitOptions, oids: AsyncIterable<string> | Iterable<string>, filter?: BlobFilter): AsyncGenerator<Read> {
+  // --buffer: git flushes its output when the buffer fills, not after every object.
+  const proc = spawnGit(["cat-file", "--batch", "--buffer"], opts);
+  const feed = writeLines(proc.stdin, oids);
+  const missing: string[] = [];
+  const toRead = (o: BatchObject): Read => (o.bytes ? { oid: o.oid, bytes: o.bytes } : { oid: o.oid, bytes: null, size: o.size });
+  yield* parseProcess<Read>(proc, (emit) => createBatchParser((o) => emit(toRead(o)), (oid) => missing.push(oid), filter));
+  await feed;
+  if (missing.length) throw new UsageError(`object ${missing[0]} is missing: the repository is corrupt or incomplete`);
+}
