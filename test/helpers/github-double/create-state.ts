@@ -21,6 +21,12 @@ export interface RepoRecord {
   html_url: string;
   description: string | null;
   installationId: number | null;
+  /** False: issue routes answer 410 "Issues are disabled for this repo". */
+  has_issues: boolean;
+  /** When set, check runs must name one of these commits (GitHub: 422 "No commit found for SHA"). */
+  commits: Set<string> | null;
+  /** When set, only these logins may be assigned (GitHub: 422 on anyone else). */
+  assignable: Set<string> | null;
   /** Files served by the contents API on the default branch: path -> content. */
   files: Map<string, string | Buffer>;
   /** Files on other refs (branch, tag or sha), for `?ref=`. */
@@ -106,6 +112,9 @@ export interface AddRepoInput {
   clone_url?: string;
   description?: string | null;
   installationId?: number | null;
+  has_issues?: boolean;
+  commits?: Iterable<string>;
+  assignable?: Iterable<string>;
   files?: Record<string, string | Buffer>;
 }
 
@@ -165,6 +174,9 @@ export function createState(): GitHubState {
         html_url: `https://github.com/${full_name}`,
         description: input.description ?? null,
         installationId,
+        has_issues: input.has_issues ?? true,
+        commits: input.commits ? new Set(input.commits) : null,
+        assignable: input.assignable ? new Set(input.assignable) : null,
         files: new Map(Object.entries(input.files ?? {})),
         filesByRef: new Map(),
       };

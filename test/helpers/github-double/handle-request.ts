@@ -114,10 +114,12 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   try {
     const auth = authenticate(headerOf(req, "authorization"), route.auth, deps.auth);
     if (route.permission && auth.kind === "installation" && !allows(auth.token.permissions, route.permission)) {
-      throw new GitHubError(403, "Resource not accessible by integration");
+      // GitHub names the permission that would have worked.
+      const [name, level] = route.permission;
+      return reply({ status: 403, headers: { "x-accepted-github-permissions": `${name}=${level}` }, body: { message: "Resource not accessible by integration", documentation_url: DOCS, status: "403" } });
     }
-    const out = route.handle({ method, pathname: url.pathname, query: url.searchParams, pathParams, body, auth }, deps.env);
-    if (deps.validateResponses && out.status < 300) {
+    const out = route.handle({ method, pathname: url.pathname, query: url.searchParams, pathParams, body, headers: req.headers, auth }, deps.env);
+    if (deps.validateResponses && out.status < 300 && out.raw === undefined) {
       const wrong = checkResponse(deps.spec, operation, out.status, out.body);
       if (wrong.length > 0) violate("response-body", wrong);
     }
@@ -160,6 +162,12 @@ function send(res: ServerResponse, r: Reply, nowMs: number, rate: { remaining: n
     "x-ratelimit-resource": "core",
     ...(r.headers ?? {}),
   };
+  if (r.raw !== undefined) {
+    headers["content-type"] = r.raw.contentType;
+    headers["content-length"] = String(r.raw.bytes.length);
+    res.writeHead(r.status, headers).end(r.raw.bytes);
+    return;
+  }
   if (r.body === undefined) {
     res.writeHead(r.status, headers).end();
     return;

@@ -71,6 +71,8 @@ export interface GitHubDouble {
   violations: Violation[];
   /** Fails the next matching request(s) with the given answer. */
   failNext(fault: FaultSpec): void;
+  /** Returns the violations seen so far and forgets them (for tests that provoke some on purpose). */
+  takeViolations(): Violation[];
   /** Throws a readable error listing every spec violation seen so far, then forgets them. */
   expectNoViolations(): void;
   /** Requests whose path, headers or body contain `text` (e.g. a raw key that must never be sent). */
@@ -119,6 +121,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
     requests: deps.requests,
     violations: deps.violations,
     failNext: (fault) => faults.add(fault),
+    takeViolations: () => deps.violations.splice(0),
     expectNoViolations() {
       const seen = deps.violations.splice(0);
       if (seen.length === 0) return;

@@ -31,6 +31,7 @@ export function renderRepo(ctx: RenderContext, repo: RepoRecord, full = false): 
     license: null,
     has_discussions: false,
     default_branch: repo.default_branch,
+    has_issues: repo.has_issues,
     archived: false,
     disabled: false,
     topics: [],

@@ -12,12 +12,16 @@ export interface RouteRequest {
   query: URLSearchParams;
   pathParams: Record<string, string>;
   body: Json | undefined;
+  /** Lower-case request headers. */
+  headers: Record<string, string | string[] | undefined>;
   auth: Auth;
 }
 
 export interface Reply {
   status: number;
   body?: Json;
+  /** A non-JSON body (e.g. a file under the raw media type); sent as is, not validated. */
+  raw?: { bytes: Buffer; contentType: string };
   headers?: Record<string, string>;
 }
 

@@ -85,6 +85,7 @@ export const checkRoutes: RouteTable = {
     handle(req, env) {
       const repo = repoFor(req, env);
       const b = bodyOf(req);
+      if (repo.commits && !repo.commits.has(String(b["head_sha"]))) throw invalidRequest(`No commit found for SHA: ${String(b["head_sha"])}`);
       const run: CheckRunRecord = {
         id: env.state.nextId(),
         repo: repo.full_name,

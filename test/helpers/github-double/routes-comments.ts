@@ -5,7 +5,7 @@ import type { RenderContext } from "./render-context.js";
 import { botLogin, example, isoTime, nodeId, renderUser } from "./render-context.js";
 import type { RouteEnv, RouteRequest, RouteTable } from "./route-types.js";
 import { GitHubError, bodyOf, intParam, repoFor } from "./route-types.js";
-import { issueOf } from "./routes-issues.js";
+import { checkBodyLength, issueOf } from "./routes-issues.js";
 
 // Issue comments: created by the app's bot user, listed oldest first (GitHub's order).
 
@@ -40,6 +40,7 @@ export const commentRoutes: RouteTable = {
     permission: ["issues", "write"],
     handle(req, env) {
       const issue = issueOf(req, env);
+      checkBodyLength(bodyOf(req)["body"]);
       const now = isoTime(env.ctx.now());
       const c: CommentRecord = { id: env.state.nextId(), repo: issue.repo, issueNumber: issue.number, body: String(bodyOf(req)["body"]), user: botLogin(env.ctx), created_at: now, updated_at: now };
       env.state.comments.push(c);
@@ -71,6 +72,7 @@ export const commentRoutes: RouteTable = {
     permission: ["issues", "write"],
     handle(req, env) {
       const c = commentOf(req, env);
+      checkBodyLength(bodyOf(req)["body"]);
       c.body = String(bodyOf(req)["body"]);
       c.updated_at = isoTime(env.ctx.now());
       return { status: 200, body: renderComment(env.ctx, c) };

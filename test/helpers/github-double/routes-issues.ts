@@ -1,17 +1,36 @@
-import type { IssueRecord } from "./create-state.js";
+import type { IssueRecord, RepoRecord } from "./create-state.js";
 import type { Json, JsonObject } from "./load-spec.js";
 import { paginate } from "./paginate.js";
 import type { RenderContext } from "./render-context.js";
 import { botLogin, example, isoTime, nodeId, renderUser } from "./render-context.js";
 import type { RouteEnv, RouteRequest, RouteTable } from "./route-types.js";
-import { GitHubError, bodyOf, intParam, repoFor } from "./route-types.js";
+import { GitHubError, bodyOf, intParam, invalidRequest, repoFor } from "./route-types.js";
 import { ensureLabel, renderLabel } from "./routes-labels.js";
 
 // Issues: numbered per repository, labels created on first use (as GitHub does), listed newest
 // first with GitHub's filters (state, labels = all of them, creator, assignee) and pagination.
 
-export function issueOf(req: RouteRequest, env: RouteEnv): IssueRecord {
+/** GitHub's limit on issue and comment bodies, which the schema does not state. */
+export const MAX_BODY = 65_536;
+
+/** The repo, if it accepts issues (GitHub answers 410 when they are turned off). */
+export function issuesRepoFor(req: RouteRequest, env: RouteEnv): RepoRecord {
   const repo = repoFor(req, env);
+  if (!repo.has_issues) throw new GitHubError(410, "Issues are disabled for this repo");
+  return repo;
+}
+
+export function checkBodyLength(body: Json | undefined): void {
+  if (typeof body === "string" && body.length > MAX_BODY) throw invalidRequest(`Validation Failed: body is too long (maximum is ${MAX_BODY} characters)`);
+}
+
+function checkAssignees(repo: RepoRecord, logins: string[]): void {
+  const bad = repo.assignable ? logins.filter((l) => !repo.assignable?.has(l)) : [];
+  if (bad.length > 0) throw invalidRequest(`Validation Failed: cannot assign ${bad.join(", ")} (field assignees, code invalid)`);
+}
+
+export function issueOf(req: RouteRequest, env: RouteEnv): IssueRecord {
+  const repo = issuesRepoFor(req, env);
   const issue = env.state.issues.find((i) => i.repo === repo.full_name && i.number === intParam(req, "issue_number"));
   if (!issue) throw new GitHubError(404, "Not Found");
   return issue;
@@ -61,7 +80,9 @@ function labelNames(env: RouteEnv, repo: string, labels: Json | undefined): stri
   return [...new Set(names.map((n) => ensureLabel(env, repo, n).name))];
 }
 
-function applyUpdate(env: RouteEnv, issue: IssueRecord, b: JsonObject): void {
+function applyUpdate(env: RouteEnv, repo: RepoRecord, issue: IssueRecord, b: JsonObject): void {
+  checkBodyLength(b["body"]);
+  if (Array.isArray(b["assignees"])) checkAssignees(repo, b["assignees"].map(String));
   const now = isoTime(env.ctx.now());
   if (b["title"] !== undefined && b["title"] !== null) issue.title = String(b["title"]);
   if (b["body"] !== undefined) issue.body = b["body"] === null ? null : String(b["body"]);
@@ -84,8 +105,11 @@ export const issueRoutes: RouteTable = {
     auth: "installation",
     permission: ["issues", "write"],
     handle(req, env) {
-      const repo = repoFor(req, env);
+      const repo = issuesRepoFor(req, env);
       const b = bodyOf(req);
+      checkBodyLength(b["body"]);
+      const assignees = Array.isArray(b["assignees"]) ? b["assignees"].map(String) : typeof b["assignee"] === "string" ? [b["assignee"]] : [];
+      checkAssignees(repo, assignees);
       const now = isoTime(env.ctx.now());
       const issue: IssueRecord = {
         id: env.state.nextId(),
@@ -96,7 +120,7 @@ export const issueRoutes: RouteTable = {
         state: "open",
         state_reason: null,
         labels: labelNames(env, repo.full_name, b["labels"]),
-        assignees: Array.isArray(b["assignees"]) ? b["assignees"].map(String) : typeof b["assignee"] === "string" ? [b["assignee"]] : [],
+        assignees,
         user: botLogin(env.ctx),
         created_at: now,
         updated_at: now,
@@ -118,7 +142,7 @@ export const issueRoutes: RouteTable = {
     permission: ["issues", "write"],
     handle(req, env) {
       const issue = issueOf(req, env);
-      applyUpdate(env, issue, bodyOf(req));
+      applyUpdate(env, issuesRepoFor(req, env), issue, bodyOf(req));
       return { status: 200, body: renderIssue(env.ctx, env, issue) };
     },
   },
@@ -127,7 +151,7 @@ export const issueRoutes: RouteTable = {
     auth: "installation",
     permission: ["issues", "read"],
     handle(req, env) {
-      const repo = repoFor(req, env);
+      const repo = issuesRepoFor(req, env);
       const q = req.query;
       const state = q.get("state") ?? "open";
       const wanted = (q.get("labels") ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);

@@ -26,6 +26,11 @@ export const repoRoutes: RouteTable = {
       if (!files) throw new GitHubError(404, `No commit found for the ref ${ref}`);
       const path = (req.pathParams["path"] ?? "").replace(/^\/+|\/+$/g, "");
       const content = files.get(path);
+      // Probot-style config loaders ask for the raw media type and get the bytes themselves.
+      const accept = String(req.headers["accept"] ?? "");
+      if (content !== undefined && /application\/vnd\.github(\.v3)?\.raw/.test(accept)) {
+        return { status: 200, raw: { bytes: Buffer.from(content), contentType: "application/vnd.github.raw; charset=utf-8" } };
+      }
       if (content !== undefined) return { status: 200, body: renderFile(env.ctx, repo, path, Buffer.from(content), ref ?? repo.default_branch) };
       // A directory answers with the list of its direct entries.
       const prefix = path === "" ? "" : `${path}/`;
