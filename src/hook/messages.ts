@@ -60,7 +60,7 @@ function findingBlock(f: Finding): string[] {
   const where = f.source === "file" ? `${f.path}, line ${f.line}` : f.path;
   return [
     `  ${f.rule} [${f.severity}]: ${what}`,
-    `    file:   ${where}`,
+    `    ${(f.source === "file" ? "file:" : "where:").padEnd(8)}${where}`,
     `    commit: ${f.commit ?? "(none)"}`,
     ...adviceFor(f).map((l) => `    ${l}`),
   ];
@@ -73,7 +73,8 @@ function bypassHelp(v: Verdict): string[] {
   if (v.bypass.kind === "unknown-reason") {
     return ["", `[leakguard] '${v.bypass.reason}' is not a bypass reason here; use one of: ${v.bypassReasons.join(", ")}.`];
   }
-  return ["", `If this is not a real secret, push with: git push -o ${BYPASS_OPTION}=<reason>`, `  reasons: ${v.bypassReasons.join(", ")} (every bypass is logged)`];
+  const lead = v.status === "failed-closed" ? "To push it anyway, on the record" : "If this is not a real secret, push with";
+  return ["", `${lead}: git push -o ${BYPASS_OPTION}=<reason>`, `  reasons: ${v.bypassReasons.join(", ")} (every bypass is logged)`];
 }
 
 function reasonOf(v: Verdict): string {

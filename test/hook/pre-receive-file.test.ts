@@ -5,7 +5,8 @@ import { buildCli } from "../helpers/build-cli.js";
 import { fakeKey, redacted } from "../helpers/keys.js";
 import { tempDir } from "../helpers/repo.js";
 import { createPushFixture } from "./push-fixture.js";
-import { pushScenarios } from "./push-scenarios.js";
+import { policyScenarios } from "./policy-scenarios.js";
+import { scanScenarios } from "./scan-scenarios.js";
 
 // Pushes over file://: git runs receive-pack, and so the hook, with the pusher's
 // environment, which is how these tests play GitLab (GL_ID) and watch quarantine.
@@ -16,7 +17,8 @@ beforeAll(() => {
 });
 
 describe("pre-receive hook, pushing over file://", () => {
-  pushScenarios(() => fx);
+  scanScenarios(() => fx);
+  policyScenarios(() => fx);
 
   it("reads the pushed objects from git's quarantine, before they reach the object store", async () => {
     const remote = await fx.makeRemote({ install: false });

@@ -4,7 +4,8 @@ import { startGitHttpServer } from "../helpers/git-http-server.js";
 import type { GitHttpServer } from "../helpers/git-http-server.js";
 import { tempDir } from "../helpers/repo.js";
 import { createPushFixture } from "./push-fixture.js";
-import { pushScenarios } from "./push-scenarios.js";
+import { policyScenarios } from "./policy-scenarios.js";
+import { scanScenarios } from "./scan-scenarios.js";
 
 // The same scenarios over smart HTTP: git http-backend runs receive-pack and the hook
 // under the web server's environment, with the authenticated user as REMOTE_USER.
@@ -21,5 +22,6 @@ afterAll(async () => {
 });
 
 describe("pre-receive hook, pushing over smart HTTP (git http-backend)", () => {
-  pushScenarios(() => fx);
+  scanScenarios(() => fx);
+  policyScenarios(() => fx);
 });

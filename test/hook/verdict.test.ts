@@ -76,7 +76,7 @@ describe("formatVerdict", () => {
     expect(text).toContain("push rejected: 2 secrets found");
     expect(text).toContain("file:   web/.env, line 3");
     expect(text).toContain("browsers");
-    expect(text).toContain("file:   (commit message)");
+    expect(text).toContain("where:  (commit message)");
     expect(text).toContain("reword");
     expect(text).toContain("What to do now:");
   });

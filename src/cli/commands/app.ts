@@ -1,8 +1,5 @@
 import type { Command } from "commander";
 import type { CliIo } from "../io.js";
-import { readEnv } from "../../config/env.js";
-import { createLogger } from "../../app/create-logger.js";
-import { startApp } from "../../app/start-app.js";
 
 /** `leakguard app`: the GitHub App server, configured from the environment (see docs/app.md). */
 export function registerApp(program: Command, io: CliIo): void {
@@ -14,6 +11,11 @@ export function registerApp(program: Command, io: CliIo): void {
       "\nEnvironment: APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT (3000),\nGITHUB_API_URL (https://api.github.com), LEAKGUARD_DATA_DIR (./.leakguard), LOG_LEVEL (info).",
     )
     .action(async () => {
+      // Loaded on use: every command is registered on every run, and the pre-receive hook
+      // (one Node start per push) must not pay for the server's dependencies.
+      const { readEnv } = await import("../../config/env.js");
+      const { createLogger } = await import("../../app/create-logger.js");
+      const { startApp } = await import("../../app/start-app.js");
       // Validated before anything starts: a bad variable is a one-line error and exit 2.
       const config = readEnv(io.env, io.cwd);
       const log = createLogger(io.stdout, io.env["LOG_LEVEL"] ?? "info");
