@@ -25,7 +25,10 @@ export interface ScanRequest {
   after: string | null;
   /** The ref's previous commit; null for a new ref or an install. */
   before: string | null;
+  /** As shown to people: "branch main", "tag v1". */
   ref: string | null;
+  /** The full ref name of a push (refs/heads/main). */
+  refName: string | null;
   pusher: string | null;
   /** The push deleted the ref: nothing to scan, but incidents are re-checked. */
   deleted: boolean;

@@ -73,7 +73,7 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
   }
 
   const before = req.before && (await exists(sync.dir, req.before)) ? req.before : null;
-  const selection = chooseSelection({ firstSight, after: head, before, refsBefore: sync.refsBefore });
+  const selection = chooseSelection({ firstSight, after: head, before, refs: sync.refsAfter, pushedRef: req.refName });
   let scan;
   try {
     scan = await scanHistory({ engine, selection });
@@ -82,7 +82,6 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
     return neutral(head, `leakguard could not scan ${repo.fullName}: ${err.message.replace(/^\[leakguard\] /, "")}`);
   }
   log.info({ selection: firstSight ? "all" : "push", ...scan.stats, findings: scan.findings.length }, "scanned");
-  await ctx.store.saveRepo({ fullName: repo.fullName, installationId: repo.installationId, historyScannedAt: known?.historyScannedAt ?? new Date().toISOString() });
 
   const { config, problems } = await loadConfig(gh, repo.owner, repo.name);
   const ref = req.ref ?? (scan.findings[0]?.commit ? await refsContaining(sync.dir, scan.findings[0].commit) : null);
@@ -99,6 +98,8 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
     scope,
   });
   await publishCheckRun(gh, target, head, body);
+  // Only now is the first look complete: a job that fails before here is retried as first sight.
+  await ctx.store.saveRepo({ fullName: repo.fullName, installationId: repo.installationId, historyScannedAt: known?.historyScannedAt ?? new Date().toISOString() });
   log.info({ conclusion: body.conclusion }, "check run published");
 }
 

@@ -53,11 +53,11 @@ describe("the app under failure", { timeout: E2E_TIMEOUT }, () => {
     world.gh.expectNoViolations();
   });
 
-  it("puts a delivery back and finishes it later when GitHub stays down longer than the client retries", async () => {
+  it("puts a delivery back when GitHub stays down longer than the client retries, and the retry repeats nothing", async () => {
     const world = await createWorld();
     const app = await world.start();
     const repo = world.addRepo("shop");
-    repo.work.commit("init", { "a.txt": "a\n" });
+    repo.work.commit("init", { "a.txt": "a\n", "server.js": `stripe("${fakeKey()}")\n` });
     world.gh.failNext({ ...FAULTS.serverError(503), path: "/repos/{owner}/{repo}/check-runs", times: 4 });
     const { id } = await world.deliver(app, "push", repo.pushPayload(repo.push()));
     for (let i = 0; i < 200 && (await app.store.deliveryState(id)) !== "done"; i++) {
@@ -65,7 +65,11 @@ describe("the app under failure", { timeout: E2E_TIMEOUT }, () => {
       await settle(app);
     }
     expect(await app.store.deliveryState(id)).toBe("done");
-    expect(world.gh.state.checkRunsOf(repo.fullName)).toHaveLength(1);
+    expect(world.gh.state.checkRunsOf(repo.fullName).map((r) => r.conclusion)).toEqual(["failure"]);
     expect(world.logs.some((l) => l.includes("will retry"))).toBe(true);
+    // The first attempt opened the issue before GitHub failed; the second did not open or comment again.
+    const issues = world.gh.state.issuesOf(repo.fullName);
+    expect(issues).toHaveLength(1);
+    expect(world.gh.state.commentsOn(repo.fullName, issues[0]!.number)).toEqual([]);
   });
 });
