@@ -10,6 +10,8 @@ export interface GitOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
   input?: string | Buffer;
+  /** Kills git when aborted (the pre-receive hook's time budget). */
+  signal?: AbortSignal;
 }
 
 const BASE_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
@@ -38,6 +40,7 @@ export function git(args: readonly string[], opts: GitOptions): Promise<Buffer> 
       cwd: opts.cwd,
       env: { ...(opts.env ?? process.env), ...BASE_ENV },
       stdio: ["pipe", "pipe", "pipe"],
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -69,6 +72,7 @@ export function spawnGit(args: readonly string[], opts: Omit<GitOptions, "input"
     cwd: opts.cwd,
     env: { ...(opts.env ?? process.env), ...BASE_ENV },
     stdio: ["pipe", "pipe", "pipe"],
+    ...(opts.signal ? { signal: opts.signal } : {}),
   }) as GitProcess;
   const err: Buffer[] = [];
   child.stderr.on("data", (c: Buffer) => err.push(c));

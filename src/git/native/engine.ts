@@ -20,8 +20,9 @@ export function selectionArgs(sel: Selection): string[] {
   return args;
 }
 
-export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process.env): GitEngine {
-  const opts = { cwd: dir, env };
+/** `signal` aborts every git process the engine starts (the hook's time budget). */
+export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): GitEngine {
+  const opts = { cwd: dir, env, ...(signal ? { signal } : {}) };
 
   return {
     name: "native",
@@ -53,16 +54,22 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
     },
 
     async *tags(sel) {
-      const out = await gitText(["for-each-ref", "--format=%(objectname) %(objecttype) %(refname)", "refs/tags"], opts);
-      let oids = out
-        .split("\n")
-        .filter((l) => l.split(" ")[1] === "tag")
-        .map((l) => l.split(" ")[0]!);
-      if (!sel.all) {
+      let oids: string[];
+      if (sel.all) {
+        const out = await gitText(["for-each-ref", "--format=%(objectname) %(objecttype) %(refname)", "refs/tags"], opts);
+        oids = out
+          .split("\n")
+          .filter((l) => l.split(" ")[1] === "tag")
+          .map((l) => l.split(" ")[0]!);
+      } else {
         // Only tag objects the selection names (a pushed tag arrives as its tag object id).
-        const named = new Set(sel.include ?? []);
-        const types = await Promise.all([...named].map(async (r) => [r, (await gitText(["cat-file", "-t", r], opts).catch(() => "")).trim()] as const));
-        oids = types.filter(([, t]) => t === "tag").map(([r]) => r);
+        // One batch-check for all of them: a mirror push may name thousands of tips.
+        const named = [...new Set(sel.include ?? [])];
+        const out = named.length ? await gitText(["cat-file", "--batch-check=%(objecttype) %(objectname)"], { ...opts, input: named.join("\n") + "\n" }) : "";
+        oids = out
+          .split("\n")
+          .filter((l) => l.startsWith("tag "))
+          .map((l) => l.slice(4));
       }
       for await (const obj of this.readBlobs(oids)) {
         const tag: AnnotatedTag | null = parseTag(obj.oid, obj.bytes);
@@ -71,6 +78,8 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
     },
 
     async *readBlobs(oids) {
+      // Every spawn costs a pre-receive hook time; an empty list needs no process.
+      if (Array.isArray(oids) && oids.length === 0) return;
       const proc = spawnGit(["cat-file", "--batch"], opts);
       let feed: Promise<void>;
       if (oids === "all") {

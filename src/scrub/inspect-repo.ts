@@ -1,0 +1,33 @@
+import { existsSync, statSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import { UsageError } from "../errors.js";
+import { gitText } from "../git/run-git.js";
+import { withHeapTunables } from "./heap-tunables.js";
+
+export interface RepoInfo {
+  /** Where git commands run: the work tree, or the bare repository itself. */
+  dir: string;
+  gitDir: string;
+  objectsDir: string;
+  bare: boolean;
+  env: NodeJS.ProcessEnv;
+  /** The folder the backup bundle goes into, and the name it starts with. */
+  besideDir: string;
+  name: string;
+}
+
+/** Resolves REPO to a repository or fails with a one-line UsageError. */
+export async function inspectRepo(path: string, env: NodeJS.ProcessEnv): Promise<RepoInfo> {
+  const dir = resolve(path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`no such directory: ${path}`);
+  const opts = { cwd: dir, env };
+  const out = await gitText(["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--is-shallow-repository", "--git-path", "objects"], opts).catch(() => {
+    throw new UsageError(`not a git repository: ${path}`);
+  });
+  const [bareFlag, gitDir, shallow, objects] = out.trim().split("\n") as [string, string, string, string];
+  if (shallow === "true") throw new UsageError("this is a shallow clone: rewriting it would cut history; run `git fetch --unshallow` first");
+  const bare = bareFlag === "true";
+  const top = bare ? gitDir : (await gitText(["rev-parse", "--show-toplevel"], opts)).trim();
+  // Every git this scrub starts gets the heap settings (see heap-tunables.ts).
+  return { dir: top, gitDir, objectsDir: resolve(dir, objects), bare, env: withHeapTunables(env), besideDir: dirname(top), name: basename(top) };
+}

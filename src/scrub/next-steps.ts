@@ -1,0 +1,52 @@
+import type { RefChange } from "./apply-rewrite.js";
+
+export interface NextStepsInput {
+  changedRefs: readonly RefChange[];
+  hasRemote: boolean;
+  pullRefs: number;
+  firstChangedFile: string | null;
+  bundle: string | null;
+  keysRemoved: boolean;
+}
+
+/**
+ * Where a rewritten ref goes on the server. Remote-tracking refs of origin are how a fresh
+ * clone holds its other branches; they are pushed back as branches. Pull-request refs
+ * cannot be pushed (the forge owns them), nor can HEAD.
+ */
+export function pushRefspecs(changed: readonly RefChange[]): string[] {
+  const local = new Set(changed.filter((c) => c.ref.startsWith("refs/heads/")).map((c) => c.ref));
+  const specs: string[] = [];
+  for (const { ref } of changed) {
+    if (ref === "HEAD" || ref.startsWith("refs/pull/") || ref === "refs/stash") continue;
+    const tracking = /^refs\/remotes\/origin\/(.+)$/.exec(ref);
+    if (tracking) {
+      if (tracking[1] !== "HEAD" && !local.has(`refs/heads/${tracking[1]}`)) specs.push(`+${ref}:refs/heads/${tracking[1]}`);
+    } else if (!ref.startsWith("refs/remotes/")) specs.push(`+${ref}:${ref}`);
+  }
+  return specs;
+}
+
+/** What to do after a rewrite, in order, with the exact push command. */
+export function nextSteps(input: NextStepsInput): string[] {
+  const specs = pushRefspecs(input.changedRefs);
+  const remote = input.hasRemote ? "origin" : "<remote>";
+  const steps: string[] = [];
+  if (input.keysRemoved) {
+    steps.push(
+      "Rotate every removed key anyway (Dashboard > Developers > API keys > Rotate key), move your integration to the new key, then delete the old one: " +
+        "a key that was ever pushed must be treated as known to others, and rewriting history does not un-publish it.",
+    );
+  }
+  if (specs.length) {
+    steps.push(`Force-push every rewritten ref (a plain push is refused, and pushing only some refs leaves the rest leaking):\n    git push --force ${remote} ${specs.join(" ")}`);
+  }
+  steps.push("Ask every collaborator to delete their clone and clone again. A pull or merge from an old clone brings the removed history straight back.");
+  const pr = input.pullRefs ? ` ${input.pullRefs} pull-request ref(s) (refs/pull/*) still hold the old history and only GitHub can remove them.` : "";
+  steps.push(
+    "On GitHub, contact Support and ask them to purge cached views of the old commits and the pull-request refs that point at them; give them the repository and the first changed commits" +
+      (input.firstChangedFile ? ` (listed in ${input.firstChangedFile}).` : ".") + pr,
+  );
+  if (input.bundle) steps.push(`The old history is in ${input.bundle}, outside the repository. It still holds the keys: keep it off any server and delete it once the new history is confirmed.`);
+  return steps;
+}

@@ -1,0 +1,34 @@
+import type { Finding } from "../findings/finding.js";
+
+export interface ScrubOptions {
+  /** Also remove `sk_test_`/`rk_test_` keys (off by default: they move no money). */
+  includeTestKeys: boolean;
+  /** Extra paths or globs (picomatch, matched against the full path) to delete everywhere. */
+  deletePaths: readonly string[];
+  /** Delete a binary file holding a key (its bytes cannot be edited in place). */
+  deleteBinaryWithKeys: boolean;
+  /** Add the removed dotenv paths to `.gitignore` in every rewritten branch tip. */
+  gitignore: boolean;
+}
+
+/**
+ * What the rewrite removes. Almost everything is decided by the stream filter as it goes
+ * (a dotenv path, a key in a blob); the one thing it cannot know in time is whether some
+ * version of a dotenv template, earlier or later, held a key: that comes from a look ahead.
+ */
+export interface ScrubPlan extends ScrubOptions {
+  /** Dotenv templates (`.env.example`) that held a key once: removed like any dotenv file. */
+  templatePaths: ReadonlySet<string>;
+}
+
+const KEY_RULES = new Set(["stripe-live-secret-key", "stripe-live-restricted-key"]);
+const TEST_RULES = new Set(["stripe-test-secret-key", "stripe-test-restricted-key"]);
+
+/** Whether a scan finding is something scrub removes (so its presence afterwards is a leftover). */
+export function isTarget(f: Finding, includeTestKeys: boolean): boolean {
+  return f.rule === "dotenv-file" || KEY_RULES.has(f.rule) || (includeTestKeys && TEST_RULES.has(f.rule));
+}
+
+export function planScrub(opts: ScrubOptions, templatePaths: ReadonlySet<string> = new Set()): ScrubPlan {
+  return { ...opts, templatePaths };
+}

@@ -1,0 +1,37 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RepoInfo } from "./inspect-repo.js";
+import type { RefChange } from "./apply-rewrite.js";
+
+export interface Artifacts {
+  dir: string;
+  commitMap: string;
+  /** old id -> new id for every rewritten commit. */
+  map: Map<string, string>;
+}
+
+/** Pairs each commit's original id (from --show-original-ids) with its new id (after any --gitignore amend). */
+export function buildCommitMap(commitMarks: Map<number, string>, marks: Map<number, string>, amended = new Map<string, string>()): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const [mark, old] of commitMarks) {
+    const next = marks.get(mark);
+    if (next) map.set(old, amended.get(next) ?? next);
+  }
+  return map;
+}
+
+/**
+ * Records the rewrite where git-filter-repo keeps its own (`.git/filter-repo/`): the commit
+ * map and ref map a forge's support team or a collaborator needs, and the first changed
+ * commits (the old ids whose cached views must be purged).
+ */
+export function writeArtifacts(repo: RepoInfo, map: Map<string, string>, refs: RefChange[], firstChanged: string[]): Artifacts {
+  const dir = join(repo.gitDir, "leakguard-scrub");
+  mkdirSync(dir, { recursive: true });
+  const commitMap = join(dir, "commit-map");
+  const rows = [...map].map(([o, n]) => `${o} ${n}`);
+  writeFileSync(commitMap, ["old new", ...rows, ""].join("\n"));
+  writeFileSync(join(dir, "ref-map"), ["old new ref", ...refs.map((r) => `${r.old} ${r.new} ${r.ref}`), ""].join("\n"));
+  writeFileSync(join(dir, "first-changed-commits"), firstChanged.map((c) => `${c} ${map.get(c) ?? ""}`.trim()).join("\n") + "\n");
+  return { dir, commitMap, map };
+}

@@ -1,0 +1,102 @@
+import { writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseFastExport } from "../../src/git/fast-export.js";
+import { serializeElement } from "../../src/git/fast-import.js";
+import { createScrubFilter } from "../../src/scrub/filter.js";
+import { planScrub } from "../../src/scrub/plan.js";
+import type { ScrubOptions } from "../../src/scrub/plan.js";
+import { fakeKey, fakeLongKey, redacted } from "../helpers/keys.js";
+import { chunked, TOKEN, withKey } from "./stream-fixture.js";
+
+const DEFAULTS: ScrubOptions = { includeTestKeys: false, deletePaths: [], deleteBinaryWithKeys: false, gitignore: false };
+
+async function scrubStream(input: Buffer, opts: Partial<ScrubOptions> = {}) {
+  const filter = createScrubFilter(planScrub({ ...DEFAULTS, ...opts }));
+  const out: Buffer[] = [];
+  for await (const el of parseFastExport(chunked(input, 1000))) {
+    const kept = filter.filter(el);
+    if (kept) out.push(...serializeElement(kept));
+  }
+  return { output: Buffer.concat(out), report: filter.report() };
+}
+
+describe("scrub filter (fast-export stream in, golden stream out)", () => {
+  it("drops dotenv files, replaces keys in text and messages, keeps binaries, gitlinks and LFS pointers", async () => {
+    const key = fakeKey();
+    const { output, report } = await scrubStream(withKey("basic.fe", key));
+    const golden = new URL("./fixtures/basic-scrubbed.fe", import.meta.url);
+    // Regenerate with UPDATE_GOLDEN=1 (then review the diff): the golden keeps TOKEN for the key.
+    if (process.env["UPDATE_GOLDEN"]) writeFileSync(golden, Buffer.from(output.toString("latin1").split(key).join(TOKEN.toString()), "latin1"));
+    expect(output.toString("latin1")).toBe(withKey("basic-scrubbed.fe", key).toString("latin1"));
+    // Unchanged blobs (icon.gif keeps its key: it is binary) are named by id, not re-sent.
+    expect(output.toString("latin1")).not.toContain(key);
+    expect(output.toString("latin1")).toMatch(/^M 100644 [0-9a-f]{40} icon\.gif$/m);
+    expect(report).toMatchObject({
+      blobsSeen: 9,
+      blobsChanged: 3, // two .env versions and config: every text blob is cleaned, used or not
+      commitsSeen: 4,
+      commitsChanged: 4,
+      messagesRedacted: 2,
+      keys: [{ redacted: redacted(key), blobs: 3, messages: 2 }],
+      deletedPaths: [{ path: ".env", commits: 2, dotenv: true }],
+      editedPaths: ["config/payments.js", "config/stripe.js"],
+      binaryWithKeys: [{ path: "icon.gif", deleted: false }],
+      orphanedLfs: [],
+      changedRefs: ["refs/heads/feature", "refs/heads/main", "refs/tags/light", "refs/tags/v1.0"],
+    });
+    expect(JSON.stringify(report.keys)).not.toContain(key);
+  });
+
+  it("deletes requested globs and binaries holding keys, and reports LFS objects left orphaned", async () => {
+    const { output, report } = await scrubStream(withKey("basic.fe", fakeKey()), { deletePaths: ["*.png"], deleteBinaryWithKeys: true });
+    const text = output.toString("latin1");
+    expect(text).not.toMatch(/^M \d+ \S+ (icon\.gif|logo\.png)$/m);
+    expect(report.binaryWithKeys).toMatchObject([{ path: "icon.gif", deleted: true }]);
+    expect(report.deletedPaths.map((d) => d.path).sort()).toEqual([".env", "icon.gif", "logo.png"]);
+    expect(report.orphanedLfs).toHaveLength(1);
+  });
+
+  it("leaves test keys unless asked, and removes long-shape keys", async () => {
+    const test = fakeKey("sk", "test");
+    const live = fakeLongKey("rk");
+    const msg = `deploy ${test} and ${live}\n`;
+    const stream = Buffer.from(`commit refs/heads/main\nmark :1\ncommitter A <a@x> 1 +0000\ndata ${msg.length}\n${msg}\ndone\n`);
+    const plain = (await scrubStream(stream)).output.toString();
+    expect(plain).toContain(test);
+    expect(plain).not.toContain(live);
+    expect(plain).toContain(`deploy ${test} and ***REMOVED***\n`);
+    const all = (await scrubStream(stream, { includeTestKeys: true })).output.toString();
+    expect(all).toContain("deploy ***REMOVED*** and ***REMOVED***\n");
+  });
+
+  it("leaves an unchanged stream unchanged and reports nothing", async () => {
+    const stream = Buffer.from("blob\nmark :1\ndata 6\nhello\n\ncommit refs/heads/main\nmark :2\ncommitter A <a@x> 1 +0000\ndata 3\nhi\nM 100644 :1 README\n\ndone\n");
+    const { output, report } = await scrubStream(stream);
+    expect(output.toString()).toBe(stream.toString()); // blobs without an original id are passed on
+    expect(report).toMatchObject({ commitsChanged: 0, changedRefs: [], keys: [], deletedPaths: [] });
+  });
+});
+
+
+describe("key removal in odd text", () => {
+  it("edits a UTF-16LE file (with its byte-order mark) in its own encoding", async () => {
+    const { removeKeys } = await import("../../src/scrub/remove-keys.js");
+    const key = fakeKey();
+    const wide = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`STRIPE_KEY=${key}\r\n`, "utf16le")]);
+    const out = removeKeys(wide, false)!;
+    expect(out.bytes.subarray(2).toString("utf16le")).toBe("STRIPE_KEY=***REMOVED***\r\n");
+  });
+
+  it("finds and removes keys across and after the edges of the search windows", async () => {
+    const { removeKeys } = await import("../../src/scrub/remove-keys.js");
+    const key = fakeLongKey();
+    const window = 1024 * 1024; // the real window is 64 MiB; the logic is the same
+    const straddling = Buffer.concat([Buffer.alloc(window - 40, "a\n"), Buffer.from(` ${key} `)]);
+    const big = Buffer.concat([straddling, Buffer.alloc(2 * window, "b\n"), Buffer.from(`x=${key}\n`)]);
+    const out = removeKeys(big, false, window)!;
+    expect(out.secrets).toEqual([key]);
+    expect(out.bytes.indexOf(key.slice(0, 20))).toBe(-1);
+    expect(out.bytes.length).toBe(big.length - 2 * (key.length - "***REMOVED***".length));
+    expect(out.bytes.subarray(-16).toString()).toBe("x=***REMOVED***\n");
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { nextSteps, pushRefspecs } from "../../src/scrub/next-steps.js";
+
+const change = (ref: string) => ({ ref, old: "a".repeat(40), new: "b".repeat(40) });
+
+describe("next steps after a scrub", () => {
+  it("pushes branches, tags and origin's other branches; never HEAD, stashes or pull-request refs", () => {
+    expect(
+      pushRefspecs(["HEAD", "refs/heads/main", "refs/remotes/origin/main", "refs/remotes/origin/HEAD", "refs/remotes/origin/dev",
+        "refs/tags/v1", "refs/pull/7/head", "refs/stash", "refs/remotes/fork/x", "refs/notes/commits"].map(change)),
+    ).toEqual([
+      "+refs/heads/main:refs/heads/main", "+refs/remotes/origin/dev:refs/heads/dev", "+refs/tags/v1:refs/tags/v1", "+refs/notes/commits:refs/notes/commits",
+    ]);
+  });
+
+  it("lists rotation, the exact push, re-cloning, GitHub support and the backup, in that order", () => {
+    const steps = nextSteps({
+      changedRefs: [change("refs/heads/main")], hasRemote: true, pullRefs: 3, keysRemoved: true,
+      firstChangedFile: "/r/.git/leakguard-scrub/first-changed-commits", bundle: "/r.leakguard-backup.bundle",
+    });
+    expect(steps).toHaveLength(5);
+    expect(steps[0]).toMatch(/^Rotate every removed key anyway/);
+    expect(steps[1]).toContain("\n    git push --force origin +refs/heads/main:refs/heads/main");
+    expect(steps[2]).toMatch(/clone again/);
+    expect(steps[3]).toMatch(/Support.*first-changed-commits.*3 pull-request ref/s);
+    expect(steps[4]).toContain("/r.leakguard-backup.bundle");
+  });
+
+  it("names no remote it does not know, and skips rotation when only files were removed", () => {
+    const steps = nextSteps({ changedRefs: [change("refs/heads/main")], hasRemote: false, pullRefs: 0, keysRemoved: false, firstChangedFile: null, bundle: null });
+    expect(steps[0]).toContain("git push --force <remote> +refs/heads/main:refs/heads/main");
+    expect(steps.join("\n")).not.toMatch(/Rotate|pull-request ref\(s\)/);
+  });
+});
