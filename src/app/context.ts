@@ -8,6 +8,8 @@ export interface AppContext {
   store: Store;
   log: Logger;
   dataDir: string;
+  /** How long one scan may run before it is stopped and reported as too large (neutral check). */
+  scanBudgetMs: number;
   github(installationId: number): GitHub;
 }
 

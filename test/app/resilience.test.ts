@@ -53,6 +53,20 @@ describe("the app under failure", { timeout: E2E_TIMEOUT }, () => {
     world.gh.expectNoViolations();
   });
 
+  it("stops a scan that exceeds its budget and says so in a neutral check run", async () => {
+    const world = await createWorld();
+    const app = await world.start({ scanBudgetMs: 0 }); // every scan is over budget
+    const repo = world.addRepo("huge");
+    repo.work.commit("init", { "a.txt": "a\n" });
+    const push = repo.push();
+    const { id } = await world.deliver(app, "push", repo.pushPayload(push));
+    await settle(app);
+    const [run] = world.gh.state.checkRunsOf(repo.fullName);
+    expect(run).toMatchObject({ head_sha: push.after, conclusion: "neutral" });
+    expect(run!.output.summary).toContain("too large to scan within 1 minute");
+    expect(await app.store.deliveryState(id)).toBe("done");
+  });
+
   it("puts a delivery back when GitHub stays down longer than the client retries, and the retry repeats nothing", async () => {
     const world = await createWorld();
     const app = await world.start();
