@@ -1,34 +1,16 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { GitEngine, Selection } from "../../src/git/engine.js";
-import { createNativeEngine } from "../../src/git/native/engine.js";
-import { createIsomorphicEngine } from "../../src/git/isomorphic/engine.js";
+import type { GitEngine } from "../../src/git/engine.js";
 import { scanHistory } from "../../src/findings/scan-history.js";
-import { UsageError } from "../../src/errors.js";
+import { LeakguardError, UsageError } from "../../src/errors.js";
 import { makeRepo, runGit, tempDir } from "../helpers/repo.js";
-import { redacted } from "../helpers/keys.js";
+import { fakeKey, redacted } from "../helpers/keys.js";
+import { collect, ENGINES, walk } from "./engine-helpers.js";
 import { bare, branchy, KEYS, linear, packed, shallow, skewed, submodule } from "./history-fixtures.js";
 
 // One suite, two engines: whatever reads the repository, a history scan must see the
 // same commits, the same introduced blobs and the same findings.
-
-const ENGINES = [
-  { name: "native", open: (dir: string): GitEngine => createNativeEngine(dir) },
-  { name: "isomorphic", open: (dir: string): GitEngine => createIsomorphicEngine(dir) },
-] as const;
-
-async function walk(engine: GitEngine, sel: Selection = { all: true }) {
-  const out = [];
-  for await (const c of engine.walk(sel)) out.push({ ...c.commit, message: c.message.toString("latin1"), changes: c.changes, gitlinks: c.gitlinks });
-  return out;
-}
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
 
 const git = (dir: string, ...args: string[]) => runGit(dir, args).trim();
 const blobAt = (dir: string, rev: string, path: string) => git(dir, "rev-parse", `${rev}:${path}`);
@@ -128,6 +110,22 @@ describe.each(ENGINES)("$name engine", ({ open }) => {
     expect(await walk(open(join(branchy().dir, ".git")))).toEqual(expected);
     const sub = join(linear().dir, "src");
     expect((await walk(open(sub))).length).toBe((await walk(open(linear().dir))).length);
+    // a submodule checkout, whose .git is a `gitdir:` file
+    const nested = join(submodule().dir, "vendor/sub");
+    expect(statSync(join(nested, ".git")).isFile()).toBe(true);
+    expect((await walk(open(nested))).map((c) => c.message)).toEqual(["s2\n", "s1\n"]);
+  });
+
+  it("opens a linked worktree: shared objects and refs, its own HEAD", async () => {
+    const repo = makeRepo();
+    const first = repo.commit("one", { "a.txt": "1\n" });
+    const second = repo.commit("two", { "a.txt": "2\n" });
+    const wt = join(tempDir(), "wt");
+    git(repo.dir, "worktree", "add", "-q", "--detach", wt, first);
+    const engine = open(wt);
+    expect(await engine.resolve("HEAD")).toBe(first);
+    expect(await engine.resolve("main")).toBe(second);
+    expect((await walk(engine)).map((c) => c.oid)).toEqual([second, first]);
   });
 
   it("yields annotated tags with their messages, and only the tags a push names", async () => {
@@ -182,6 +180,20 @@ describe.each(ENGINES)("$name engine", ({ open }) => {
     await expect(collect(engine.readBlobs(["0123456789012345678901234567890123456789"]))).rejects.toBeInstanceOf(UsageError);
   });
 
+  it("fails with a typed error, not a skipped blob, when an object is corrupt", async () => {
+    const repo = makeRepo();
+    const key = fakeKey();
+    repo.commit("leak", { "a.js": `k = "${key}"\n` });
+    const blob = git(repo.dir, "rev-parse", "HEAD:a.js");
+    const file = join(repo.dir, ".git", "objects", blob.slice(0, 2), blob.slice(2));
+    chmodSync(file, 0o644);
+    writeFileSync(file, Buffer.from("not a zlib stream at all"));
+    const err = await scanHistory({ engine: open(repo.dir), selection: { all: true } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LeakguardError);
+    expect(String(err)).not.toContain(key);
+    expect((err as Error).message).toMatch(new RegExp(`^\\[leakguard\\] [^\\n]*${blob}[^\\n]*$`));
+  });
+
   it("attributes each finding to the commit and path that introduced it", async () => {
     const l = linear();
     const { findings } = await scanHistory({ engine: open(l.dir), selection: { all: true } });
@@ -233,6 +245,15 @@ describe.each(FIXTURES)("both engines agree on $name", ({ dir }) => {
     expect(b.findings).toEqual(a.findings);
     expect(b.findings.length).toBeGreaterThan(0);
     expect({ ...b.stats, ms: 0, blobs: 0, bytes: 0 }).toEqual({ ...a.stats, ms: 0, blobs: 0, bytes: 0 });
+  });
+
+  it("report the same findings for a range", async () => {
+    const sel = { include: [git(dir(), "rev-parse", "HEAD")], exclude: [git(dir(), "rev-parse", "HEAD~1")] };
+    const a = await scanHistory({ engine: native.open(dir()), selection: sel });
+    const b = await scanHistory({ engine: iso.open(dir()), selection: sel });
+    expect(b.findings).toEqual(a.findings);
+    expect(b.stats.commits).toBe(a.stats.commits);
+    expect(b.stats.blobs).toBe(a.stats.blobs);
   });
 
   it("resolve revisions alike, and refuse the same unknown ones", async () => {

@@ -130,6 +130,8 @@ function buildSubmodule(): { dir: string; gitlinkCommits: string[] } {
   const first = repo.commit("add submodule", { ".gitmodules": `[submodule "sub"]\n\tpath = vendor/sub\n\turl = ${sub.dir}\n` });
   runGit(join(repo.dir, "vendor/sub"), ["checkout", "-q", s2]);
   const second = repo.commit("bump submodule", { "b.txt": `b=${KEYS.removed}\n` });
+  // As `git submodule` leaves it: the sub repo's .git is a file pointing into .git/modules.
+  runGit(repo.dir, ["submodule", "absorbgitdirs"]);
   return { dir: repo.dir, gitlinkCommits: [first, second] };
 }
 

@@ -7,6 +7,7 @@ import { scanHistory } from "../../src/findings/scan-history.js";
 import { UsageError } from "../../src/errors.js";
 import { fakeKey } from "../helpers/keys.js";
 import { makeRepo, tempDir } from "../helpers/repo.js";
+import { runCli } from "../helpers/cli.js";
 
 /** An environment whose PATH holds node and nothing else: no git to be found. */
 function envWithoutGit(): NodeJS.ProcessEnv {
@@ -44,5 +45,25 @@ describe("openEngine", () => {
 
   it("uses the isomorphic engine on request even where git exists", async () => {
     expect((await openEngine(makeRepo().dir, "isomorphic")).name).toBe("isomorphic");
+  });
+
+  it("lets `leakguard scan --history` run on a machine without git, with the same report", async () => {
+    const repo = makeRepo();
+    const key = fakeKey("rk");
+    repo.commit("init", { "README.md": "hi\n" });
+    repo.commit("leak", { ".env": `STRIPE_KEY=${key}\n` });
+    repo.commit("untrack", { ".env": null });
+    const args = ["scan", repo.dir, "--history", "--format", "json"];
+    const withGit = await runCli(args);
+    const withoutGit = await runCli(args, { env: envWithoutGit() });
+    expect(withoutGit.code).toBe(1);
+    const findings = (out: string) => JSON.parse(out).findings;
+    expect(findings(withoutGit.stdout)).toEqual(findings(withGit.stdout));
+    expect(findings(withoutGit.stdout)).toHaveLength(2); // the .env file and the key in it
+    expect(withoutGit.stdout + withoutGit.stderr).not.toContain(key);
+
+    const native = await runCli([...args, "--engine", "native"], { env: envWithoutGit() });
+    expect(native.code).toBe(2);
+    expect(native.stderr).toMatch(/^\[leakguard\] [^\n]*needs a git binary[^\n]*\n$/);
   });
 });

@@ -1,9 +1,12 @@
 import * as nodeFs from "node:fs";
 import { join } from "node:path";
 import type { PromiseFsClient } from "isomorphic-git";
-import type { CommitChanges, GitEngine } from "../engine.js";
+import type { CommitChanges, GitEngine, Selection } from "../engine.js";
 import type { Repo } from "./repo.js";
 import { findGitDir, readText } from "./find-git-dir.js";
+import { createScanFs } from "./scan-fs.js";
+import type { BlobFeed } from "./blob-feed.js";
+import { createBlobFeed } from "./blob-feed.js";
 import { walkCommits } from "./walk-commits.js";
 import { createTreeReader, diffTrees } from "./diff-trees.js";
 import { readAllBlobs, readBlobs } from "./read-blobs.js";
@@ -19,6 +22,7 @@ import { resolveCommit } from "./resolve-rev.js";
 export function createIsomorphicEngine(dir: string, fs: PromiseFsClient = nodeFs): GitEngine {
   let opened: Promise<Repo> | null = null;
   const repo = () => (opened ??= openRepo(fs, dir));
+  let feed: BlobFeed | null = null; // set while a full-history walk runs
 
   return {
     name: "isomorphic",
@@ -32,18 +36,15 @@ export function createIsomorphicEngine(dir: string, fs: PromiseFsClient = nodeFs
     },
 
     async *walk(sel) {
-      const r = await repo();
-      const readTree = createTreeReader(r);
-      for await (const node of walkCommits(r, sel)) {
-        // Like --diff-merges=first-parent: a merge shows what it brings against its first
-        // parent only; a root (or shallow boundary) commit shows its whole tree.
-        const { changes, gitlinks } = await diffTrees(readTree, node.parentTree, node.commit.tree);
-        yield {
-          commit: { oid: node.oid, author: node.commit.author, date: node.commit.date },
-          message: node.commit.message,
-          changes,
-          gitlinks,
-        } satisfies CommitChanges;
+      // Set before the first await, so that a readBlobs("all") started next finds it.
+      const mine = sel.all && !feed ? (feed = createBlobFeed()) : null;
+      let complete = false;
+      try {
+        yield* walkChanges(await repo(), sel, mine);
+        complete = true;
+      } finally {
+        mine?.end(complete);
+        if (feed === mine) feed = null;
       }
     },
 
@@ -53,7 +54,12 @@ export function createIsomorphicEngine(dir: string, fs: PromiseFsClient = nodeFs
 
     async *readBlobs(oids) {
       const r = await repo();
-      yield* oids === "all" ? readAllBlobs(r) : readBlobs(r, oids);
+      if (oids !== "all") return yield* readBlobs(r, oids);
+      if (!feed) return yield* readAllBlobs(r);
+      // A full walk is running: read what it finds; finish alone if it stops early.
+      const sub = feed.subscribe();
+      yield* readBlobs(r, sub);
+      if (!sub.complete()) yield* readAllBlobs(r, sub.seen);
     },
 
     async isShallow() {
@@ -64,9 +70,25 @@ export function createIsomorphicEngine(dir: string, fs: PromiseFsClient = nodeFs
   };
 }
 
+async function* walkChanges(r: Repo, sel: Selection, feed: BlobFeed | null): AsyncGenerator<CommitChanges> {
+  const readTree = createTreeReader(r);
+  for await (const node of walkCommits(r, sel)) {
+    // Like --diff-merges=first-parent: a merge shows what it brings against its first
+    // parent only; a root (or shallow boundary) commit shows its whole tree.
+    const { changes, gitlinks } = await diffTrees(readTree, node.parentTree, node.commit.tree);
+    if (feed) for (const ch of changes) feed.offer(ch.blob);
+    yield {
+      commit: { oid: node.oid, author: node.commit.author, date: node.commit.date },
+      message: node.commit.message,
+      changes,
+      gitlinks,
+    };
+  }
+}
+
 async function openRepo(fs: PromiseFsClient, dir: string): Promise<Repo> {
   const { gitdir, headFile } = await findGitDir(fs, dir);
   const shallowText = (await readText(fs, join(gitdir, "shallow"))) ?? "";
   const shallow = new Set(shallowText.split("\n").filter((l) => /^[0-9a-f]{40}$/.test(l)));
-  return { fs, gitdir, headFile, cache: {}, shallow };
+  return { fs: await createScanFs(fs, gitdir), gitdir, headFile, cache: {}, shallow, readSinceTrim: 0 };
 }

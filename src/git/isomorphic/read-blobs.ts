@@ -21,12 +21,12 @@ export async function* readBlobs(repo: Repo, oids: AsyncIterable<string> | Itera
 }
 
 /**
- * Every blob reachable from any ref or HEAD, each once. isomorphic-git has no way to
- * list a pack's objects by type, so this walks commits and each unique tree once; a
- * blob is read as soon as it is found, while the history walk goes on beside it.
+ * Every blob reachable from any ref or HEAD, each once (less those in `skip`).
+ * isomorphic-git has no way to list a pack's objects by type, so this walks commits and
+ * each unique tree once, reading a blob as soon as it is found.
  */
-export async function* readAllBlobs(repo: Repo): AsyncGenerator<BlobContent> {
-  const seen = new Set<string>();
+export async function* readAllBlobs(repo: Repo, skip: ReadonlySet<string> = new Set()): AsyncGenerator<BlobContent> {
+  const seen = new Set<string>(skip);
   const pending = [...(await listRefs(repo)).map((r) => r.oid), ...(await listHeads(repo))];
   const blob = async (oid: string) => {
     const obj = await readRaw(repo, oid);
@@ -40,7 +40,10 @@ export async function* readAllBlobs(repo: Repo): AsyncGenerator<BlobContent> {
     const obj = await readRaw(repo, oid);
     if (!obj) continue; // a ref to an object this clone does not have (shallow edge)
     if (obj.type === "blob") yield { oid, bytes: obj.bytes };
-    else if (obj.type === "tag") pending.push(/^object ([0-9a-f]{40})$/m.exec(obj.bytes.toString("latin1", 0, 200))?.[1] ?? "");
+    else if (obj.type === "tag") {
+      const target = /^object ([0-9a-f]{40})$/m.exec(obj.bytes.toString("latin1", 0, 200))?.[1];
+      if (target) pending.push(target);
+    }
     else if (obj.type === "commit") {
       const c = parseCommit(obj.bytes);
       pending.push(c.tree);

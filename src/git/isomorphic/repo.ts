@@ -16,6 +16,30 @@ export interface Repo {
   cache: object;
   /** Commits git treats as having no parents (the `shallow` file of a shallow clone). */
   shallow: ReadonlySet<string>;
+  /** Bytes read since the pack caches were last trimmed. */
+  readSinceTrim: number;
+}
+
+// isomorphic-git keeps every object it inflates from a pack (after the first few) in a
+// per-pack map for the life of the cache: a whole history's blobs would stay in memory.
+// Emptying that map every so often bounds memory; it only costs re-inflating the odd
+// delta base. Feature-detected: if a later isomorphic-git stores it differently, this
+// does nothing.
+const TRIM_EVERY = 64 * 1024 * 1024;
+
+function trimPackCaches(cache: object): void {
+  for (const sym of Object.getOwnPropertySymbols(cache)) {
+    const packs = (cache as Record<symbol, unknown>)[sym];
+    if (!(packs instanceof Map)) continue;
+    for (const p of packs.values()) {
+      void Promise.resolve(p).then(
+        (index: unknown) => {
+          if (index && typeof index === "object" && "offsetCache" in index) (index as { offsetCache: object }).offsetCache = {};
+        },
+        () => {}, // a pack that failed to load is reported by the read that needed it
+      );
+    }
+  }
 }
 
 export interface RawObject {
@@ -29,6 +53,11 @@ export async function readRaw(repo: Repo, oid: string): Promise<RawObject | null
     const res = await git.readObject({ fs: repo.fs, gitdir: repo.gitdir, oid, format: "content", cache: repo.cache });
     const obj = res.object as Uint8Array;
     const bytes = Buffer.isBuffer(obj) ? obj : Buffer.from(obj.buffer, obj.byteOffset, obj.byteLength);
+    repo.readSinceTrim += bytes.length;
+    if (repo.readSinceTrim > TRIM_EVERY) {
+      repo.readSinceTrim = 0;
+      trimPackCaches(repo.cache);
+    }
     return { type: res.type as RawObject["type"], bytes };
   } catch (err) {
     if ((err as { code?: string }).code === "NotFoundError") return null;

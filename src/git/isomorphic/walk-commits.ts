@@ -33,6 +33,7 @@ export async function* walkCommits(repo: Repo, sel: Selection): AsyncGenerator<C
   const { include, exclude } = await tips(repo, sel);
   const nodes = new Map<string, CommitNode>();
   const queue = createDateHeap<CommitNode>();
+  const queued = new Set<string>();
   let seq = 0;
   let interestingQueued = 0;
 
@@ -46,7 +47,6 @@ export async function* walkCommits(repo: Repo, sel: Selection): AsyncGenerator<C
       else for (const p of n.parents) if (nodes.has(p)) stack.push(nodes.get(p)!);
     }
   };
-  const queued = new Set<string>();
   const visit = async (oid: string, hidden: boolean) => {
     const known = nodes.get(oid);
     if (known) {
@@ -65,14 +65,16 @@ export async function* walkCommits(repo: Repo, sel: Selection): AsyncGenerator<C
   for (const oid of include) await visit(oid, false);
   const popped: CommitNode[] = [];
   let slop = SLOP;
-  let newest = Infinity; // time of the oldest interesting commit popped so far
+  let lastInteresting = Infinity; // commit time of the last interesting commit popped
+  // Like git's limit_list: stop once nothing interesting is queued and the queue has gone
+  // older than the last interesting commit, plus SLOP more pops.
   while (queue.size) {
-    if (interestingQueued === 0 && queue.peek()!.time < newest && --slop < 0) break;
+    if (interestingQueued === 0 && queue.peek()!.time < lastInteresting && --slop < 0) break;
     const node = queue.pop()!;
     queued.delete(node.oid);
     if (!node.hidden) {
       interestingQueued--;
-      newest = node.time;
+      lastInteresting = node.time;
       slop = SLOP;
     }
     popped.push(node);

@@ -110,7 +110,12 @@ async function* blobIds(list: ReturnType<typeof spawnGit>): AsyncGenerator<strin
   for await (const chunk of list.stdout as AsyncIterable<Buffer>) {
     const lines = (rest + chunk.toString("latin1")).split("\n");
     rest = lines.pop()!;
-    for (const l of lines) if (l.startsWith("blob ")) yield l.slice(5);
+    for (const l of lines) {
+      if (l.startsWith("blob ")) yield l.slice(5);
+      // An object whose header cannot be read (corrupt) is listed as "<oid> missing": pass
+      // it on, so that the read reports it instead of the scan skipping it in silence.
+      else if (l.endsWith(" missing")) yield l.slice(0, l.indexOf(" "));
+    }
   }
   await list.done;
 }
