@@ -1,18 +1,23 @@
 import type { Selection } from "../git/engine.js";
 
 // Which commits a scan reads. First sight: everything. A push: the commits it added —
-// before..after, or for a new ref whatever no ref of the mirror had before this fetch.
+// before..after, or for a new ref what no other ref of the mirror reaches. Both are
+// computed from the fetched mirror alone, so a retried delivery selects the same commits.
 
 export function chooseSelection(opts: {
   firstSight: boolean;
   after: string;
   /** null when the ref is new, or its old commit is unknown to the mirror. */
   before: string | null;
-  refsBefore: ReadonlyMap<string, string>;
+  /** The mirror's refs after the fetch. */
+  refs: ReadonlyMap<string, string>;
+  /** The pushed ref (refs/heads/…), left out of the exclusions. */
+  pushedRef: string | null;
 }): Selection {
   if (opts.firstSight) return { all: true };
   if (opts.before) return { include: [opts.after], exclude: [opts.before] };
-  return { include: [opts.after], exclude: [...new Set(opts.refsBefore.values())] };
+  const others = [...opts.refs].filter(([ref]) => ref !== opts.pushedRef).map(([, oid]) => oid);
+  return { include: [opts.after], exclude: [...new Set(others)] };
 }
 
 export const ZERO_OID = /^0{40}$|^0{64}$/;

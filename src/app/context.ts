@@ -8,6 +8,8 @@ export interface AppContext {
   store: Store;
   log: Logger;
   dataDir: string;
+  /** How long one scan may run before it is stopped and reported as too large (neutral check). */
+  scanBudgetMs: number;
   github(installationId: number): GitHub;
 }
 
@@ -25,7 +27,10 @@ export interface ScanRequest {
   after: string | null;
   /** The ref's previous commit; null for a new ref or an install. */
   before: string | null;
+  /** As shown to people: "branch main", "tag v1". */
   ref: string | null;
+  /** The full ref name of a push (refs/heads/main). */
+  refName: string | null;
   pusher: string | null;
   /** The push deleted the ref: nothing to scan, but incidents are re-checked. */
   deleted: boolean;

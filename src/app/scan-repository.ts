@@ -73,16 +73,22 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
   }
 
   const before = req.before && (await exists(sync.dir, req.before)) ? req.before : null;
-  const selection = chooseSelection({ firstSight, after: head, before, refsBefore: sync.refsBefore });
+  const selection = chooseSelection({ firstSight, after: head, before, refs: sync.refsAfter, pushedRef: req.refName });
+  // A huge push must not hold the queue forever: past the budget git is stopped and the
+  // check run says why, instead of a partial scan passing as a clean one.
+  const signal = AbortSignal.timeout(ctx.scanBudgetMs);
   let scan;
   try {
-    scan = await scanHistory({ engine, selection });
+    scan = await scanHistory({ engine: createNativeEngine(sync.dir, process.env, signal), selection, signal });
   } catch (err) {
+    if (signal.aborted) {
+      const minutes = Math.max(1, Math.round(ctx.scanBudgetMs / 60_000));
+      return neutral(head, `the ${firstSight ? "history" : "push"} is too large to scan within ${minutes} minute${minutes === 1 ? "" : "s"}; run \`leakguard scan --history\` on a clone instead`);
+    }
     if (!(err instanceof LeakguardError)) throw err;
     return neutral(head, `leakguard could not scan ${repo.fullName}: ${err.message.replace(/^\[leakguard\] /, "")}`);
   }
   log.info({ selection: firstSight ? "all" : "push", ...scan.stats, findings: scan.findings.length }, "scanned");
-  await ctx.store.saveRepo({ fullName: repo.fullName, installationId: repo.installationId, historyScannedAt: known?.historyScannedAt ?? new Date().toISOString() });
 
   const { config, problems } = await loadConfig(gh, repo.owner, repo.name);
   const ref = req.ref ?? (scan.findings[0]?.commit ? await refsContaining(sync.dir, scan.findings[0].commit) : null);
@@ -99,6 +105,8 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
     scope,
   });
   await publishCheckRun(gh, target, head, body);
+  // Only now is the first look complete: a job that fails before here is retried as first sight.
+  await ctx.store.saveRepo({ fullName: repo.fullName, installationId: repo.installationId, historyScannedAt: known?.historyScannedAt ?? new Date().toISOString() });
   log.info({ conclusion: body.conclusion }, "check run published");
 }
 

@@ -26,6 +26,8 @@ export interface StartOptions {
   retryBaseMs?: number;
   retryDelayMs?: number;
   pollMs?: number;
+  /** Default 10 minutes. */
+  scanBudgetMs?: number;
 }
 
 export interface RunningApp {
@@ -44,6 +46,7 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
     store,
     log,
     dataDir: config.dataDir,
+    scanBudgetMs: opts.scanBudgetMs ?? 10 * 60_000,
     github(installationId) {
       let gh = clients.get(installationId);
       if (!gh) {

@@ -53,11 +53,25 @@ describe("the app under failure", { timeout: E2E_TIMEOUT }, () => {
     world.gh.expectNoViolations();
   });
 
-  it("puts a delivery back and finishes it later when GitHub stays down longer than the client retries", async () => {
+  it("stops a scan that exceeds its budget and says so in a neutral check run", async () => {
+    const world = await createWorld();
+    const app = await world.start({ scanBudgetMs: 0 }); // every scan is over budget
+    const repo = world.addRepo("huge");
+    repo.work.commit("init", { "a.txt": "a\n" });
+    const push = repo.push();
+    const { id } = await world.deliver(app, "push", repo.pushPayload(push));
+    await settle(app);
+    const [run] = world.gh.state.checkRunsOf(repo.fullName);
+    expect(run).toMatchObject({ head_sha: push.after, conclusion: "neutral" });
+    expect(run!.output.summary).toContain("too large to scan within 1 minute");
+    expect(await app.store.deliveryState(id)).toBe("done");
+  });
+
+  it("puts a delivery back when GitHub stays down longer than the client retries, and the retry repeats nothing", async () => {
     const world = await createWorld();
     const app = await world.start();
     const repo = world.addRepo("shop");
-    repo.work.commit("init", { "a.txt": "a\n" });
+    repo.work.commit("init", { "a.txt": "a\n", "server.js": `stripe("${fakeKey()}")\n` });
     world.gh.failNext({ ...FAULTS.serverError(503), path: "/repos/{owner}/{repo}/check-runs", times: 4 });
     const { id } = await world.deliver(app, "push", repo.pushPayload(repo.push()));
     for (let i = 0; i < 200 && (await app.store.deliveryState(id)) !== "done"; i++) {
@@ -65,7 +79,11 @@ describe("the app under failure", { timeout: E2E_TIMEOUT }, () => {
       await settle(app);
     }
     expect(await app.store.deliveryState(id)).toBe("done");
-    expect(world.gh.state.checkRunsOf(repo.fullName)).toHaveLength(1);
+    expect(world.gh.state.checkRunsOf(repo.fullName).map((r) => r.conclusion)).toEqual(["failure"]);
     expect(world.logs.some((l) => l.includes("will retry"))).toBe(true);
+    // The first attempt opened the issue before GitHub failed; the second did not open or comment again.
+    const issues = world.gh.state.issuesOf(repo.fullName);
+    expect(issues).toHaveLength(1);
+    expect(world.gh.state.commentsOn(repo.fullName, issues[0]!.number)).toEqual([]);
   });
 });

@@ -12,6 +12,6 @@ export async function onInstallation(ctx: AppContext, raw: unknown, event: "inst
   const gh = ctx.github(p.installation.id);
   for (const { full_name } of names ?? []) {
     const repo = await getRepoTarget(gh, full_name, p.installation.id);
-    await scanRepository(ctx, { repo, after: null, before: null, ref: null, pusher: null, deleted: false });
+    await scanRepository(ctx, { repo, after: null, before: null, ref: null, refName: null, pusher: null, deleted: false });
   }
 }

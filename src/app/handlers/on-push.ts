@@ -30,6 +30,7 @@ export async function onPush(ctx: AppContext, raw: unknown): Promise<void> {
     after: deleted ? null : p.after,
     before: ZERO_OID.test(p.before) ? null : p.before,
     ref: describeRef(p.ref),
+    refName: p.ref,
     pusher: p.sender ? `@${p.sender.login}` : (p.pusher?.name ?? null),
     deleted,
   });

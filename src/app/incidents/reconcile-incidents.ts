@@ -25,6 +25,10 @@ function ref(i: { issueRepo: string; issueNumber: number }, repo: string): strin
   return i.issueRepo === repo ? `#${i.issueNumber}` : `${i.issueRepo}#${i.issueNumber}`;
 }
 
+function replacementAlert(leak: Finding, replaced: string): string {
+  return `**Replacement key exposed:** \`${leak.redacted}\` leaked through ${VECTOR_LABEL[leak.vector]}, like the key of ${replaced}. Rotate again after fixing the vector.`;
+}
+
 export async function reconcileIncidents(
   ctx: AppContext,
   gh: GitHub,
@@ -47,6 +51,14 @@ export async function reconcileIncidents(
       // A re-install re-reads old history: a known key there is not news, and an issue a
       // person closed stays closed. A push that adds it again is news.
       if (firstSight) continue;
+      if (known.state === "open" && known.commit === leak.commit) {
+        // The same sighting again: this delivery is being retried after it opened the issue.
+        if (known.replacementOf) {
+          result.alerts.push(replacementAlert(leak, known.replacementOf));
+          result.forceFailure = true;
+        }
+        continue;
+      }
       const target = splitRepo(known.issueRepo);
       if (known.state === "closed") {
         await updateIssue(gh, target, known.issueNumber, { state: "open" });
@@ -94,8 +106,7 @@ export async function reconcileIncidents(
           `That is the same way \`${old.redacted}\` leaked, so **the new key is compromised too**. Close the hole first (see *Close the hole* above), then rotate again — and delete this new key as well. Tracked in ${ref({ issueRepo, issueNumber: number }, old.issueRepo)}.`,
         ].join("\n\n"),
       );
-      const alert = `**Replacement key exposed:** \`${leak.redacted}\` leaked through ${VECTOR_LABEL[leak.vector]}, like \`${old.redacted}\` (${ref(old, repo.fullName)}). Rotate again after fixing the vector.`;
-      result.alerts.push(alert);
+      result.alerts.push(replacementAlert(leak, ref(old, repo.fullName)));
       result.forceFailure = true;
       log.warn({ incident: old.id, fingerprint: leak.fingerprint }, "replacement key leaked through the same vector");
     }
