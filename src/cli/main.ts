@@ -6,6 +6,7 @@ import type { CliIo } from "./io.js";
 import { processIo } from "./io.js";
 import { LeakguardError } from "../errors.js";
 import { COMMANDS } from "./commands/index.js";
+import { VERSION } from "../version.js";
 
 const HELP_FOOTER = `
 Exit codes:
@@ -29,8 +30,6 @@ export function buildProgram(io: CliIo): Command {
   for (const register of COMMANDS) register(program, io);
   return program;
 }
-
-const VERSION = "0.1.0";
 
 /** Runs the CLI and returns the exit code; never throws. */
 export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
@@ -62,5 +61,12 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // `leakguard scan | head` closes the pipe early: that is the reader's choice, not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   process.exitCode = await run(process.argv.slice(2));
 }
