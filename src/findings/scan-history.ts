@@ -18,6 +18,11 @@ export interface HistoryScanOptions {
   detectors?: readonly Detector[];
   baseline?: ReadonlySet<string>;
   onProgress?: (p: Progress) => void;
+  /**
+   * The same signal given to the engine. An aborted engine ends its streams early, so the
+   * scan throws instead of returning a partial result as if it were complete.
+   */
+  signal?: AbortSignal;
 }
 
 interface Introduction {
@@ -84,6 +89,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
     for await (const { oid, bytes } of engine.readBlobs(wanted ?? "all")) keep(oid, bytes);
   })();
   await Promise.all([walking, reading]);
+  opts.signal?.throwIfAborted();
 
   // dotenv files are found by path, so their blobs may not have passed the key prefilter.
   const dotenvOnly = [...dotenvAt.keys()].filter((b) => !candidates.has(b));
@@ -107,6 +113,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
     collector.run(path, tag.message, { path, commit, blob: tag.oid, source: "tag-message" });
   }
 
+  opts.signal?.throwIfAborted();
   report();
   stats.ms = Math.round(performance.now() - started);
   return { findings: collector.findings.sort(compareFindings), stats };

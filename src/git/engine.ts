@@ -58,7 +58,11 @@ export interface GitEngine {
   open(): Promise<void>;
   /** Resolves a revision to a commit id; UsageError when it does not exist. */
   resolve(rev: string): Promise<string>;
-  /** Commits of the selection with the blobs each one introduces. */
+  /**
+   * Commits of the selection with the blobs each one introduces, each commit once, newest
+   * first and never before any of its descendants (`git log --date-order`): the history
+   * scan keeps the last introduction of a blob it sees as the oldest.
+   */
   walk(sel: Selection): AsyncIterable<CommitChanges>;
   /** Annotated tags pointing into the selection. */
   tags(sel: Selection): AsyncIterable<AnnotatedTag>;

@@ -10,15 +10,23 @@ export interface GitOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
   input?: string | Buffer;
+  /** Kills git when aborted (the pre-receive hook's time budget). */
+  signal?: AbortSignal;
 }
 
 const BASE_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
 
-let available: boolean | undefined;
-/** Whether a usable `git` binary is on PATH (the native engine needs one). */
-export function hasGitBinary(): boolean {
-  available ??= spawnSync("git", ["--version"], { stdio: "ignore" }).status === 0;
-  return available;
+const available = new Map<string, boolean>(); // PATH -> found
+/** Whether a usable `git` binary is on `env`'s PATH (the native engine needs one). */
+export function hasGitBinary(env: NodeJS.ProcessEnv = process.env): boolean {
+  const path = env["PATH"] ?? "";
+  let found = available.get(path);
+  if (found === undefined) {
+    // spawn looks the command up on the PATH of the env it is given
+    found = spawnSync("git", ["--version"], { stdio: "ignore", env }).status === 0;
+    available.set(path, found);
+  }
+  return found;
 }
 
 function firstLine(stderr: string): string {
@@ -32,6 +40,7 @@ export function git(args: readonly string[], opts: GitOptions): Promise<Buffer> 
       cwd: opts.cwd,
       env: { ...(opts.env ?? process.env), ...BASE_ENV },
       stdio: ["pipe", "pipe", "pipe"],
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -63,6 +72,7 @@ export function spawnGit(args: readonly string[], opts: Omit<GitOptions, "input"
     cwd: opts.cwd,
     env: { ...(opts.env ?? process.env), ...BASE_ENV },
     stdio: ["pipe", "pipe", "pipe"],
+    ...(opts.signal ? { signal: opts.signal } : {}),
   }) as GitProcess;
   const err: Buffer[] = [];
   child.stderr.on("data", (c: Buffer) => err.push(c));

@@ -1,7 +1,94 @@
-import type { GitEngine } from "../engine.js";
-import { UsageError } from "../../errors.js";
+import * as nodeFs from "node:fs";
+import { join } from "node:path";
+import type { PromiseFsClient } from "isomorphic-git";
+import type { CommitChanges, GitEngine, Selection } from "../engine.js";
+import type { Repo } from "./repo.js";
+import { findGitDir, readText } from "./find-git-dir.js";
+import { createScanFs } from "./scan-fs.js";
+import type { BlobFeed } from "./blob-feed.js";
+import { createBlobFeed } from "./blob-feed.js";
+import { walkCommits } from "./walk-commits.js";
+import { createTreeReader, diffTrees } from "./diff-trees.js";
+import { readAllBlobs, readBlobs } from "./read-blobs.js";
+import { listTags } from "./list-tags.js";
+import { resolveCommit } from "./resolve-rev.js";
 
-// Placeholder until the isomorphic-git engine lands: it refuses plainly rather than pretending.
-export function createIsomorphicEngine(_dir: string): GitEngine {
-  throw new UsageError("the isomorphic engine is not available in this build");
+// The engine for machines without a git binary: isomorphic-git reads the objects (loose
+// and packed) in-process; refs, trees, commits and the walk order are handled here so
+// that the answers match the native engine's `git log --raw --diff-merges=first-parent`.
+// Not supported: the pre-receive quarantine (GIT_OBJECT_DIRECTORY and alternates) and
+// reftable repositories; the native engine covers those.
+
+export function createIsomorphicEngine(dir: string, fs: PromiseFsClient = nodeFs): GitEngine {
+  let opened: Promise<Repo> | null = null;
+  const repo = () => (opened ??= openRepo(fs, dir));
+  let feed: BlobFeed | null = null; // set while a full-history walk runs
+
+  return {
+    name: "isomorphic",
+
+    async open() {
+      await repo();
+    },
+
+    async resolve(rev) {
+      return resolveCommit(await repo(), rev);
+    },
+
+    async *walk(sel) {
+      // Set before the first await, so that a readBlobs("all") started next finds it.
+      const mine = sel.all && !feed ? (feed = createBlobFeed()) : null;
+      let complete = false;
+      try {
+        yield* walkChanges(await repo(), sel, mine);
+        complete = true;
+      } finally {
+        mine?.end(complete);
+        if (feed === mine) feed = null;
+      }
+    },
+
+    async *tags(sel) {
+      yield* listTags(await repo(), sel);
+    },
+
+    async *readBlobs(oids) {
+      const r = await repo();
+      if (oids !== "all") return yield* readBlobs(r, oids);
+      if (!feed) return yield* readAllBlobs(r);
+      // A full walk is running: read what it finds; finish alone if it stops early.
+      const sub = feed.subscribe();
+      yield* readBlobs(r, sub);
+      if (!sub.complete()) yield* readAllBlobs(r, sub.seen);
+    },
+
+    async isShallow() {
+      return (await repo()).shallow.size > 0;
+    },
+
+    async close() {},
+  };
+}
+
+async function* walkChanges(r: Repo, sel: Selection, feed: BlobFeed | null): AsyncGenerator<CommitChanges> {
+  const readTree = createTreeReader(r);
+  for await (const node of walkCommits(r, sel)) {
+    // Like --diff-merges=first-parent: a merge shows what it brings against its first
+    // parent only; a root (or shallow boundary) commit shows its whole tree.
+    const { changes, gitlinks } = await diffTrees(readTree, node.parentTree, node.commit.tree);
+    if (feed) for (const ch of changes) feed.offer(ch.blob);
+    yield {
+      commit: { oid: node.oid, author: node.commit.author, date: node.commit.date },
+      message: node.commit.message,
+      changes,
+      gitlinks,
+    };
+  }
+}
+
+async function openRepo(fs: PromiseFsClient, dir: string): Promise<Repo> {
+  const { gitdir, headFile } = await findGitDir(fs, dir);
+  const shallowText = (await readText(fs, join(gitdir, "shallow"))) ?? "";
+  const shallow = new Set(shallowText.split("\n").filter((l) => /^[0-9a-f]{40}$/.test(l)));
+  return { fs: await createScanFs(fs, gitdir), gitdir, headFile, cache: {}, shallow, readSinceTrim: 0 };
 }

@@ -20,8 +20,9 @@ export function selectionArgs(sel: Selection): string[] {
   return args;
 }
 
-export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process.env): GitEngine {
-  const opts = { cwd: dir, env };
+/** `signal` aborts every git process the engine starts (the hook's time budget). */
+export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): GitEngine {
+  const opts = { cwd: dir, env, ...(signal ? { signal } : {}) };
 
   return {
     name: "native",
@@ -42,7 +43,9 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
 
     async *walk(sel) {
       const proc = spawnGit(
-        [...SAFE_CONFIG, "log", ...selectionArgs(sel), "-z", "--raw", "--no-abbrev", "--no-renames", "--no-color",
+        // --date-order: never a parent before all of its children, even under clock skew;
+        // the history scan relies on it to keep the oldest introduction of a blob.
+        [...SAFE_CONFIG, "log", "--date-order", ...selectionArgs(sel), "-z", "--raw", "--no-abbrev", "--no-renames", "--no-color",
           "--diff-merges=first-parent", LOG_FORMAT, "--"],
         opts,
       );
@@ -51,16 +54,22 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
     },
 
     async *tags(sel) {
-      const out = await gitText(["for-each-ref", "--format=%(objectname) %(objecttype) %(refname)", "refs/tags"], opts);
-      let oids = out
-        .split("\n")
-        .filter((l) => l.split(" ")[1] === "tag")
-        .map((l) => l.split(" ")[0]!);
-      if (!sel.all) {
+      let oids: string[];
+      if (sel.all) {
+        const out = await gitText(["for-each-ref", "--format=%(objectname) %(objecttype) %(refname)", "refs/tags"], opts);
+        oids = out
+          .split("\n")
+          .filter((l) => l.split(" ")[1] === "tag")
+          .map((l) => l.split(" ")[0]!);
+      } else {
         // Only tag objects the selection names (a pushed tag arrives as its tag object id).
-        const named = new Set(sel.include ?? []);
-        const types = await Promise.all([...named].map(async (r) => [r, (await gitText(["cat-file", "-t", r], opts).catch(() => "")).trim()] as const));
-        oids = types.filter(([, t]) => t === "tag").map(([r]) => r);
+        // One batch-check for all of them: a mirror push may name thousands of tips.
+        const named = [...new Set(sel.include ?? [])];
+        const out = named.length ? await gitText(["cat-file", "--batch-check=%(objecttype) %(objectname)"], { ...opts, input: named.join("\n") + "\n" }) : "";
+        oids = out
+          .split("\n")
+          .filter((l) => l.startsWith("tag "))
+          .map((l) => l.slice(4));
       }
       for await (const obj of this.readBlobs(oids)) {
         const tag: AnnotatedTag | null = parseTag(obj.oid, obj.bytes);
@@ -69,6 +78,8 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
     },
 
     async *readBlobs(oids) {
+      // Every spawn costs a pre-receive hook time; an empty list needs no process.
+      if (Array.isArray(oids) && oids.length === 0) return;
       const proc = spawnGit(["cat-file", "--batch"], opts);
       let feed: Promise<void>;
       if (oids === "all") {
@@ -99,7 +110,12 @@ async function* blobIds(list: ReturnType<typeof spawnGit>): AsyncGenerator<strin
   for await (const chunk of list.stdout as AsyncIterable<Buffer>) {
     const lines = (rest + chunk.toString("latin1")).split("\n");
     rest = lines.pop()!;
-    for (const l of lines) if (l.startsWith("blob ")) yield l.slice(5);
+    for (const l of lines) {
+      if (l.startsWith("blob ")) yield l.slice(5);
+      // An object whose header cannot be read (corrupt) is listed as "<oid> missing": pass
+      // it on, so that the read reports it instead of the scan skipping it in silence.
+      else if (l.endsWith(" missing")) yield l.slice(0, l.indexOf(" "));
+    }
   }
   await list.done;
 }

@@ -43,7 +43,8 @@ export function createLogParser(onCommit: (c: CommitChanges) => void): {
         field = 2;
         return;
       case 2:
-        current.commit.date = s;
+        // git 2.45+ prints a zero offset as "Z"; keep one form whatever git is installed
+        current.commit.date = s.endsWith("Z") ? `${s.slice(0, -1)}+00:00` : s;
         field = 3;
         return;
       case 3:

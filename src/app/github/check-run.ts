@@ -1,0 +1,95 @@
+import type { Finding } from "../../findings/finding.js";
+import type { Severity } from "../../detectors/types.js";
+import { RULES, severityAtLeast } from "../../detectors/types.js";
+import { SHORT_ADVICE } from "../advice.js";
+import type { GitHub } from "./create-octokit.js";
+
+// The check run on the pushed commit: findings -> body (pure), then create + batched updates
+// (the API takes at most 50 annotations per request).
+
+export interface CheckRunBody {
+  conclusion: "success" | "failure" | "neutral";
+  title: string;
+  summary: string;
+  annotations: Annotation[];
+}
+
+export interface Annotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: "failure" | "warning" | "notice";
+  title: string;
+  message: string;
+}
+
+export const CHECK_NAME = "leakguard";
+const BATCH = 50;
+/** A push with more findings than this gets the first ones annotated and a note. */
+const MAX_ANNOTATIONS = 1000;
+
+export interface CheckInput {
+  findings: readonly Finding[];
+  failOn: Severity;
+  /** Lines said loudly at the top (replacement keys, config problems). */
+  alerts: readonly string[];
+  /** A replacement key leaked the same way as an open incident: fail whatever its severity. */
+  forceFailure: boolean;
+  /** What was scanned, for the summary. */
+  scope: string;
+}
+
+export function buildCheckRun(input: CheckInput): CheckRunBody {
+  const failing = input.findings.filter((f) => severityAtLeast(f.severity, input.failOn));
+  const failed = failing.length > 0 || input.forceFailure;
+  const annotations = input.findings
+    .filter((f) => f.source === "file")
+    .slice(0, MAX_ANNOTATIONS)
+    .map(
+      (f): Annotation => ({
+        path: f.path,
+        start_line: f.line,
+        end_line: f.line,
+        annotation_level: severityAtLeast(f.severity, input.failOn) ? "failure" : "warning",
+        title: `${RULES[f.rule].title} (${f.severity})`,
+        message: `${f.redacted ?? f.path}: ${SHORT_ADVICE[f.vector]}`,
+      }),
+    );
+  const lines = [...input.alerts, ""];
+  if (input.findings.length === 0) lines.push(`No Stripe secret key or dotenv file found in ${input.scope}.`);
+  else {
+    lines.push(`Found in ${input.scope}:`, "");
+    for (const f of input.findings.slice(0, 100)) {
+      lines.push(`- ${RULES[f.rule].title} \`${f.redacted ?? f.path}\` in \`${f.path}\`:${f.line} (${f.severity}, commit ${f.commit?.slice(0, 7) ?? "-"})`);
+    }
+    if (input.findings.length > 100) lines.push(`- … and ${input.findings.length - 100} more`);
+    if (input.findings.length > MAX_ANNOTATIONS) lines.push("", `Only the first ${MAX_ANNOTATIONS} findings are annotated.`);
+  }
+  return {
+    conclusion: failed ? "failure" : "success",
+    title: failed ? `${failing.length || "A"} leaked secret${failing.length === 1 ? "" : "s"} found` : input.findings.length ? "Only low-severity findings" : "No leaked secrets",
+    summary: lines.join("\n").trim(),
+    annotations,
+  };
+}
+
+export function neutralCheckRun(reason: string): CheckRunBody {
+  return { conclusion: "neutral", title: "Could not scan this push", summary: reason, annotations: [] };
+}
+
+export async function publishCheckRun(gh: GitHub, repo: { owner: string; repo: string }, headSha: string, body: CheckRunBody): Promise<number> {
+  const output = (annotations: Annotation[]) => ({ title: body.title, summary: body.summary, annotations });
+  const { data } = await gh.rest.checks.create({
+    ...repo,
+    name: CHECK_NAME,
+    head_sha: headSha,
+    status: "completed",
+    conclusion: body.conclusion,
+    completed_at: new Date().toISOString(),
+    output: output(body.annotations.slice(0, BATCH)),
+  });
+  for (let i = BATCH; i < body.annotations.length; i += BATCH) {
+    await gh.rest.checks.update({ ...repo, check_run_id: data.id, output: output(body.annotations.slice(i, i + BATCH)) });
+  }
+  return data.id;
+}

@@ -1,0 +1,80 @@
+import { parse } from "yaml";
+import { z } from "zod";
+import type { Severity } from "../../detectors/types.js";
+import type { GitHub } from "./create-octokit.js";
+
+// Per-repo `.github/leakguard.yml` over org defaults in the org's `.github` repository
+// (Probot's convention). A broken file never stops a scan: defaults apply and the check
+// run says why.
+
+export interface RepoConfig {
+  /** `owner/name` to file issues in (a private security repo), or null for the repo itself. */
+  issueRepo: string | null;
+  labels: string[];
+  assignees: string[];
+  failOn: Severity;
+}
+
+export const CONFIG_PATH = ".github/leakguard.yml";
+export const DEFAULT_CONFIG: RepoConfig = { issueRepo: null, labels: [], assignees: [], failOn: "high" };
+
+const fileSchema = z
+  .object({
+    issues: z
+      .object({
+        repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "must be owner/name").optional(),
+        labels: z.array(z.string().min(1).max(50)).max(20).optional(),
+        assignees: z.array(z.string().min(1)).max(10).optional(),
+      })
+      .strict()
+      .optional(),
+    check: z.object({ fail_on: z.enum(["critical", "high", "medium", "low"]).optional() }).strict().optional(),
+  })
+  .strict();
+
+type ConfigFile = z.infer<typeof fileSchema>;
+
+export interface LoadedConfig {
+  config: RepoConfig;
+  problems: string[];
+}
+
+async function readFile(gh: GitHub, owner: string, repo: string): Promise<string | null> {
+  try {
+    const { data } = await gh.rest.repos.getContent({ owner, repo, path: CONFIG_PATH });
+    if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return null;
+    return Buffer.from(data.content, "base64").toString("utf8");
+  } catch (err) {
+    if ((err as { status?: number }).status === 404) return null; // no file, or no such repo: defaults
+    throw err;
+  }
+}
+
+function parseFile(text: string, where: string, problems: string[]): ConfigFile {
+  try {
+    const res = fileSchema.safeParse(parse(text) ?? {});
+    if (res.success) return res.data;
+    const issue = res.error.issues[0]!;
+    problems.push(`${where}: ${issue.path.join(".") || "file"} ${issue.message}; using defaults for it`);
+  } catch (err) {
+    problems.push(`${where}: not valid YAML (${(err as Error).message.split("\n")[0]}); using defaults for it`);
+  }
+  return {};
+}
+
+export async function loadConfig(gh: GitHub, owner: string, repo: string): Promise<LoadedConfig> {
+  const problems: string[] = [];
+  const orgText = repo === ".github" ? null : await readFile(gh, owner, ".github");
+  const repoText = await readFile(gh, owner, repo);
+  const org = orgText === null ? {} : parseFile(orgText, `${owner}/.github/${CONFIG_PATH}`, problems);
+  const own = repoText === null ? {} : parseFile(repoText, CONFIG_PATH, problems);
+  return {
+    config: {
+      issueRepo: own.issues?.repository ?? org.issues?.repository ?? DEFAULT_CONFIG.issueRepo,
+      labels: own.issues?.labels ?? org.issues?.labels ?? DEFAULT_CONFIG.labels,
+      assignees: own.issues?.assignees ?? org.issues?.assignees ?? DEFAULT_CONFIG.assignees,
+      failOn: own.check?.fail_on ?? org.check?.fail_on ?? DEFAULT_CONFIG.failOn,
+    },
+    problems,
+  };
+}

@@ -1,0 +1,104 @@
+import type { Finding } from "../../findings/finding.js";
+import type { AppContext, ScanRequest } from "../context.js";
+import type { GitHub } from "../github/create-octokit.js";
+import type { RepoConfig } from "../github/load-config.js";
+import { comment, openIssue, splitRepo, updateIssue } from "../github/issues.js";
+import type { Incident } from "../store/store.js";
+import { VECTOR_LABEL } from "../advice.js";
+import { groupLeaks, isKeyLeak } from "./group-leaks.js";
+import { issueBody, issueTitle } from "./render-issue.js";
+import type { IncidentFacts } from "./render-issue.js";
+import type { RepoProbe } from "./repo-probe.js";
+
+// New findings -> incidents. A new key opens an issue; a known one comments on its issue
+// (reopening it if it had been closed); a new key leaking the same way as an open
+// incident is the replacement case: the rotated key is exposed again.
+
+export interface ReconcileResult {
+  alerts: string[];
+  forceFailure: boolean;
+  /** Incidents opened in this job: the re-check skips them. */
+  opened: Set<number>;
+}
+
+function ref(i: { issueRepo: string; issueNumber: number }, repo: string): string {
+  return i.issueRepo === repo ? `#${i.issueNumber}` : `${i.issueRepo}#${i.issueNumber}`;
+}
+
+export async function reconcileIncidents(
+  ctx: AppContext,
+  gh: GitHub,
+  req: ScanRequest,
+  findings: readonly Finding[],
+  config: RepoConfig,
+  probe: RepoProbe,
+  firstSight: boolean,
+): Promise<ReconcileResult> {
+  const { repo } = req;
+  const log = ctx.log.child({ repo: repo.fullName });
+  const result: ReconcileResult = { alerts: [], forceFailure: false, opened: new Set() };
+  const openBefore = await ctx.store.openIncidents(repo.fullName);
+  const issueRepo = config.issueRepo ?? repo.fullName;
+
+  for (const leak of groupLeaks(findings, config.failOn)) {
+    const known = await ctx.store.findIncident(repo.fullName, leak.fingerprint);
+    const where = `\`${leak.path}\`:${leak.line} in ${leak.commit ? leak.commit.slice(0, 7) : "?"}${req.ref ? ` (${req.ref})` : ""}`;
+    if (known) {
+      // A re-install re-reads old history: a known key there is not news, and an issue a
+      // person closed stays closed. A push that adds it again is news.
+      if (firstSight) continue;
+      const target = splitRepo(known.issueRepo);
+      if (known.state === "closed") {
+        await updateIssue(gh, target, known.issueNumber, { state: "open" });
+        await ctx.store.updateIncident(known.id, { state: "open" });
+      }
+      await comment(gh, target, known.issueNumber, `The same key (\`${leak.redacted ?? leak.path}\`) was pushed again: ${where}${req.pusher ? `, by ${req.pusher}` : ""}. It is still compromised until it is rotated.`);
+      log.info({ incident: known.id, fingerprint: leak.fingerprint }, "known key pushed again");
+      continue;
+    }
+
+    const replaced = isKeyLeak(leak) ? openBefore.filter((o) => isKeyLeak(o) && o.vector === leak.vector && o.fingerprint !== leak.fingerprint) : [];
+    const facts: IncidentFacts = {
+      fingerprint: leak.fingerprint,
+      rule: leak.rule,
+      severity: leak.severity,
+      redacted: leak.redacted,
+      vector: leak.vector,
+      path: leak.path,
+      line: leak.line,
+      commit: leak.commit,
+      ref: req.ref,
+      pusher: req.pusher,
+      replacementOf: replaced.length ? replaced.map((o) => ref(o, issueRepo)).join(", ") : null,
+      status: await probe.statusOf(leak),
+    };
+    const number = await openIssue(gh, splitRepo(issueRepo), {
+      title: issueTitle(facts),
+      body: issueBody(facts, repo),
+      labels: config.labels,
+      assignees: config.assignees,
+    });
+    const incident: Incident = await ctx.store.addIncident({ ...facts, repo: repo.fullName, issueRepo, issueNumber: number });
+    if (facts.status) await ctx.store.updateIncident(incident.id, { status: facts.status });
+    result.opened.add(incident.id);
+    log.info({ incident: incident.id, issue: `${issueRepo}#${number}`, rule: leak.rule, redacted: leak.redacted }, "incident opened");
+
+    for (const old of replaced) {
+      await comment(
+        gh,
+        splitRepo(old.issueRepo),
+        old.issueNumber,
+        [
+          `## 🚨 The replacement key leaked the same way`,
+          `A new key, \`${leak.redacted}\`, has just been pushed through ${VECTOR_LABEL[leak.vector]}: ${where}${req.pusher ? `, by ${req.pusher}` : ""}.`,
+          `That is the same way \`${old.redacted}\` leaked, so **the new key is compromised too**. Close the hole first (see *Close the hole* above), then rotate again — and delete this new key as well. Tracked in ${ref({ issueRepo, issueNumber: number }, old.issueRepo)}.`,
+        ].join("\n\n"),
+      );
+      const alert = `**Replacement key exposed:** \`${leak.redacted}\` leaked through ${VECTOR_LABEL[leak.vector]}, like \`${old.redacted}\` (${ref(old, repo.fullName)}). Rotate again after fixing the vector.`;
+      result.alerts.push(alert);
+      result.forceFailure = true;
+      log.warn({ incident: old.id, fingerprint: leak.fingerprint }, "replacement key leaked through the same vector");
+    }
+  }
+  return result;
+}

@@ -1,0 +1,110 @@
+import { RULES } from "../../detectors/types.js";
+import type { Incident } from "../store/store.js";
+import { FULL_ADVICE, VECTOR_LABEL } from "../advice.js";
+import { renderStatus } from "./render-status.js";
+
+// The incident issue: what leaked, where, how bad, then the playbook. The product's own
+// wording of shared/reference/stripe-compromised-api-keys.md. Only the redacted key and
+// the fingerprint ever appear.
+
+export interface RepoInfo {
+  fullName: string;
+  htmlUrl: string;
+  isPublic: boolean;
+  defaultBranch: string;
+}
+
+export type IncidentFacts = Omit<Incident, "id" | "issueRepo" | "issueNumber" | "state" | "openedAt" | "repo">;
+
+export function issueTitle(i: IncidentFacts): string {
+  return `Leaked ${RULES[i.rule].title}${i.redacted ? ` ${i.redacted}` : ""} in ${i.path}`;
+}
+
+function what(i: IncidentFacts): string {
+  if (!i.redacted) return `A tracked dotenv file, \`${i.path}\`. It may hold other credentials than Stripe keys.`;
+  const live = i.rule.includes("-live-");
+  const restricted = i.rule.includes("restricted");
+  return [
+    `A Stripe ${live ? "**live-mode**" : "test-mode"} ${restricted ? "restricted" : "secret"} key, \`${i.redacted}\` (the Dashboard shows the same last four characters).`,
+    live
+      ? restricted
+        ? "Whoever has it can do everything the key's permissions allow on your account."
+        : "Whoever has it can act as your integration: create charges, refund them to themselves, read customer data and, on a Connect platform, create accounts and move payouts."
+      : "Test mode moves no real money, but the key still exposes your test data and should be rolled.",
+  ].join(" ");
+}
+
+function where(i: IncidentFacts, repo: RepoInfo): string[] {
+  const commit = i.commit ? `[\`${i.commit.slice(0, 7)}\`](${repo.htmlUrl}/commit/${i.commit})` : "unknown";
+  const file = i.commit ? `[\`${i.path}\` line ${i.line}](${repo.htmlUrl}/blob/${i.commit}/${encodeURI(i.path)}#L${i.line})` : `\`${i.path}\` line ${i.line}`;
+  return [
+    `- **Where:** ${file} in ${repo.fullName}, commit ${commit}${i.ref ? ` (${i.ref})` : ""}`,
+    `- **Pushed by:** ${i.pusher ?? "unknown (found in existing history)"}`,
+    `- **How it got there:** ${VECTOR_LABEL[i.vector]}`,
+    `- **Severity:** ${i.severity} · fingerprint \`${i.fingerprint.slice(0, 16)}\``,
+  ];
+}
+
+function urgency(repo: RepoInfo): string {
+  return repo.isPublic
+    ? "> [!CAUTION]\n> **This repository is public.** Scrapers collect keys from public repositories within minutes and trade them. Assume the key is already in someone else's hands and rotate it now, before anything else."
+    : "> [!WARNING]\n> The repository is private, but everyone with read access, every fork and every clone has the key. Rotate it now.";
+}
+
+const ROTATE = [
+  "Open the Dashboard → Developers → [API keys](https://dashboard.stripe.com/apikeys) and find the key by its last four characters.",
+  "Use **⋯ → Rotate key**. Stripe creates a new key and schedules the old one to expire.",
+  "Pick an expiration that leaves enough time to test with the new key.",
+  "Put the new key into your backend's configuration — not into the place it leaked from (see *Close the hole* below).",
+  "Check that the integration really uses it: **⋯ → View request logs** on the new key should show your traffic.",
+  "Delete the old key with **⋯ → Delete key**. It stops working at once; its request logs stay available.",
+];
+
+const AFTER = [
+  "Look for connected accounts, payouts or external bank accounts you do not recognise; pause payouts to them or reject them in the Dashboard.",
+  "Start payout reversals for money already sent to fraudulent bank accounts (recovery is not guaranteed, so act early; Stripe support can help), then remove those bank accounts.",
+  "Refund fraudulent charges quickly to head off disputes; add funds if the balance cannot cover the refunds.",
+  "Review the old key's recent requests in [Workbench](https://dashboard.stripe.com/workbench/logs) for activity your integration does not do.",
+  "Rotate every other secret and restricted key that could have been exposed the same way.",
+  "If you find another exposure while doing this, fix it and rotate again: a replacement key stored the same way is compromised the same way.",
+];
+
+function checklist(items: readonly string[]): string[] {
+  return items.map((t) => `- [ ] ${t}`);
+}
+
+export function issueBody(i: IncidentFacts, repo: RepoInfo): string {
+  return [
+    "<!-- leakguard incident -->",
+    urgency(repo),
+    "",
+    "## What leaked",
+    what(i),
+    "",
+    ...where(i, repo),
+    ...(i.replacementOf ? ["", `> [!CAUTION]\n> This key replaced the one in ${i.replacementOf} and leaked **the same way**. Fix the vector first, then rotate again.`] : []),
+    "",
+    renderStatus(i, repo),
+    "",
+    "## 1. Rotate the key now",
+    ...checklist(ROTATE),
+    "",
+    "## 2. After rotating",
+    ...checklist(AFTER),
+    "",
+    "## 3. Close the hole",
+    ...FULL_ADVICE[i.vector].map((t) => `- ${t}`),
+    "- Restrict what a key can do: prefer restricted keys with only the permissions each job needs, and limit keys to your servers' IP addresses.",
+    "",
+    "## 4. Clean the history (after rotating)",
+    "Removing the key from history does not make it safe again — only rotation does — but it stops the next reader from finding it.",
+    "- [ ] In a fresh clone, preview the rewrite with `leakguard scrub --dry-run`, then run `leakguard scrub --yes`.",
+    "- [ ] Force-push every rewritten branch and tag (`git push --force --all && git push --force --tags`) and ask collaborators to re-clone.",
+    "- [ ] Ask GitHub Support to remove cached views and pull-request references that still show the old commits.",
+    "",
+    "## About threatening emails",
+    "People holding a leaked key sometimes email the owner, claiming to be Stripe, and demand that a product be enabled or the account will be shut down. Stripe does not deactivate accounts for not using its products: treat such a message as phishing and check the sender against Stripe's verified domains.",
+    "",
+    "<sub>Opened by leakguard. The key itself is never written here: only its redacted form and fingerprint.</sub>",
+  ].join("\n");
+}

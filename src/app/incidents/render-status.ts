@@ -1,0 +1,49 @@
+import { isDotenvPath } from "../../detectors/index.js";
+import type { IncidentStatus } from "../store/store.js";
+import type { IncidentFacts, RepoInfo } from "./render-issue.js";
+
+// The part of the issue the app rewrites on every push. Also turns a status change into
+// the sentence of a comment.
+
+const yesNo = (b: boolean, good: boolean) => (b === good ? `✅ ${b ? "yes" : "no"}` : `❌ ${b ? "yes" : "no"}`);
+
+export function watchesIgnore(i: { path: string }): boolean {
+  return isDotenvPath(i.path);
+}
+
+export function renderStatus(i: IncidentFacts, repo: RepoInfo): string {
+  const s = i.status;
+  if (!s) return "## Status\n_Not checked yet._";
+  const rows = [
+    `| Still in the tip of \`${repo.defaultBranch}\` | ${yesNo(s.inDefaultBranchTip, false)} |`,
+    `| Still reachable in the history | ${yesNo(s.inHistory, false)} |`,
+  ];
+  if (watchesIgnore(i) && s.pathIgnored !== null) rows.push(`| \`${i.path}\` ignored by .gitignore | ${yesNo(s.pathIgnored, true)} |`);
+  return [
+    "## Status",
+    `_Re-checked on every push; last at commit \`${s.checkedCommit.slice(0, 7)}\`, ${s.checkedAt}._`,
+    "",
+    "| Check | Result |",
+    "| --- | --- |",
+    ...rows,
+    "",
+    isClean(i, s) ? "The repository side is cleaned up. Close this issue once the key is rotated and the old one deleted." : "Rotation is what makes the key harmless; these checks track the clean-up.",
+  ].join("\n");
+}
+
+export function isClean(i: { path: string }, s: IncidentStatus): boolean {
+  return !s.inDefaultBranchTip && !s.inHistory && (!watchesIgnore(i) || s.pathIgnored !== false);
+}
+
+/** Sentences for what changed between two statuses; empty when nothing did. */
+export function describeChange(i: IncidentFacts, before: IncidentStatus | null, after: IncidentStatus, repo: RepoInfo): string[] {
+  if (!before) return [];
+  const out: string[] = [];
+  if (before.inDefaultBranchTip !== after.inDefaultBranchTip)
+    out.push(after.inDefaultBranchTip ? `The key is back in the tip of \`${repo.defaultBranch}\`.` : `The key is no longer in the tip of \`${repo.defaultBranch}\`.`);
+  if (before.inHistory !== after.inHistory)
+    out.push(after.inHistory ? "The key is reachable in the history again." : "The key is no longer reachable from any branch or tag.");
+  if (watchesIgnore(i) && before.pathIgnored !== after.pathIgnored && after.pathIgnored !== null)
+    out.push(after.pathIgnored ? `\`${i.path}\` is now ignored by .gitignore.` : `\`${i.path}\` is no longer ignored.`);
+  return out;
+}

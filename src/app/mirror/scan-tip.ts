@@ -1,0 +1,30 @@
+import { DETECTORS, isDotenvPath, mayHoldStripeKey } from "../../detectors/index.js";
+import { createCollector, emptyStats } from "../../findings/collector.js";
+import type { Finding } from "../../findings/finding.js";
+import { createNativeEngine } from "../../git/native/engine.js";
+import { git } from "../../git/run-git.js";
+
+// Findings in the tree of one commit (the default branch tip): "is the key still there?".
+// A history scan attributes a blob to the commit that introduced it; this asks about the
+// files as they are now.
+
+export async function scanTip(dir: string, commit: string): Promise<Finding[]> {
+  const out = await git(["ls-tree", "-r", "-z", "--full-tree", commit], { cwd: dir });
+  const pathsOf = new Map<string, string[]>();
+  for (const entry of out.toString("utf8").split("\0")) {
+    const tab = entry.indexOf("\t");
+    if (tab === -1) continue;
+    const [, type, oid] = entry.slice(0, tab).split(" ");
+    if (type !== "blob" || !oid) continue;
+    pathsOf.set(oid, [...(pathsOf.get(oid) ?? []), entry.slice(tab + 1)]);
+  }
+  const collector = createCollector(DETECTORS, new Set(), emptyStats());
+  const meta = { oid: commit, author: "", date: "" };
+  for await (const { oid, bytes } of createNativeEngine(dir).readBlobs(pathsOf.keys())) {
+    for (const path of pathsOf.get(oid) ?? []) {
+      if (!mayHoldStripeKey(bytes) && !isDotenvPath(path)) continue;
+      collector.run(path, bytes, { path, commit: meta, blob: oid, source: "file" });
+    }
+  }
+  return collector.findings;
+}

@@ -1,0 +1,57 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { UsageError } from "../../errors.js";
+import { git, gitText } from "../../git/run-git.js";
+import { tokenEnv } from "./token-env.js";
+
+// One bare mirror per repository under the data dir, updated by fetch. The token travels
+// in the environment of that one git process (see token-env.ts), never in argv or a file.
+
+export interface MirrorSync {
+  dir: string;
+  /** ref -> oid as the mirror had them before this fetch (empty on first sight). */
+  refsBefore: Map<string, string>;
+  refsAfter: Map<string, string>;
+  created: boolean;
+}
+
+const SEGMENT = /^(?!\.\.?$)[A-Za-z0-9._-]+$/;
+
+export function mirrorDir(dataDir: string, fullName: string): string {
+  const [owner, name, ...rest] = fullName.split("/");
+  if (!owner || !name || rest.length || !SEGMENT.test(owner) || !SEGMENT.test(name))
+    throw new UsageError(`not a repository name: ${JSON.stringify(fullName)}`);
+  return join(dataDir, "mirrors", owner, `${name}.git`);
+}
+
+export async function listRefs(dir: string): Promise<Map<string, string>> {
+  const out = await gitText(["for-each-ref", "--format=%(objectname) %(refname)"], { cwd: dir });
+  const refs = new Map<string, string>();
+  for (const line of out.split("\n")) {
+    const [oid, ref] = line.split(" ");
+    if (oid && ref) refs.set(ref, oid);
+  }
+  return refs;
+}
+
+export async function syncMirror(opts: { dataDir: string; fullName: string; cloneUrl: string; token: string }): Promise<MirrorSync> {
+  if (!/^https?:\/\//.test(opts.cloneUrl)) throw new UsageError(`clone URL is not http(s): ${opts.cloneUrl}`);
+  const dir = mirrorDir(opts.dataDir, opts.fullName);
+  const created = !existsSync(join(dir, "HEAD"));
+  if (created) {
+    mkdirSync(dir, { recursive: true });
+    await git(["init", "--quiet", "--bare", dir], { cwd: opts.dataDir });
+  }
+  const refsBefore = created ? new Map<string, string>() : await listRefs(dir);
+  await git(
+    [
+      "-c", "credential.helper=",
+      "-c", "http.lowSpeedLimit=1000",
+      "-c", "http.lowSpeedTime=60",
+      "fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head", "--", opts.cloneUrl,
+      "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*",
+    ],
+    { cwd: dir, env: { ...process.env, ...tokenEnv(opts.token) } },
+  );
+  return { dir, refsBefore, refsAfter: await listRefs(dir), created };
+}

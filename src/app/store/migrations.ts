@@ -1,0 +1,42 @@
+// Schema versions, applied in order and recorded in `PRAGMA user_version`. Append only.
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE deliveries (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     name TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'failed')),
+     attempts INTEGER NOT NULL,
+     not_before INTEGER NOT NULL DEFAULT 0,
+     note TEXT,
+     received_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE INDEX deliveries_pending ON deliveries (state, seq);
+   CREATE TABLE repos (
+     full_name TEXT PRIMARY KEY,
+     installation_id INTEGER NOT NULL,
+     history_scanned_at TEXT
+   );
+   CREATE TABLE incidents (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     repo TEXT NOT NULL,
+     fingerprint TEXT NOT NULL,
+     rule TEXT NOT NULL,
+     severity TEXT NOT NULL,
+     redacted TEXT,
+     vector TEXT NOT NULL,
+     path TEXT NOT NULL,
+     line INTEGER NOT NULL,
+     commit_oid TEXT,
+     ref TEXT,
+     pusher TEXT,
+     issue_repo TEXT NOT NULL,
+     issue_number INTEGER NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+     status TEXT,
+     replacement_of TEXT,
+     opened_at TEXT NOT NULL,
+     UNIQUE (repo, fingerprint)
+   );`,
+];

@@ -1,0 +1,136 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Delivery, DeliveryState, Incident, IncidentStatus, NewIncident, RepoRecord, Store } from "./store.js";
+import { MIGRATIONS } from "./migrations.js";
+
+// SQLite in WAL mode: a delivery is committed to disk before the webhook is acknowledged,
+// and readers (healthz, tests) never block the worker.
+
+interface IncidentRow {
+  id: number;
+  repo: string;
+  fingerprint: string;
+  rule: string;
+  severity: string;
+  redacted: string | null;
+  vector: string;
+  path: string;
+  line: number;
+  commit_oid: string | null;
+  ref: string | null;
+  pusher: string | null;
+  replacement_of: string | null;
+  issue_repo: string;
+  issue_number: number;
+  state: string;
+  status: string | null;
+  opened_at: string;
+}
+
+const now = () => new Date().toISOString();
+
+function toIncident(r: IncidentRow): Incident {
+  return {
+    id: r.id,
+    repo: r.repo,
+    fingerprint: r.fingerprint,
+    rule: r.rule as Incident["rule"],
+    severity: r.severity as Incident["severity"],
+    redacted: r.redacted,
+    vector: r.vector as Incident["vector"],
+    path: r.path,
+    line: r.line,
+    commit: r.commit_oid,
+    ref: r.ref,
+    pusher: r.pusher,
+    replacementOf: r.replacement_of,
+    issueRepo: r.issue_repo,
+    issueNumber: r.issue_number,
+    state: r.state as Incident["state"],
+    status: r.status ? (JSON.parse(r.status) as IncidentStatus) : null,
+    openedAt: r.opened_at,
+  };
+}
+
+export function openSqliteStore(dataDir: string): Store {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, "leakguard.db"));
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL"); // an acknowledged delivery must survive a power cut
+  db.pragma("busy_timeout = 5000");
+  const version = db.pragma("user_version", { simple: true }) as number;
+  db.transaction(() => {
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  })();
+
+  const claimTx = db.transaction((): Delivery | null => {
+    const row = db.prepare("SELECT id, name, payload, attempts FROM deliveries WHERE state = 'pending' AND not_before <= ? ORDER BY seq LIMIT 1").get(Date.now()) as Delivery | undefined;
+    if (!row) return null;
+    db.prepare("UPDATE deliveries SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ?").run(now(), row.id);
+    return { ...row, attempts: row.attempts + 1 };
+  });
+
+  return {
+    async enqueue(d) {
+      const res = db
+        .prepare("INSERT INTO deliveries (id, name, payload, state, attempts, received_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT(id) DO NOTHING")
+        .run(d.id, d.name, d.payload, now(), now());
+      return res.changes === 1;
+    },
+    async claim() {
+      return claimTx();
+    },
+    async finish(id, state, note) {
+      db.prepare("UPDATE deliveries SET state = ?, note = ?, updated_at = ? WHERE id = ?").run(state, note ?? null, now(), id);
+    },
+    async release(id, note, delayMs) {
+      db.prepare("UPDATE deliveries SET state = 'pending', note = ?, not_before = ?, updated_at = ? WHERE id = ?").run(note, Date.now() + delayMs, now(), id);
+    },
+    async recover() {
+      return db.prepare("UPDATE deliveries SET state = 'pending', updated_at = ? WHERE state = 'running'").run(now()).changes;
+    },
+    async deliveryState(id) {
+      const row = db.prepare("SELECT state FROM deliveries WHERE id = ?").get(id) as { state: DeliveryState } | undefined;
+      return row?.state ?? null;
+    },
+
+    async getRepo(fullName) {
+      const row = db.prepare("SELECT full_name, installation_id, history_scanned_at FROM repos WHERE full_name = ?").get(fullName) as
+        | { full_name: string; installation_id: number; history_scanned_at: string | null }
+        | undefined;
+      return row ? { fullName: row.full_name, installationId: row.installation_id, historyScannedAt: row.history_scanned_at } : null;
+    },
+    async saveRepo(r: RepoRecord) {
+      db.prepare(
+        "INSERT INTO repos (full_name, installation_id, history_scanned_at) VALUES (?, ?, ?) ON CONFLICT(full_name) DO UPDATE SET installation_id = excluded.installation_id, history_scanned_at = excluded.history_scanned_at",
+      ).run(r.fullName, r.installationId, r.historyScannedAt);
+    },
+
+    async findIncident(repo, fingerprint) {
+      const row = db.prepare("SELECT * FROM incidents WHERE repo = ? AND fingerprint = ?").get(repo, fingerprint) as IncidentRow | undefined;
+      return row ? toIncident(row) : null;
+    },
+    async openIncidents(repo) {
+      return (db.prepare("SELECT * FROM incidents WHERE repo = ? AND state = 'open' ORDER BY id").all(repo) as IncidentRow[]).map(toIncident);
+    },
+    async addIncident(i: NewIncident) {
+      const res = db
+        .prepare(
+          `INSERT INTO incidents (repo, fingerprint, rule, severity, redacted, vector, path, line, commit_oid, ref, pusher, replacement_of, issue_repo, issue_number, state, opened_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
+        )
+        .run(i.repo, i.fingerprint, i.rule, i.severity, i.redacted, i.vector, i.path, i.line, i.commit, i.ref, i.pusher, i.replacementOf, i.issueRepo, i.issueNumber, now());
+      return toIncident(db.prepare("SELECT * FROM incidents WHERE id = ?").get(res.lastInsertRowid) as IncidentRow);
+    },
+    async updateIncident(id, patch) {
+      if (patch.state) db.prepare("UPDATE incidents SET state = ? WHERE id = ?").run(patch.state, id);
+      if (patch.status) db.prepare("UPDATE incidents SET status = ? WHERE id = ?").run(JSON.stringify(patch.status), id);
+    },
+
+    async close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import type { RuleId, Severity, Vector } from "../../detectors/types.js";
+
+// The app's durable state behind one small async interface: SQLite today, PostgreSQL
+// (several stateless app instances, SKIP LOCKED queue) later without touching callers.
+// Nothing stored here may hold a key: payloads are redacted before they are enqueued.
+
+export interface Delivery {
+  id: string;
+  name: string;
+  /** The webhook body with every key-shaped string redacted. */
+  payload: string;
+  attempts: number;
+}
+
+export type DeliveryState = "pending" | "running" | "done" | "failed";
+
+export interface RepoRecord {
+  fullName: string;
+  installationId: number;
+  /** Set once the full history has been scanned (first sight). */
+  historyScannedAt: string | null;
+}
+
+/** What the re-check last found for an incident; null fields were not computed. */
+export interface IncidentStatus {
+  inDefaultBranchTip: boolean;
+  inHistory: boolean;
+  /** For a dotenv leak: whether the path is ignored by the tip's .gitignore files. */
+  pathIgnored: boolean | null;
+  checkedAt: string;
+  checkedCommit: string;
+}
+
+export interface Incident {
+  id: number;
+  repo: string;
+  fingerprint: string;
+  rule: RuleId;
+  severity: Severity;
+  redacted: string | null;
+  vector: Vector;
+  path: string;
+  line: number;
+  commit: string | null;
+  ref: string | null;
+  pusher: string | null;
+  /** Issue references of the incidents whose key this one replaced, leaking the same way. */
+  replacementOf: string | null;
+  issueRepo: string;
+  issueNumber: number;
+  state: "open" | "closed";
+  status: IncidentStatus | null;
+  openedAt: string;
+}
+
+export type NewIncident = Omit<Incident, "id" | "state" | "status" | "openedAt">;
+
+export interface Store {
+  /** Records a delivery; false when this delivery id was seen before (redelivery). */
+  enqueue(d: { id: string; name: string; payload: string }): Promise<boolean>;
+  /** Takes the oldest pending delivery and marks it running; null when none. */
+  claim(): Promise<Delivery | null>;
+  finish(id: string, state: "done" | "failed", note?: string): Promise<void>;
+  /** Puts a running delivery back after a retryable error, to be claimed again after delayMs. */
+  release(id: string, note: string, delayMs: number): Promise<void>;
+  /** At start-up: deliveries left running by a previous process go back to pending. */
+  recover(): Promise<number>;
+  deliveryState(id: string): Promise<DeliveryState | null>;
+
+  getRepo(fullName: string): Promise<RepoRecord | null>;
+  saveRepo(r: RepoRecord): Promise<void>;
+
+  findIncident(repo: string, fingerprint: string): Promise<Incident | null>;
+  openIncidents(repo: string): Promise<Incident[]>;
+  addIncident(i: NewIncident): Promise<Incident>;
+  updateIncident(id: number, patch: { state?: Incident["state"]; status?: IncidentStatus }): Promise<void>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,38 @@
+import type { Command } from "commander";
+import type { CliIo } from "../io.js";
+import { LeakguardError } from "../../errors.js";
+import { redactAll } from "../../findings/redact.js";
+
+export function registerPreReceive(program: Command, io: CliIo): void {
+  program
+    .command("pre-receive")
+    .description("run as git's pre-receive hook: reject a push that adds a Stripe secret key or a .env file")
+    .option("--config <file>", "hook config (default: $LEAKGUARD_HOOK_CONFIG, else leakguard-hook.yml in the repository)")
+    .addHelpText("after", "\nReads `<old> <new> <ref>` lines on stdin; exit 0 accepts the push, 1 rejects it, 2 rejects it because leakguard failed.")
+    .action(async (opts: { config?: string }) => {
+      // Loaded here, not at the top: every push pays for Node start-up, so the hook loads
+      // only what it runs (zod and yaml included).
+      const { GITLAB_PREFIX, isGitLab } = await import("../../hook/messages.js");
+      try {
+        const { loadHookConfig } = await import("../../hook/config.js");
+        const { runPreReceive } = await import("../../hook/run-pre-receive.js");
+        const { config } = await loadHookConfig({ repoDir: io.cwd, env: io.env, path: opts.config });
+        const input = await readAll(io.stdin);
+        // performance.now() counts from process start: Node start-up is part of the budget.
+        const result = await runPreReceive({ input, env: io.env, repoDir: io.cwd, config, elapsedMs: performance.now() });
+        io.stderr.write(result.message);
+        io.exitCode = result.exitCode;
+      } catch (err) {
+        // Whatever went wrong, the push is rejected with one readable line (GitLab shows it too).
+        const text = err instanceof LeakguardError ? err.message : `[leakguard] internal error: ${err instanceof Error ? err.message : String(err)}`;
+        io.stderr.write(`${isGitLab(io.env) ? GITLAB_PREFIX : ""}${redactAll(text)} (push rejected)\n`);
+        io.exitCode = 2;
+      }
+    });
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream as AsyncIterable<Buffer | string>) chunks.push(typeof c === "string" ? Buffer.from(c) : c);
+  return Buffer.concat(chunks).toString("utf8");
+}

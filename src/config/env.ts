@@ -1,0 +1,66 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { UsageError } from "../errors.js";
+
+// The app's whole configuration, read once at start-up (Probot's variable names, but
+// GITHUB_API_URL instead of GHE_HOST: see DESIGN.md). A bad value stops the start with
+// one line naming the variable; the key itself never appears in a message.
+
+export interface AppConfig {
+  appId: string;
+  privateKey: string;
+  webhookSecret: string;
+  port: number;
+  githubApiUrl: string;
+  dataDir: string;
+}
+
+const PEM = /-----BEGIN (?:RSA )?PRIVATE KEY-----[\s\S]+-----END (?:RSA )?PRIVATE KEY-----/;
+
+const schema = z.object({
+  APP_ID: z.string().regex(/^\d+$/, "must be the numeric App ID"),
+  PRIVATE_KEY: z.string().optional(),
+  PRIVATE_KEY_PATH: z.string().optional(),
+  WEBHOOK_SECRET: z.string().min(1, "must not be empty"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  GITHUB_API_URL: z.url({ protocol: /^https?$/ }).default("https://api.github.com"),
+  LEAKGUARD_DATA_DIR: z.string().min(1).default("./.leakguard"),
+});
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    const why = issue.code === "invalid_type" && env[name] === undefined ? "is required" : issue.message;
+    throw new UsageError(`${name} ${why}`);
+  }
+  const e = parsed.data;
+  return {
+    appId: e.APP_ID,
+    privateKey: readPrivateKey(e.PRIVATE_KEY, e.PRIVATE_KEY_PATH, cwd),
+    webhookSecret: e.WEBHOOK_SECRET,
+    port: e.PORT,
+    githubApiUrl: e.GITHUB_API_URL.replace(/\/+$/, ""),
+    dataDir: resolve(cwd, e.LEAKGUARD_DATA_DIR),
+  };
+}
+
+function readPrivateKey(inline: string | undefined, path: string | undefined, cwd: string): string {
+  let pem: string;
+  if (inline) {
+    // Hosting dashboards often store the PEM on one line with literal "\n".
+    pem = inline.includes("\\n") ? inline.replace(/\\n/g, "\n") : inline;
+  } else if (path) {
+    try {
+      pem = readFileSync(resolve(cwd, path), "utf8");
+    } catch (err) {
+      throw new UsageError(`PRIVATE_KEY_PATH cannot be read: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
+    }
+  } else {
+    throw new UsageError("PRIVATE_KEY or PRIVATE_KEY_PATH is required");
+  }
+  if (!PEM.test(pem)) throw new UsageError(`${inline ? "PRIVATE_KEY" : "PRIVATE_KEY_PATH"} does not hold a PEM private key`);
+  return pem;
+}

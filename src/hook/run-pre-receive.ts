@@ -1,0 +1,73 @@
+import { redactAll } from "../findings/redact.js";
+import type { HookConfig } from "./config.js";
+import type { Verdict } from "./verdict.js";
+import { decideVerdict } from "./verdict.js";
+import { parseRefUpdates } from "./parse-ref-updates.js";
+import { pushSelection } from "./push-selection.js";
+import { scanPush } from "./scan-push.js";
+import { bypassRequest, pusherOf, readPushOptions } from "./bypass.js";
+import { appendAuditEntry, auditEntry } from "./append-audit-entry.js";
+import { formatVerdict, GITLAB_PREFIX, isGitLab } from "./messages.js";
+
+export interface PreReceiveOptions {
+  /** Everything git wrote to the hook's stdin. */
+  input: string;
+  /** The hook's environment, untouched (quarantine variables, push options, GL_*). */
+  env: NodeJS.ProcessEnv;
+  repoDir: string;
+  config: HookConfig;
+  /** Time already spent since the process started (Node start-up counts against the budget). */
+  elapsedMs: number;
+  now?: Date;
+}
+
+export interface PreReceiveResult {
+  /** 0 accept, 1 reject, 2 reject because leakguard failed (fail-closed). */
+  exitCode: 0 | 1 | 2;
+  /** What to write to stderr (git relays it as `remote:` lines); redacted, may be empty. */
+  message: string;
+  verdict: Verdict;
+}
+
+/** stdin -> one scan of everything the push adds -> policy -> message and exit code. */
+export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceiveResult> {
+  const { config, env } = opts;
+  const updates = parseRefUpdates(opts.input);
+  const plan = pushSelection(updates);
+  const outcome = plan.selection
+    ? await scanPush({
+        repoDir: opts.repoDir,
+        env,
+        selection: plan.selection,
+        remainingMs: config.timeBudgetMs - opts.elapsedMs,
+        budgetMs: config.timeBudgetMs,
+        maxBlobBytes: config.maxBlobBytes,
+      })
+    : ({ kind: "nothing-to-scan" } as const);
+
+  const request = bypassRequest(readPushOptions(env), config.bypass.reasons);
+  let verdict = decideVerdict(outcome, config, request);
+  let preface = "";
+  if (verdict.status === "bypassed" && request.kind === "valid") {
+    const entry = auditEntry({
+      pusher: pusherOf(env),
+      reason: request.reason,
+      scanned: outcome.kind === "scanned",
+      refs: plan.scanned,
+      findings: verdict.blocking,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
+    try {
+      appendAuditEntry(config.auditLog, entry);
+    } catch (err) {
+      // No record, no bypass: decide again as if none had been asked for.
+      verdict = decideVerdict(outcome, config, { kind: "none" });
+      preface = `[leakguard] bypass refused: the audit log cannot be written (${(err as NodeJS.ErrnoException).code ?? "error"}).\n`;
+    }
+  }
+
+  const gitlab = isGitLab(env);
+  const message = redactAll((gitlab && preface ? GITLAB_PREFIX : "") + preface + formatVerdict(verdict, { gitlab }));
+  const exitCode = verdict.accept ? 0 : verdict.problem?.kind === "error" ? 2 : 1;
+  return { exitCode, message, verdict };
+}

@@ -1,0 +1,60 @@
+import type { Finding, ScanStats } from "../findings/finding.js";
+import { severityAtLeast } from "../detectors/types.js";
+import type { HookConfig } from "./config.js";
+import type { BypassRequest } from "./bypass.js";
+
+/** What the scan of a push came to, before any policy is applied. */
+export type ScanOutcome =
+  | { kind: "scanned"; findings: Finding[]; stats: ScanStats; skippedBlobs: number }
+  | { kind: "nothing-to-scan" }
+  | { kind: "timeout"; budgetMs: number }
+  | { kind: "error"; message: string };
+
+export interface Verdict {
+  accept: boolean;
+  /**
+   * clean: nothing found. warned: only findings below the blocking severity. rejected:
+   * blocking findings. bypassed: blocking findings (or an unscanned push) let through on
+   * request. failed-open / failed-closed: leakguard could not finish (time or error).
+   */
+  status: "clean" | "warned" | "rejected" | "bypassed" | "failed-open" | "failed-closed";
+  blocking: Finding[];
+  warnings: Finding[];
+  problem: { kind: "timeout"; budgetMs: number } | { kind: "error"; message: string } | null;
+  skippedBlobs: number;
+  bypass: BypassRequest;
+  /** Whether the config lets pushers bypass at all (so messages can say how). */
+  bypassAllowed: boolean;
+  /** The reasons a pusher may give (for the help line). */
+  bypassReasons: readonly string[];
+}
+
+/** Pure policy: scan outcome + config + bypass request -> accept or reject, and why. */
+export function decideVerdict(outcome: ScanOutcome, config: HookConfig, bypass: BypassRequest): Verdict {
+  const base = {
+    blocking: [] as Finding[],
+    warnings: [] as Finding[],
+    problem: null as Verdict["problem"],
+    skippedBlobs: 0,
+    bypass,
+    bypassAllowed: config.bypass.allowed,
+    bypassReasons: config.bypass.reasons,
+  };
+  const canBypass = config.bypass.allowed && bypass.kind === "valid";
+
+  if (outcome.kind === "timeout" || outcome.kind === "error") {
+    const problem = outcome.kind === "timeout" ? { kind: "timeout" as const, budgetMs: outcome.budgetMs } : { kind: "error" as const, message: outcome.message };
+    if (config.failMode === "open") return { ...base, problem, accept: true, status: "failed-open" };
+    if (canBypass) return { ...base, problem, accept: true, status: "bypassed" };
+    return { ...base, problem, accept: false, status: "failed-closed" };
+  }
+  if (outcome.kind === "nothing-to-scan") return { ...base, accept: true, status: "clean" };
+
+  const blocks = (f: Finding) => severityAtLeast(f.severity, config.blockSeverity) || (config.blockDotenvFiles && f.rule === "dotenv-file");
+  const blocking = outcome.findings.filter(blocks);
+  const warnings = outcome.findings.filter((f) => !blocks(f));
+  const found = { ...base, blocking, warnings, skippedBlobs: outcome.skippedBlobs };
+  if (blocking.length === 0) return { ...found, accept: true, status: warnings.length ? "warned" : "clean" };
+  if (canBypass) return { ...found, accept: true, status: "bypassed" };
+  return { ...found, accept: false, status: "rejected" };
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { FAULTS } from "../helpers/github-double/index.js";
+import { fakeKey } from "../helpers/keys.js";
+import { createWorld, expectKeyNowhere, settle } from "./harness.js";
+import { E2E_TIMEOUT } from "./harness.js";
+
+describe("the app under failure", { timeout: E2E_TIMEOUT }, () => {
+  it("loses nothing when it stops between acknowledging a delivery and processing it", async () => {
+    const world = await createWorld();
+    const repo = world.addRepo("shop");
+    const key = fakeKey();
+    repo.work.commit("leak", { "server.js": `stripe("${key}")\n` });
+    const push = repo.push();
+
+    const first = await world.start({ processDeliveries: false });
+    const { status, id } = await world.deliver(first, "push", repo.pushPayload(push));
+    expect(status).toBe(202);
+    await first.close(); // acknowledged, durably queued, not processed
+    expect(world.gh.state.checkRunsOf(repo.fullName)).toEqual([]);
+
+    const second = await world.start();
+    await settle(second);
+    expect(await second.store.deliveryState(id)).toBe("done");
+    expect(world.gh.state.checkRunsOf(repo.fullName).map((r) => [r.head_sha, r.conclusion])).toEqual([[push.after, "failure"]]);
+    expect(world.gh.state.issuesOf(repo.fullName)).toHaveLength(1);
+    expect(world.logs.some((l) => l.includes("resuming deliveries"))).toBe(false); // it was pending, not running
+    expectKeyNowhere(world, key);
+    await second.close();
+  });
+
+  it("retries GitHub's 5xx answers and rate limits, and renews an expired installation token", async () => {
+    const world = await createWorld();
+    const app = await world.start();
+    const repo = world.addRepo("shop");
+    repo.work.commit("init", { "a.txt": "a\n" });
+    await world.deliver(app, "push", repo.pushPayload(repo.push()));
+    await settle(app);
+
+    const key = fakeKey();
+    repo.work.commit("leak", { "server.js": `stripe("${key}")\n` });
+    world.gh.failNext({ ...FAULTS.serverError(502), method: "POST", path: "/repos/{owner}/{repo}/issues", times: 2 });
+    world.gh.failNext({ ...FAULTS.secondaryRateLimit(1), method: "POST", path: "/repos/{owner}/{repo}/check-runs" });
+    world.gh.expireTokens(); // the cached token is now refused, by the API and by git
+    await world.deliver(app, "push", repo.pushPayload(repo.push()));
+    await settle(app);
+
+    expect(world.gh.state.issuesOf(repo.fullName)).toHaveLength(1);
+    expect(world.gh.state.checkRunsOf(repo.fullName).map((r) => r.conclusion)).toEqual(["success", "failure"]);
+    const issueCalls = world.gh.requests.filter((r) => r.method === "POST" && r.template === "/repos/{owner}/{repo}/issues").map((r) => r.status);
+    expect(issueCalls).toEqual([502, 502, 201]);
+    expect(world.gh.requests.filter((r) => r.template === "/app/installations/{installation_id}/access_tokens")).toHaveLength(2);
+    expect(world.git.requests.at(-1)?.authorization).not.toBe(world.git.requests[0]?.authorization); // git got the new token too
+    world.gh.expectNoViolations();
+  });
+
+  it("puts a delivery back and finishes it later when GitHub stays down longer than the client retries", async () => {
+    const world = await createWorld();
+    const app = await world.start();
+    const repo = world.addRepo("shop");
+    repo.work.commit("init", { "a.txt": "a\n" });
+    world.gh.failNext({ ...FAULTS.serverError(503), path: "/repos/{owner}/{repo}/check-runs", times: 4 });
+    const { id } = await world.deliver(app, "push", repo.pushPayload(repo.push()));
+    for (let i = 0; i < 200 && (await app.store.deliveryState(id)) !== "done"; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      await settle(app);
+    }
+    expect(await app.store.deliveryState(id)).toBe("done");
+    expect(world.gh.state.checkRunsOf(repo.fullName)).toHaveLength(1);
+    expect(world.logs.some((l) => l.includes("will retry"))).toBe(true);
+  });
+});

@@ -1,0 +1,179 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
+import type { AuthConfig } from "./authenticate.js";
+import { authenticate } from "./authenticate.js";
+import type { FaultQueue } from "./faults.js";
+import type { Json, Spec } from "./load-spec.js";
+import { matchOperation } from "./match-operation.js";
+import type { Reply, RouteEnv, RouteTable } from "./route-types.js";
+import { GitHubError } from "./route-types.js";
+import { checkRequest, checkResponse } from "./validate-against-spec.js";
+
+// One request through the double: parse, match to a spec operation, check it against the spec,
+// maybe inject a fault, authenticate, run the stateful route, check our own answer, record.
+
+export type ViolationKind = "unknown-route" | "invalid-json" | "request-params" | "request-body" | "not-implemented" | "response-body";
+
+export interface Violation {
+  kind: ViolationKind;
+  method: string;
+  path: string;
+  operationId: string | undefined;
+  problems: string[];
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path and query, as sent. */
+  path: string;
+  /** The spec template it matched, e.g. /repos/{owner}/{repo}/issues. */
+  template: string | undefined;
+  operationId: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON body (or the raw text when it was not JSON; undefined when empty). */
+  body: Json | undefined;
+  rawBody: string;
+  status: number;
+}
+
+export interface PipelineDeps {
+  spec: Spec;
+  routes: RouteTable;
+  env: RouteEnv;
+  auth: AuthConfig;
+  faults: FaultQueue;
+  violations: Violation[];
+  requests: RecordedRequest[];
+  validateResponses: boolean;
+  /** Core rate-limit budget shown in x-ratelimit-* headers; each answer spends one. */
+  rate: { remaining: number };
+}
+
+const DOCS = "https://docs.github.com/rest";
+
+export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = (req.method ?? "GET").toUpperCase();
+  const url = new URL(req.url ?? "/", "http://double.invalid");
+  const path = url.pathname + url.search;
+  const rawBody = await readBody(req);
+  const record: RecordedRequest = { method, path, template: undefined, operationId: undefined, headers: req.headers, body: undefined, rawBody, status: 0 };
+  deps.requests.push(record);
+  const violate = (kind: ViolationKind, problems: string[]): void => {
+    deps.violations.push({ kind, method, path, operationId: record.operationId, problems });
+  };
+  const reply = (r: Reply): void => {
+    record.status = r.status;
+    send(res, r, deps.env.ctx.now(), deps.rate);
+  };
+  const fail = (status: number, message: string, errors?: Json[]): void =>
+    reply({ status, body: { message, documentation_url: DOCS, status: String(status), ...(errors ? { errors } : {}) } });
+
+  let body: Json | undefined;
+  if (rawBody.length > 0) {
+    try {
+      body = JSON.parse(rawBody) as Json;
+      record.body = body;
+    } catch {
+      record.body = rawBody;
+      violate("invalid-json", ["request body is not JSON"]);
+      return fail(400, "Problems parsing JSON");
+    }
+  }
+
+  const match = matchOperation(deps.spec, method, url.pathname);
+  if (match.kind !== "operation") {
+    const why = match.kind === "unknown-route" ? "no such route in GitHub's REST API" : `method not allowed (allowed: ${match.allowed.join(", ")})`;
+    violate("unknown-route", [`${method} ${url.pathname}: ${why}`]);
+    return fail(404, "Not Found");
+  }
+  const { operation, pathParams } = match;
+  record.template = operation.template;
+  record.operationId = operation.operationId;
+
+  const contentType = req.headers["content-type"];
+  const problems = checkRequest(deps.spec, operation, { pathParams, query: url.searchParams, contentType, body });
+  if (problems.params.length > 0) {
+    violate("request-params", problems.params);
+    return fail(422, `Invalid request.\n\n${problems.params.join("\n")}`);
+  }
+  if (problems.body.length > 0) {
+    violate("request-body", problems.body);
+    return fail(422, `Invalid request.\n\n${problems.body.join("\n")}`);
+  }
+
+  const fault = deps.faults.take(method, url.pathname, operation.template);
+  if (fault) {
+    return reply({ status: fault.status, body: fault.body ?? { message: "Injected fault", documentation_url: DOCS }, ...(fault.headers ? { headers: fault.headers } : {}) });
+  }
+
+  const route = deps.routes[`${method} ${operation.template}`];
+  if (!route) {
+    violate("not-implemented", [`the double does not simulate ${operation.operationId} (${method} ${operation.template}); add it to a routes-*.ts file`]);
+    return fail(501, `github-double: ${operation.operationId} is not simulated`);
+  }
+  try {
+    const auth = authenticate(headerOf(req, "authorization"), route.auth, deps.auth);
+    if (route.permission && auth.kind === "installation" && !allows(auth.token.permissions, route.permission)) {
+      // GitHub names the permission that would have worked.
+      const [name, level] = route.permission;
+      return reply({ status: 403, headers: { "x-accepted-github-permissions": `${name}=${level}` }, body: { message: "Resource not accessible by integration", documentation_url: DOCS, status: "403" } });
+    }
+    const out = route.handle({ method, pathname: url.pathname, query: url.searchParams, pathParams, body, headers: req.headers, auth }, deps.env);
+    if (deps.validateResponses && out.status < 300 && out.raw === undefined) {
+      const wrong = checkResponse(deps.spec, operation, out.status, out.body);
+      if (wrong.length > 0) violate("response-body", wrong);
+    }
+    reply(out);
+  } catch (err) {
+    if (!(err instanceof GitHubError)) throw err;
+    if (err.invalidRequest) violate("request-body", [err.message]);
+    return fail(err.status, err.message, err.errors);
+    throw err;
+  }
+}
+
+function allows(granted: Record<string, "read" | "write">, [name, level]: readonly [string, "read" | "write"]): boolean {
+  const have = granted[name];
+  return have === "write" || (have === "read" && level === "read");
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function send(res: ServerResponse, r: Reply, nowMs: number, rate: { remaining: number }): void {
+  rate.remaining = rate.remaining > 1 ? rate.remaining - 1 : 5000;
+  const remaining = rate.remaining;
+  const headers: Record<string, string> = {
+    date: new Date(nowMs).toUTCString(),
+    "x-github-request-id": randomUUID().toUpperCase(),
+    "x-github-api-version-selected": "2022-11-28",
+    "x-ratelimit-limit": "5000",
+    "x-ratelimit-remaining": String(remaining),
+    "x-ratelimit-used": String(5000 - remaining),
+    "x-ratelimit-reset": String(Math.floor(nowMs / 1000) + 3600),
+    "x-ratelimit-resource": "core",
+    ...(r.headers ?? {}),
+  };
+  if (r.raw !== undefined) {
+    headers["content-type"] = r.raw.contentType;
+    headers["content-length"] = String(r.raw.bytes.length);
+    res.writeHead(r.status, headers).end(r.raw.bytes);
+    return;
+  }
+  if (r.body === undefined) {
+    res.writeHead(r.status, headers).end();
+    return;
+  }
+  const text = JSON.stringify(r.body);
+  headers["content-type"] = "application/json; charset=utf-8";
+  headers["content-length"] = String(Buffer.byteLength(text));
+  res.writeHead(r.status, headers).end(text);
+}

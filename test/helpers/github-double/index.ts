@@ -1,0 +1,141 @@
+/**
+ * github-double: a local, stateful HTTP double of GitHub's REST API for a GitHub App's tests.
+ *
+ *   const app = makeTestApp();
+ *   const gh = await startGitHubDouble({ app });
+ *   const inst = gh.state.addInstallation({ account: "acme" });
+ *   const repo = gh.state.addRepo({ owner: "acme", name: "shop", clone_url: gitServerUrl });
+ *   repo.files.set(".github/leakguard.yml", "severity: high\n");
+ *   const octokit = new Octokit({ baseUrl: gh.url, authStrategy: createAppAuth,
+ *     auth: { appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id } });
+ *   ...run the code under test...
+ *   expect(gh.state.issuesOf("acme/shop")).toHaveLength(1);
+ *   afterEach(() => gh.expectNoViolations()); afterAll(() => gh.close());
+ *
+ * Every request is matched to an operation of GitHub's OpenAPI description (@octokit/openapi) and
+ * its path/query parameters and JSON body are validated against it; an unknown route, a bad
+ * parameter or body, or an operation the double does not simulate is answered like GitHub would
+ * (404/422/501) AND recorded in `violations`. Our own 2xx answers are validated too. Installation
+ * routes need `token <ghs_…>` issued by POST /app/installations/{id}/access_tokens, which needs a
+ * JWT signed by the app's key; tokens expire after `tokenTtlMs` of the double's clock (`now`).
+ * `failNext()` makes the next matching request(s) fail (see FAULTS) without touching state.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createState } from "./create-state.js";
+import type { GitHubState, Permissions } from "./create-state.js";
+import { createFaultQueue } from "./faults.js";
+import type { FaultSpec } from "./faults.js";
+import { handleRequest } from "./handle-request.js";
+import type { PipelineDeps, RecordedRequest, Violation } from "./handle-request.js";
+import { loadSpec } from "./load-spec.js";
+import type { TestApp } from "./make-test-app.js";
+import type { RouteTable } from "./route-types.js";
+import { ROUTES } from "./routes.js";
+
+export { makeTestApp } from "./make-test-app.js";
+export type { TestApp } from "./make-test-app.js";
+export { FAULTS } from "./faults.js";
+export type { FaultSpec } from "./faults.js";
+export type { Violation, RecordedRequest } from "./handle-request.js";
+export type * from "./create-state.js";
+export type { Reply, RouteDef, RouteEnv, RouteRequest, RouteTable } from "./route-types.js";
+export { GitHubError, bodyOf, invalidRequest, repoFor } from "./route-types.js";
+export { paginate } from "./paginate.js";
+
+/** The least permissions issue 4's app asks for. */
+export const DEFAULT_PERMISSIONS: Permissions = { contents: "read", issues: "write", checks: "write", metadata: "read" };
+
+export interface GitHubDoubleOptions {
+  app: TestApp;
+  /** Lifetime of installation tokens; GitHub's is one hour. */
+  tokenTtlMs?: number;
+  /** The double's clock (ms since epoch), for token expiry and timestamps; default Date.now. */
+  now?: () => number;
+  /** Validate the double's own 2xx bodies against the spec (default true). */
+  validateResponses?: boolean;
+  /**
+   * What the installation grants the app (its manifest's default_permissions); routes needing
+   * more answer 403 "Resource not accessible by integration". Default: DEFAULT_PERMISSIONS.
+   */
+  permissions?: Permissions;
+  /** Extra or replacement routes, keyed "METHOD /template" as in the spec. */
+  routes?: RouteTable;
+}
+
+export interface GitHubDouble {
+  /** Base URL to give Octokit as `baseUrl` (no trailing slash). */
+  url: string;
+  state: GitHubState;
+  requests: RecordedRequest[];
+  violations: Violation[];
+  /** Fails the next matching request(s) with the given answer. */
+  failNext(fault: FaultSpec): void;
+  /** Returns the violations seen so far and forgets them (for tests that provoke some on purpose). */
+  takeViolations(): Violation[];
+  /** Throws a readable error listing every spec violation seen so far, then forgets them. */
+  expectNoViolations(): void;
+  /** Requests whose path, headers or body contain `text` (e.g. a raw key that must never be sent). */
+  requestsContaining(text: string): RecordedRequest[];
+  /** Makes every installation token issued so far expired. */
+  expireTokens(): void;
+  close(): Promise<void>;
+}
+
+export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<GitHubDouble> {
+  const spec = loadSpec();
+  const now = options.now ?? Date.now;
+  const state = createState();
+  const faults = createFaultQueue();
+  const permissions = options.permissions ?? DEFAULT_PERMISSIONS;
+  const deps: PipelineDeps = {
+    spec,
+    routes: { ...ROUTES, ...(options.routes ?? {}) },
+    env: {
+      state,
+      ctx: { spec, apiUrl: "", app: { id: options.app.appId, slug: options.app.slug }, permissions, now },
+      tokenTtlMs: options.tokenTtlMs ?? 3_600_000,
+      permissions,
+    },
+    auth: { appId: options.app.appId, publicKey: options.app.publicKey, state, now },
+    faults,
+    violations: [],
+    requests: [],
+    validateResponses: options.validateResponses ?? true,
+    rate: { remaining: 5000 },
+  };
+  const server = createServer((req, res) => {
+    handleRequest(deps, req, res).catch((err: unknown) => {
+      // A bug in the double must not look like a GitHub answer: 500 plus a violation.
+      deps.violations.push({ kind: "response-body", method: req.method ?? "", path: req.url ?? "", operationId: undefined, problems: [`double crashed: ${String(err)}`] });
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ message: "github-double internal error" }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  deps.env.ctx.apiUrl = url;
+  return {
+    url,
+    state,
+    requests: deps.requests,
+    violations: deps.violations,
+    failNext: (fault) => faults.add(fault),
+    takeViolations: () => deps.violations.splice(0),
+    expectNoViolations() {
+      const seen = deps.violations.splice(0);
+      if (seen.length === 0) return;
+      const lines = seen.map((v) => `- [${v.kind}] ${v.method} ${v.path}${v.operationId ? ` (${v.operationId})` : ""}: ${v.problems.join("; ")}`);
+      throw new Error(`[github-double] ${seen.length} request(s) GitHub would reject or the double cannot answer:\n${lines.join("\n")}`);
+    },
+    requestsContaining: (text) => deps.requests.filter((r) => r.path.includes(text) || r.rawBody.includes(text) || JSON.stringify(r.headers).includes(text)),
+    expireTokens() {
+      for (const t of state.tokens.values()) t.expiresAt = Math.min(t.expiresAt, now());
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,117 @@
+import { Ajv } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+import type { Json, JsonObject, Spec, SpecOperation } from "./load-spec.js";
+import { isObject } from "./load-spec.js";
+
+// Request and response checks against the operation's schemas. ajv compiles lazily, once per
+// (operation, part) and process; the spec document is registered once and referenced by pointer.
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+// Formats GitHub's description uses that ajv-formats does not define; they constrain nothing we check.
+const EXTRA_FORMATS = ["uri-template", "repo.nwo", "int32", "int64", "binary", "ssh-key", "ssh-key fingerprint"];
+
+interface Validators {
+  ajv: Ajv;
+  cache: Map<string, ValidateFunction>;
+}
+
+const bySpec = new WeakMap<Spec, Validators>();
+
+function validators(spec: Spec): Validators {
+  let v = bySpec.get(spec);
+  if (v) return v;
+  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+  addFormats(ajv);
+  for (const f of EXTRA_FORMATS) ajv.addFormat(f, true);
+  // Registering walks the whole document; leave out the examples (a large part, never a schema).
+  const components = { ...(spec.doc["components"] as JsonObject) };
+  delete components["examples"];
+  ajv.addSchema({ ...spec.doc, components } as object, "gh");
+  v = { ajv, cache: new Map() };
+  bySpec.set(spec, v);
+  return v;
+}
+
+function compiled(spec: Spec, pointer: string): ValidateFunction {
+  const { ajv, cache } = validators(spec);
+  let fn = cache.get(pointer);
+  if (!fn) {
+    fn = ajv.compile({ $ref: `gh#${pointer}` });
+    cache.set(pointer, fn);
+  }
+  return fn;
+}
+
+/** Query and path values arrive as text; read them as the type their schema declares. */
+function coerce(spec: Spec, schema: JsonObject, text: string): Json {
+  const resolved = spec.deref(schema);
+  const type = isObject(resolved) ? resolved["type"] : undefined;
+  if ((type === "integer" || type === "number") && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (type === "boolean" && (text === "true" || text === "false")) return text === "true";
+  return text;
+}
+
+export interface RequestParts {
+  pathParams: Record<string, string>;
+  query: URLSearchParams;
+  contentType: string | undefined;
+  /** Parsed JSON body, or undefined when there was none. */
+  body: Json | undefined;
+}
+
+/** Problems with the request, each a one-line reason; empty when GitHub would accept its shape. */
+export function checkRequest(spec: Spec, op: SpecOperation, req: RequestParts): { params: string[]; body: string[] } {
+  const params: string[] = [];
+  for (const p of op.parameters) {
+    if (p.in !== "path" && p.in !== "query") continue;
+    const value = p.in === "path" ? req.pathParams[p.name] : (req.query.get(p.name) ?? undefined);
+    if (value === undefined || value === "") {
+      if (p.required === true || p.in === "path") params.push(`missing required ${p.in} parameter "${p.name}"`);
+      continue;
+    }
+    if (!p.schema) continue;
+    const fn = compiled(spec, `${p.pointer}/schema`);
+    if (!fn(coerce(spec, p.schema, value))) params.push(`${p.in} parameter "${p.name}": ${describe(fn.errors)}`);
+  }
+  const body: string[] = [];
+  const declared = op.raw["requestBody"];
+  const requestBody = spec.deref(declared);
+  const content = isObject(requestBody) ? requestBody["content"] : undefined;
+  if (isObject(requestBody) && isObject(content) && isObject(content["application/json"])) {
+    if (req.body === undefined) {
+      if (requestBody["required"] === true) body.push("missing required JSON request body");
+    } else {
+      const fn = compiled(spec, `${pointerOf(declared, `${op.pointer}/requestBody`)}/content/application~1json/schema`);
+      if (!fn(req.body)) body.push(`request body: ${describe(fn.errors)}`);
+    }
+  }
+  return { params, body };
+}
+
+/** Problems with a response the double is about to send (the double's own bugs). */
+export function checkResponse(spec: Spec, op: SpecOperation, status: number, body: Json | undefined): string[] {
+  const responses = op.raw["responses"];
+  if (!isObject(responses)) return [];
+  const declared = responses[String(status)];
+  if (declared === undefined) return [`status ${status} is not a documented response of ${op.operationId}`];
+  const resolved = spec.deref(declared);
+  const content = isObject(resolved) ? resolved["content"] : undefined;
+  if (!isObject(content) || !isObject(content["application/json"]) || body === undefined) return [];
+  const base = pointerOf(declared, `${op.pointer}/responses/${status}`);
+  const fn = compiled(spec, `${base}/content/application~1json/schema`);
+  return fn(body) ? [] : [`response ${status}: ${describe(fn.errors)}`];
+}
+
+/** Where a possibly-$ref'd node really lives, as a JSON pointer. */
+function pointerOf(node: Json | undefined, inline: string): string {
+  return isObject(node) && typeof node["$ref"] === "string" ? node["$ref"].slice(1) : inline;
+}
+
+function describe(errors: ErrorObject[] | null | undefined): string {
+  return (errors ?? [])
+    .slice(0, 5)
+    .map((e) => `${e.instancePath || "(root)"} ${e.message ?? e.keyword}${e.keyword === "enum" ? ` ${JSON.stringify(e.params["allowedValues"])}` : ""}`)
+    .join("; ");
+}
