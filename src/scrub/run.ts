@@ -18,7 +18,7 @@ import { rewriteHistory } from "./rewrite-history.js";
 import { syncWorktree } from "./sync-worktree.js";
 import { buildCommitMap, writeArtifacts } from "./write-artifacts.js";
 
-export type ScrubPhase = "rewrite" | "clean" | "verify";
+export type ScrubPhase = "rewrite" | "verify";
 
 export interface ScrubRequest extends ScrubOptions {
   repoPath: string;
@@ -124,7 +124,6 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
   const verifying = listRefs(repo).then((refs) => scanTips(repo, refs, req.onProgress, total));
   verifying.catch(() => {}); // awaited below; this only keeps an early failure elsewhere from orphaning it
   if (!repo.bare) result.worktree = await syncWorktree(repo, clean);
-  req.onProgress?.("clean", 0, 1);
   const [after] = await Promise.all([verifying, dropOldObjects(repo)]);
   result.remaining = after.filter((f) => isTarget(f, req.includeTestKeys));
   return { ...result, outcome: "rewritten" };
