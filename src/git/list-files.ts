@@ -12,7 +12,7 @@ export async function listCommittableFiles(dir: string): Promise<string[] | null
 }
 
 /** Number of commits a full-history scan will walk, for the progress bar's total. */
-export async function countAllCommits(dir: string): Promise<number | null> {
-  const out = await git(["rev-list", "--count", "--all"], { cwd: dir }).catch(() => null);
+export async function countAllCommits(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<number | null> {
+  const out = await git(["rev-list", "--count", "--all"], { cwd: dir, env }).catch(() => null);
   return out === null ? null : Number(out.toString().trim()) || null;
 }

@@ -1,4 +1,5 @@
 import type { AnnotatedTag } from "./engine.js";
+import { isoDate } from "./iso-date.js";
 
 /** Parses a raw tag object ("object …\ntype …\ntag …\ntagger …\n\nmessage"). */
 export function parseTag(oid: string, raw: Buffer): AnnotatedTag | null {
@@ -14,7 +15,7 @@ export function parseTag(oid: string, raw: Buffer): AnnotatedTag | null {
     name: fields.get("tag") ?? "",
     target,
     tagger: m ? m[1]! : tagger,
-    date: m ? new Date(Number(m[2]) * 1000).toISOString() : "",
+    date: m ? isoDate(Number(m[2]), m[3]!) : "",
     message: split === -1 ? Buffer.alloc(0) : raw.subarray(split + 2),
   };
 }

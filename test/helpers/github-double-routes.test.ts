@@ -115,6 +115,16 @@ describe("stateful routes", () => {
     await expect(octokit.rest.repos.getContent({ owner: "acme", repo: "shop", path: ".github/missing.yml" })).rejects.toMatchObject({ status: 404 });
   });
 
+  it("answers the app's own JWT routes: the app, its installations, a repo's installation", async () => {
+    const { token: jwt } = await createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem })({ type: "app" });
+    const asApp = new Octokit({ baseUrl: gh.url, auth: jwt, log });
+    await expect(asApp.rest.apps.getAuthenticated()).resolves.toMatchObject({ data: { id: app.appId, permissions: { issues: "write", checks: "write" } } });
+    const { data: installations } = await asApp.rest.apps.listInstallations();
+    expect(installations.map((i) => [i.id, i.account && "login" in i.account ? i.account.login : null])).toEqual([[inst.id, "acme"]]);
+    await expect(asApp.rest.apps.getRepoInstallation({ owner: "acme", repo: "shop" })).resolves.toMatchObject({ data: { id: inst.id, app_id: app.appId } });
+    await expect(asApp.rest.apps.getRepoInstallation({ owner: "acme", repo: "nope" })).rejects.toMatchObject({ status: 404 });
+  });
+
   it("reports the rate limit", async () => {
     const { data } = await installationOctokit().rest.rateLimit.get();
     expect(data.resources.core).toMatchObject({ limit: 5000, remaining: expect.any(Number) });
@@ -149,6 +159,8 @@ describe("GitHub's rules beyond the schema", () => {
     const { data: onBranch } = await octokit.rest.repos.getContent({ owner: "acme", repo: "shop", path: ".github/leakguard.yml", ref: "feature" });
     expect(!Array.isArray(onBranch) && onBranch.type === "file" && Buffer.from(onBranch.content, "base64").toString()).toBe("a: 2\n");
     await expect(octokit.rest.repos.getContent({ owner: "acme", repo: "shop", path: ".github/leakguard.yml", ref: "nope" })).rejects.toMatchObject({ status: 404 });
+    const { data: root } = await octokit.rest.repos.getContent({ owner: "acme", repo: "shop", path: "" });
+    expect(Array.isArray(root) && root.map((e) => `${e.type}:${e.path}`)).toEqual(["dir:.github"]);
   });
 
   it("names the missing permission on a 403", async () => {

@@ -42,7 +42,7 @@ describe("authentication", () => {
   it("issues an installation token for a JWT signed by the app's key and accepts it on installation routes", async () => {
     const octokit = installationOctokit();
     const { data } = await octokit.rest.repos.get({ owner: "acme", repo: "shop" });
-    expect(data).toMatchObject({ full_name: "acme/shop", private: true, visibility: "private", default_branch: "trunk", clone_url: "http://127.0.0.1:9/acme/shop.git" });
+    expect(data).toMatchObject({ full_name: "acme/shop", private: true, visibility: "private", default_branch: "trunk", clone_url: "http://127.0.0.1:9/acme/shop.git", owner: { login: "acme", type: "Organization" } });
     const tokenRequest = gh.requests.find((r) => r.operationId === "apps/create-installation-access-token");
     expect(tokenRequest?.headers.authorization).toMatch(/^bearer [\w-]+\.[\w-]+\.[\w-]+$/);
     const repoRequest = gh.requests.find((r) => r.operationId === "repos/get");
@@ -100,6 +100,31 @@ describe("authentication", () => {
     await expect(octokit.rest.repos.get({ owner: "acme", repo: "shop" })).rejects.toMatchObject({ status: 401 });
   });
 
+  it("refuses the tokens of a suspended installation (403) and of a deleted one (401)", async () => {
+    const { token } = await createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id, request: new Octokit({ baseUrl: gh.url, log }).request })({ type: "installation" });
+    const octokit = new Octokit({ baseUrl: gh.url, auth: token, log });
+    inst.suspended = true;
+    await expect(octokit.rest.repos.get({ owner: "acme", repo: "shop" })).rejects.toMatchObject({ status: 403, message: expect.stringContaining("suspended") });
+    inst.suspended = false;
+    await expect(octokit.rest.repos.get({ owner: "acme", repo: "shop" })).resolves.toMatchObject({ status: 200 });
+    gh.state.installations.delete(inst.id);
+    await expect(octokit.rest.repos.get({ owner: "acme", repo: "shop" })).rejects.toMatchObject({ status: 401 });
+  });
+
+  it("tells a git server whether a Basic x-access-token credential may fetch a repository", async () => {
+    gh.state.addInstallation({ account: "globex" });
+    gh.state.addRepo({ owner: "globex", name: "other" });
+    const { token } = await createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id, request: new Octokit({ baseUrl: gh.url, log }).request })({ type: "installation" });
+    const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+    expect(gh.authorizeGit(basic("x-access-token", token), "acme/shop")).toBe(true);
+    expect(gh.authorizeGit(basic("x-access-token", token), "globex/other")).toBe(false);
+    expect(gh.authorizeGit(basic("someone", token), "acme/shop")).toBe(false);
+    expect(gh.authorizeGit(basic("x-access-token", "ghs_forged"), "acme/shop")).toBe(false);
+    expect(gh.authorizeGit(null, "acme/shop")).toBe(false);
+    gh.expireTokens();
+    expect(gh.authorizeGit(basic("x-access-token", token), "acme/shop")).toBe(false);
+  });
+
   it("answers a JWT from before the double's clock with GitHub's clock-skew message", async () => {
     const { token: jwt } = await createAppAuth({ appId: app.appId, privateKey: app.privateKeyPem })({ type: "app" });
     clock += 20 * 60_000;
@@ -126,6 +151,12 @@ describe("spec conformance", () => {
     expect(gh.violations).toEqual([expect.objectContaining({ kind: "request-body", problems: [expect.stringContaining("must have required property 'title'")] })]);
     expect(gh.state.issues).toHaveLength(0);
     gh.violations.length = 0;
+  });
+
+  it("answers an unauthenticated bad request 401 like GitHub, and still records the bad body", async () => {
+    const anonymous = new Octokit({ baseUrl: gh.url, log });
+    await expect(anonymous.request("POST /repos/{owner}/{repo}/issues", { owner: "acme", repo: "shop", body: "no title" } as never)).rejects.toMatchObject({ status: 401 });
+    expect(gh.takeViolations()).toEqual([expect.objectContaining({ kind: "request-body", operationId: "issues/create" })]);
   });
 
   it("records a route GitHub does not have, and a wrongly typed query parameter", async () => {
@@ -163,6 +194,23 @@ describe("spec conformance", () => {
     expect(gh.state.checkRuns[0]?.output.annotations).toHaveLength(0);
   });
 
+  it("refuses annotations that break GitHub's documented rules (columns across lines, line 0, end before start)", async () => {
+    const octokit = installationOctokit();
+    const base = { path: "a.env", annotation_level: "failure" as const, message: "m" };
+    const bad = [
+      { ...base, start_line: 1, end_line: 2, start_column: 1, end_column: 5 },
+      { ...base, start_line: 0, end_line: 0 },
+      { ...base, start_line: 3, end_line: 2 },
+    ];
+    for (const annotation of bad) {
+      await expect(
+        octokit.rest.checks.create({ owner: "acme", repo: "shop", name: "leakguard", head_sha: "a".repeat(40), conclusion: "failure", output: { title: "t", summary: "s", annotations: [annotation] } }),
+      ).rejects.toMatchObject({ status: 422 });
+    }
+    expect(gh.takeViolations().map((v) => v.kind)).toEqual(["request-body", "request-body", "request-body"]);
+    expect(gh.state.checkRuns).toHaveLength(0);
+  });
+
   it("refuses a completed check run without a conclusion", async () => {
     const octokit = installationOctokit();
     await expect(octokit.rest.checks.create({ owner: "acme", repo: "shop", name: "leakguard", head_sha: "c".repeat(40), status: "completed" })).rejects.toMatchObject({ status: 422 });
@@ -190,6 +238,22 @@ describe("fault injection", () => {
     expect(gh.state.issues).toHaveLength(1);
   });
 
+  it("can drop the connection without an answer, which the retry plugin also retries", async () => {
+    const RetryingOctokit = Octokit.plugin(retry);
+    const octokit = new RetryingOctokit({
+      log,
+      baseUrl: gh.url,
+      authStrategy: createAppAuth,
+      auth: { appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id },
+      retry: { retryAfterBaseValue: 1 },
+    });
+    gh.failNext({ method: "PATCH", path: "/repos/{owner}/{repo}/issues/{issue_number}", ...FAULTS.connectionReset() });
+    await octokit.rest.issues.create({ owner: "acme", repo: "shop", title: "t" });
+    await octokit.rest.issues.update({ owner: "acme", repo: "shop", issue_number: 1, state: "closed" });
+    expect(gh.requests.filter((r) => r.operationId === "issues/update").map((r) => r.status)).toEqual([0, 200]);
+    expect(gh.state.issues[0]?.state).toBe("closed");
+  });
+
   it("sends a secondary rate limit with retry-after that the throttling plugin honours", async () => {
     const ThrottledOctokit = Octokit.plugin(throttling);
     const seen: number[] = [];
@@ -210,6 +274,49 @@ describe("fault injection", () => {
     gh.failNext({ path: "/repos/acme/shop", ...FAULTS.secondaryRateLimit(7) });
     await expect(octokit.rest.repos.get({ owner: "acme", repo: "shop" })).resolves.toMatchObject({ status: 200 });
     expect(seen).toEqual([7]);
+  });
+
+  it("sends an exhausted primary rate limit (remaining 0, reset) that the throttling plugin waits out", async () => {
+    const ThrottledOctokit = Octokit.plugin(throttling);
+    const waits: number[] = [];
+    const octokit = new ThrottledOctokit({
+      log,
+      baseUrl: gh.url,
+      authStrategy: createAppAuth,
+      auth: { appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id },
+      throttle: {
+        retryAfterBaseValue: 1,
+        onSecondaryRateLimit: () => false,
+        onRateLimit: (retryAfter: number) => {
+          waits.push(retryAfter);
+          return true;
+        },
+      },
+    });
+    gh.failNext({ method: "GET", path: "/repos/{owner}/{repo}/issues", ...FAULTS.primaryRateLimit(Date.now(), 60) });
+    await expect(octokit.rest.issues.listForRepo({ owner: "acme", repo: "shop" })).resolves.toMatchObject({ status: 200 });
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(30);
+    expect(gh.requests.filter((r) => r.operationId === "issues/list-for-repo").map((r) => r.status)).toEqual([403, 200]);
+  });
+
+  it("can enforce GitHub's content-creation limit on its clock, answering a secondary rate limit", async () => {
+    await gh.close();
+    gh = await startGitHubDouble({ app, now: () => clock, contentCreationPerMinute: 3 });
+    inst = gh.state.addInstallation({ account: "acme" });
+    gh.state.addRepo({ owner: "acme", name: "shop" });
+    const octokit = installationOctokit();
+    for (let i = 1; i <= 3; i++) await octokit.rest.issues.create({ owner: "acme", repo: "shop", title: `leak ${i}` });
+    clock += 20_000;
+    await expect(octokit.rest.issues.create({ owner: "acme", repo: "shop", title: "one too many" })).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringContaining("secondary rate limit"),
+      response: { headers: { "retry-after": "40" } },
+    });
+    await expect(octokit.rest.issues.listForRepo({ owner: "acme", repo: "shop" })).resolves.toMatchObject({ status: 200 });
+    clock += 40_000;
+    await expect(octokit.rest.issues.create({ owner: "acme", repo: "shop", title: "after the minute" })).resolves.toMatchObject({ status: 201 });
+    expect(gh.state.issues.map((i) => i.title)).toEqual(["leak 1", "leak 2", "leak 3", "after the minute"]);
   });
 
   it("injects 429 and a 401 expired-token answer with their headers", async () => {

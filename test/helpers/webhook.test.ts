@@ -69,7 +69,7 @@ describe("makeWebhook + deliverWebhook", () => {
     const hook = makeWebhook("installation", { action: "created", installationId: 9, repositories: [{ owner: "acme", name: "shop", id: 77 }] });
     expect(hook.body).toBe(JSON.stringify(hook.payload));
     expect(await signWebhook(secret, hook.body)).toMatch(/^sha256=[0-9a-f]{64}$/);
-    expect(hook.payload).toMatchObject({ action: "created", installation: { id: 9 }, repositories: [{ full_name: "acme/shop", id: 77 }] });
+    expect(hook.payload).toMatchObject({ action: "created", installation: { id: 9, account: { login: "acme" } }, repositories: [{ full_name: "acme/shop", id: 77 }] });
     expect(await new Webhooks({ secret }).verify(hook.body, await signWebhook(secret, hook.body))).toBe(true);
   });
 

@@ -80,6 +80,12 @@ export function makeWebhook(event: string, options: WebhookOptions = {}): Webhoo
     const installation = (payload["installation"] as Payload | undefined) ?? {};
     payload["installation"] = { ...installation, id: options.installationId, node_id: Buffer.from(`Installation${options.installationId}`).toString("base64") };
   }
+  // The installation belongs to the repositories' owner.
+  const owner = options.repo?.owner ?? options.repositories?.[0]?.owner;
+  const installation = payload["installation"] as Payload | undefined;
+  if (owner !== undefined && installation && typeof installation["account"] === "object" && installation["account"] !== null) {
+    installation["account"] = { ...(installation["account"] as Payload), login: owner, html_url: `https://github.com/${owner}` };
+  }
   if (options.repositories) {
     const list = options.repositories.map((r) => ({ id: r.id ?? 1, node_id: Buffer.from(`Repository${r.id ?? 1}`).toString("base64"), name: r.name, full_name: `${r.owner}/${r.name}`, private: r.private ?? false }));
     if ("repositories" in payload) payload["repositories"] = list;

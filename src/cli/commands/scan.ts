@@ -68,7 +68,7 @@ async function scanRepo(root: string, flags: ScanFlags, baseline: Set<string>, i
   try {
     await engine.open();
     const selection = flags.range ? await rangeSelection(flags.range, (rev) => engine.resolve(rev)) : { all: true };
-    const total = selection.all && engine.name === "native" && flags.progress ? await countAllCommits(root) : null;
+    const total = selection.all && engine.name === "native" && flags.progress ? await countAllCommits(root, io.env) : null;
     const bar = flags.progress ? createProgressBar(io.stderr, total) : null;
     try {
       return await scanHistory({ engine, selection, baseline, ...(bar ? { onProgress: bar.update } : {}) });

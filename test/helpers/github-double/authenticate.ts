@@ -30,5 +30,9 @@ export function authenticate(header: string | undefined, needs: "app" | "install
   // GitHub accepts an installation token under either scheme.
   const token = cfg.state.tokens.get(credential);
   if (!token || token.expiresAt <= cfg.now()) throw new GitHubError(401, "Bad credentials");
+  // Uninstalling revokes the installation's tokens; suspending keeps them but refuses them.
+  const installation = cfg.state.installations.get(token.installationId);
+  if (!installation) throw new GitHubError(401, "Bad credentials");
+  if (installation.suspended) throw new GitHubError(403, "This installation has been suspended");
   return { kind: "installation", installationId: token.installationId, token };
 }

@@ -1,5 +1,5 @@
 // The double's world: plain records tests can read and change. GitHub-shaped JSON is rendered
-// from these on each response (see render-*.ts), so a test asserts on simple fields.
+// from these on each response (render-*.ts, routes-*.ts), so a test asserts on simple fields.
 
 export interface InstallationRecord {
   id: number;
@@ -12,6 +12,7 @@ export interface InstallationRecord {
 export interface RepoRecord {
   id: number;
   owner: string;
+  ownerType: "Organization" | "User";
   name: string;
   full_name: string;
   private: boolean;
@@ -106,6 +107,8 @@ export interface TokenRecord {
 
 export interface AddRepoInput {
   owner: string;
+  /** Default: the owning installation's account type, else "Organization". */
+  ownerType?: "Organization" | "User";
   name: string;
   private?: boolean;
   default_branch?: string;
@@ -161,11 +164,12 @@ export function createState(): GitHubState {
     },
     addRepo(input) {
       const full_name = `${input.owner}/${input.name}`;
-      const installationId =
-        input.installationId !== undefined ? input.installationId : ([...state.installations.values()].find((i) => i.account.toLowerCase() === input.owner.toLowerCase())?.id ?? null);
+      const ownInstallation = [...state.installations.values()].find((i) => i.account.toLowerCase() === input.owner.toLowerCase());
+      const installationId = input.installationId !== undefined ? input.installationId : (ownInstallation?.id ?? null);
       const record: RepoRecord = {
         id: state.nextId(),
         owner: input.owner,
+        ownerType: input.ownerType ?? ownInstallation?.accountType ?? "Organization",
         name: input.name,
         full_name,
         private: input.private ?? false,

@@ -8,7 +8,10 @@ export interface FaultSpec {
   method?: string;
   /** A concrete path ("/repos/o/r/issues"), a spec template ("/repos/{owner}/{repo}/issues") or a RegExp on the path. */
   path: string | RegExp;
+  /** HTTP status; ignored when `drop` is set. */
   status: number;
+  /** Close the connection without answering (a reset), as a flaky network does. */
+  drop?: boolean;
   headers?: Record<string, string>;
   /** Defaults to GitHub's message for the status. */
   body?: Json;
@@ -77,4 +80,5 @@ export const FAULTS = {
     body: { message: "Too many requests" },
   }),
   badCredentials: (): Omit<FaultSpec, "path"> => ({ status: 401, body: { message: "Bad credentials", documentation_url: DOCS } }),
+  connectionReset: (): Omit<FaultSpec, "path"> => ({ status: 0, drop: true }),
 };

@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { randomUUID } from "node:crypto";
 import type { AuthConfig } from "./authenticate.js";
 import { authenticate } from "./authenticate.js";
+import type { ContentLimit } from "./content-limit.js";
+import { createsContent } from "./content-limit.js";
 import type { FaultQueue } from "./faults.js";
+import { FAULTS } from "./faults.js";
 import type { Json, Spec } from "./load-spec.js";
 import { matchOperation } from "./match-operation.js";
 import type { Reply, RouteEnv, RouteTable } from "./route-types.js";
 import { GitHubError } from "./route-types.js";
+import { readBody, send } from "./http-io.js";
 import { checkRequest, checkResponse } from "./validate-against-spec.js";
 
 // One request through the double: parse, match to a spec operation, check it against the spec,
@@ -47,6 +50,8 @@ export interface PipelineDeps {
   validateResponses: boolean;
   /** Core rate-limit budget shown in x-ratelimit-* headers; each answer spends one. */
   rate: { remaining: number };
+  /** Present when the test turned on GitHub's content-creation limit. */
+  contentLimit: ContentLimit | undefined;
 }
 
 const DOCS = "https://docs.github.com/rest";
@@ -91,23 +96,25 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   record.operationId = operation.operationId;
 
   const contentType = req.headers["content-type"];
+  // Recorded now, answered after authentication: GitHub checks credentials before the body.
   const problems = checkRequest(deps.spec, operation, { pathParams, query: url.searchParams, contentType, body });
-  if (problems.params.length > 0) {
-    violate("request-params", problems.params);
-    return fail(422, `Invalid request.\n\n${problems.params.join("\n")}`);
-  }
-  if (problems.body.length > 0) {
-    violate("request-body", problems.body);
-    return fail(422, `Invalid request.\n\n${problems.body.join("\n")}`);
-  }
+  if (problems.params.length > 0) violate("request-params", problems.params);
+  if (problems.body.length > 0) violate("request-body", problems.body);
+  const invalid = [...problems.params, ...problems.body];
 
   const fault = deps.faults.take(method, url.pathname, operation.template);
+  if (fault?.drop) {
+    record.status = 0;
+    res.socket?.destroy();
+    return;
+  }
   if (fault) {
     return reply({ status: fault.status, body: fault.body ?? { message: "Injected fault", documentation_url: DOCS }, ...(fault.headers ? { headers: fault.headers } : {}) });
   }
 
   const route = deps.routes[`${method} ${operation.template}`];
   if (!route) {
+    if (invalid.length > 0) return fail(422, `Invalid request.\n\n${invalid.join("\n")}`);
     violate("not-implemented", [`the double does not simulate ${operation.operationId} (${method} ${operation.template}); add it to a routes-*.ts file`]);
     return fail(501, `github-double: ${operation.operationId} is not simulated`);
   }
@@ -117,6 +124,12 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
       // GitHub names the permission that would have worked.
       const [name, level] = route.permission;
       return reply({ status: 403, headers: { "x-accepted-github-permissions": `${name}=${level}` }, body: { message: "Resource not accessible by integration", documentation_url: DOCS, status: "403" } });
+    }
+    if (invalid.length > 0) return fail(422, `Invalid request.\n\n${invalid.join("\n")}`);
+    const wait = deps.contentLimit && createsContent(method, operation.template) ? deps.contentLimit.admit(deps.env.ctx.now()) : 0;
+    if (wait > 0) {
+      const limited = FAULTS.secondaryRateLimit(wait);
+      return reply({ status: limited.status, body: limited.body ?? null, ...(limited.headers ? { headers: limited.headers } : {}) });
     }
     const out = route.handle({ method, pathname: url.pathname, query: url.searchParams, pathParams, body, headers: req.headers, auth }, deps.env);
     if (deps.validateResponses && out.status < 300 && out.raw === undefined) {
@@ -128,7 +141,6 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
     if (!(err instanceof GitHubError)) throw err;
     if (err.invalidRequest) violate("request-body", [err.message]);
     return fail(err.status, err.message, err.errors);
-    throw err;
   }
 }
 
@@ -140,40 +152,4 @@ function allows(granted: Record<string, "read" | "write">, [name, level]: readon
 function headerOf(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function send(res: ServerResponse, r: Reply, nowMs: number, rate: { remaining: number }): void {
-  rate.remaining = rate.remaining > 1 ? rate.remaining - 1 : 5000;
-  const remaining = rate.remaining;
-  const headers: Record<string, string> = {
-    date: new Date(nowMs).toUTCString(),
-    "x-github-request-id": randomUUID().toUpperCase(),
-    "x-github-api-version-selected": "2022-11-28",
-    "x-ratelimit-limit": "5000",
-    "x-ratelimit-remaining": String(remaining),
-    "x-ratelimit-used": String(5000 - remaining),
-    "x-ratelimit-reset": String(Math.floor(nowMs / 1000) + 3600),
-    "x-ratelimit-resource": "core",
-    ...(r.headers ?? {}),
-  };
-  if (r.raw !== undefined) {
-    headers["content-type"] = r.raw.contentType;
-    headers["content-length"] = String(r.raw.bytes.length);
-    res.writeHead(r.status, headers).end(r.raw.bytes);
-    return;
-  }
-  if (r.body === undefined) {
-    res.writeHead(r.status, headers).end();
-    return;
-  }
-  const text = JSON.stringify(r.body);
-  headers["content-type"] = "application/json; charset=utf-8";
-  headers["content-length"] = String(Buffer.byteLength(text));
-  res.writeHead(r.status, headers).end(text);
 }

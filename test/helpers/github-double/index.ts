@@ -1,27 +1,43 @@
 /**
  * github-double: a local, stateful HTTP double of GitHub's REST API for a GitHub App's tests.
  *
- *   const app = makeTestApp();
- *   const gh = await startGitHubDouble({ app });
+ *   const app = makeTestApp();                       // RSA key pair made at test time
+ *   const gh = await startGitHubDouble({ app });     // 127.0.0.1, ephemeral port
  *   const inst = gh.state.addInstallation({ account: "acme" });
- *   const repo = gh.state.addRepo({ owner: "acme", name: "shop", clone_url: gitServerUrl });
- *   repo.files.set(".github/leakguard.yml", "severity: high\n");
+ *   const repo = gh.state.addRepo({ owner: "acme", name: "shop", private: true, clone_url: gitUrl });
+ *   repo.files.set(".github/leakguard.yml", "check:\n  fail_on: medium\n");
  *   const octokit = new Octokit({ baseUrl: gh.url, authStrategy: createAppAuth,
  *     auth: { appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id } });
  *   ...run the code under test...
  *   expect(gh.state.issuesOf("acme/shop")).toHaveLength(1);
+ *   expect(gh.requestsContaining(rawKey)).toEqual([]);
  *   afterEach(() => gh.expectNoViolations()); afterAll(() => gh.close());
  *
- * Every request is matched to an operation of GitHub's OpenAPI description (@octokit/openapi) and
- * its path/query parameters and JSON body are validated against it; an unknown route, a bad
- * parameter or body, or an operation the double does not simulate is answered like GitHub would
- * (404/422/501) AND recorded in `violations`. Our own 2xx answers are validated too. Installation
- * routes need `token <ghs_…>` issued by POST /app/installations/{id}/access_tokens, which needs a
- * JWT signed by the app's key; tokens expire after `tokenTtlMs` of the double's clock (`now`).
- * `failNext()` makes the next matching request(s) fail (see FAULTS) without touching state.
+ * Checking: every request is matched to an operation of GitHub's OpenAPI description
+ * (@octokit/openapi) and its path/query parameters and JSON body are validated against it. An
+ * unknown route (404), a bad parameter or body (422, GitHub's status for these), a rule GitHub
+ * states only in prose (422: e.g. annotations, body length) or an operation the double does not
+ * simulate (501) is answered AND recorded in `violations`. The double's own 2xx bodies are
+ * validated too. `takeViolations()` is for tests that provoke some on purpose.
+ *
+ * Auth: installation routes need `token <ghs_…>` from POST /app/installations/{id}/access_tokens,
+ * which needs an RS256 JWT signed by the app's key with `iss` = app id. Tokens expire after
+ * `tokenTtlMs` on the double's clock (`now`), or at `expireTokens()`; a suspended or deleted
+ * installation's tokens are refused. Each route needs an installation permission (`permissions`
+ * option, default the manifest's least set): 403 "Resource not accessible by integration".
+ *
+ * Faults: `failNext({ method?, path, ...FAULTS.secondaryRateLimit(1), times? })` answers the next
+ * matching request(s) with 5xx, 403/429 rate limits, 401, or a dropped connection, before any
+ * state changes. `path` is a concrete path, a spec template or a RegExp. `contentCreationPerMinute`
+ * turns on GitHub's limit on content-creating POSTs (a 403 secondary rate limit beyond it).
+ *
+ * Extending: pass `routes: { "METHOD /template": { auth, permission?, handle } }` (see
+ * routes-*.ts); handlers throw GitHubError for GitHub's error answers.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { authorizeGit } from "./authorize-git.js";
+import { createContentLimit } from "./content-limit.js";
 import { createState } from "./create-state.js";
 import type { GitHubState, Permissions } from "./create-state.js";
 import { createFaultQueue } from "./faults.js";
@@ -59,6 +75,11 @@ export interface GitHubDoubleOptions {
    * more answer 403 "Resource not accessible by integration". Default: DEFAULT_PERMISSIONS.
    */
   permissions?: Permissions;
+  /**
+   * Turn on GitHub's secondary limit on content creation (GitHub: 80 per minute): POSTs beyond
+   * it within a minute of the double's clock get 403 "secondary rate limit" with `retry-after`.
+   */
+  contentCreationPerMinute?: number;
   /** Extra or replacement routes, keyed "METHOD /template" as in the spec. */
   routes?: RouteTable;
 }
@@ -77,6 +98,11 @@ export interface GitHubDouble {
   expectNoViolations(): void;
   /** Requests whose path, headers or body contain `text` (e.g. a raw key that must never be sent). */
   requestsContaining(text: string): RecordedRequest[];
+  /**
+   * Would GitHub let git in with this Authorization header (Basic x-access-token:<token>) to
+   * `owner/name`? For a test's git HTTP server, so git and the API agree on tokens.
+   */
+  authorizeGit(authorization: string | null | undefined, fullName: string): boolean;
   /** Makes every installation token issued so far expired. */
   expireTokens(): void;
   close(): Promise<void>;
@@ -103,6 +129,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
     requests: [],
     validateResponses: options.validateResponses ?? true,
     rate: { remaining: 5000 },
+    contentLimit: options.contentCreationPerMinute !== undefined ? createContentLimit(options.contentCreationPerMinute) : undefined,
   };
   const server = createServer((req, res) => {
     handleRequest(deps, req, res).catch((err: unknown) => {
@@ -129,6 +156,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
       throw new Error(`[github-double] ${seen.length} request(s) GitHub would reject or the double cannot answer:\n${lines.join("\n")}`);
     },
     requestsContaining: (text) => deps.requests.filter((r) => r.path.includes(text) || r.rawBody.includes(text) || JSON.stringify(r.headers).includes(text)),
+    authorizeGit: (authorization, fullName) => authorizeGit(deps.auth, authorization, fullName),
     expireTokens() {
       for (const t of state.tokens.values()) t.expiresAt = Math.min(t.expiresAt, now());
     },

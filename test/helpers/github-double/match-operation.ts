@@ -52,11 +52,13 @@ function compile(spec: Spec): CompiledTemplate[] {
           seg.replace(/\{([^}]+)\}|[^{}]+/g, (whole, name?: string) => {
             if (name === undefined) return escapeRegex(whole);
             names.push(name);
-            // A file path may arrive with its slashes unencoded; everything else is one segment.
-            return name === "path" ? "(.+)" : "([^/]+)";
+            // A file path may arrive with its slashes unencoded; every other parameter is one segment.
+            return name === "path" ? "(.*)" : "([^/]+)";
           }),
         )
-        .join("/");
+        .join("/")
+        // A trailing file path may be absent altogether: `/contents` is the repository's root.
+        .replace(/\/\(\.\*\)$/, "(?:/(.*))?");
       c = {
         template: op.template,
         regex: new RegExp(`^/${source}/?$`),

@@ -16,7 +16,7 @@ export function renderRepo(ctx: RenderContext, repo: RepoRecord, full = false): 
     node_id: nodeId("Repository", repo.id),
     name: repo.name,
     full_name: repo.full_name,
-    owner: renderUser(ctx, repo.owner),
+    owner: { ...renderUser(ctx, repo.owner), type: repo.ownerType },
     private: repo.private,
     visibility: repo.private ? "private" : "public",
     description: repo.description,
@@ -43,7 +43,6 @@ export function renderInstallation(ctx: RenderContext, inst: InstallationRecord)
   const i = example(ctx, "installation");
   const account = renderUser(ctx, inst.account);
   account["type"] = inst.accountType;
-  delete i["single_file_name"];
   delete i["single_file_paths"];
   delete i["has_multiple_single_files"];
   Object.assign(i, {
@@ -55,6 +54,7 @@ export function renderInstallation(ctx: RenderContext, inst: InstallationRecord)
     html_url: `https://github.com/organizations/${inst.account}/settings/installations/${inst.id}`,
     app_id: ctx.app.id,
     app_slug: ctx.app.slug,
+    single_file_name: null,
     target_id: loginId(inst.account),
     target_type: inst.accountType,
     permissions: ctx.permissions,

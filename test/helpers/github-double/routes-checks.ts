@@ -40,12 +40,23 @@ function apply(run: CheckRunRecord, b: JsonObject, env: RouteEnv): void {
   }
   if (run.status === "completed" && run.completed_at === null) run.completed_at = isoTime(env.ctx.now());
   const out = b["output"] as Output | undefined;
+  for (const a of out?.annotations ?? []) checkAnnotation(a);
   if (out) {
     if (out.title !== undefined) run.output.title = out.title;
     if (out.summary !== undefined) run.output.summary = out.summary;
     if (out.text !== undefined) run.output.text = out.text;
     run.output.annotations.push(...(out.annotations ?? []));
   }
+}
+
+/** Rules GitHub states in prose for annotations, which the schema does not encode. */
+function checkAnnotation(a: AnnotationRecord): void {
+  const where = `annotation ${a.path}:${a.start_line}`;
+  if (a.end_line < a.start_line) throw invalidRequest(`Invalid request.\n\n${where}: end_line is before start_line`);
+  if ((a.start_column !== undefined || a.end_column !== undefined) && a.start_line !== a.end_line) {
+    throw invalidRequest(`Invalid request.\n\n${where}: start_column and end_column are only allowed when start_line equals end_line`);
+  }
+  if (a.start_line < 1) throw invalidRequest(`Invalid request.\n\n${where}: lines start at 1`);
 }
 
 export function renderCheckRun(ctx: RenderContext, run: CheckRunRecord): JsonObject {

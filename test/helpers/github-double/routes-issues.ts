@@ -5,7 +5,7 @@ import type { RenderContext } from "./render-context.js";
 import { botLogin, example, isoTime, nodeId, renderUser } from "./render-context.js";
 import type { RouteEnv, RouteRequest, RouteTable } from "./route-types.js";
 import { GitHubError, bodyOf, intParam, invalidRequest, repoFor } from "./route-types.js";
-import { ensureLabel, renderLabel } from "./routes-labels.js";
+import { ensureLabel, findLabel, renderLabel } from "./routes-labels.js";
 
 // Issues: numbered per repository, labels created on first use (as GitHub does), listed newest
 // first with GitHub's filters (state, labels = all of them, creator, assignee) and pagination.
@@ -57,7 +57,11 @@ function renderIssue(ctx: RenderContext, env: RouteEnv, issue: IssueRecord): Jso
     title: issue.title,
     body: issue.body,
     user: renderUser(ctx, issue.user),
-    labels: issue.labels.map((name) => renderLabel(ctx, ensureLabel(env, issue.repo, name))),
+    // A label deleted from the repository no longer shows on its issues.
+    labels: issue.labels.flatMap((name) => {
+      const label = findLabel(env, issue.repo, name);
+      return label ? [renderLabel(ctx, label)] : [];
+    }),
     assignee: assignees[0] ?? null,
     assignees,
     milestone: null,
@@ -114,7 +118,7 @@ export const issueRoutes: RouteTable = {
       const issue: IssueRecord = {
         id: env.state.nextId(),
         repo: repo.full_name,
-        number: env.state.issuesOf(repo.full_name).length + 1,
+        number: Math.max(0, ...env.state.issuesOf(repo.full_name).map((i) => i.number)) + 1,
         title: String(b["title"]),
         body: typeof b["body"] === "string" ? b["body"] : null,
         state: "open",

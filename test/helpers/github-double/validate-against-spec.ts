@@ -44,10 +44,18 @@ function compiled(spec: Spec, pointer: string): ValidateFunction {
   return fn;
 }
 
-/** Query and path values arrive as text; read them as the type their schema declares. */
-function coerce(spec: Spec, schema: JsonObject, text: string): Json {
+/**
+ * Query and path values arrive as text; read them as the type their schema declares. Arrays come
+ * as repeated parameters or comma-separated (OpenAPI's default `form` style).
+ */
+function coerce(spec: Spec, schema: Json | undefined, values: string[]): Json {
   const resolved = spec.deref(schema);
   const type = isObject(resolved) ? resolved["type"] : undefined;
+  if (type === "array" && isObject(resolved)) {
+    const items = values.length > 1 ? values : (values[0] ?? "").split(",");
+    return items.map((v) => coerce(spec, resolved["items"], [v]));
+  }
+  const text = values[0] ?? "";
   if ((type === "integer" || type === "number") && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
   if (type === "boolean" && (text === "true" || text === "false")) return text === "true";
   return text;
@@ -66,14 +74,14 @@ export function checkRequest(spec: Spec, op: SpecOperation, req: RequestParts): 
   const params: string[] = [];
   for (const p of op.parameters) {
     if (p.in !== "path" && p.in !== "query") continue;
-    const value = p.in === "path" ? req.pathParams[p.name] : (req.query.get(p.name) ?? undefined);
-    if (value === undefined || value === "") {
+    const values = p.in === "path" ? [req.pathParams[p.name] ?? ""] : req.query.getAll(p.name);
+    if (values.length === 0 || (values[0] === "" && !(p.in === "path" && p.name === "path"))) {
       if (p.required === true || p.in === "path") params.push(`missing required ${p.in} parameter "${p.name}"`);
       continue;
     }
     if (!p.schema) continue;
     const fn = compiled(spec, `${p.pointer}/schema`);
-    if (!fn(coerce(spec, p.schema, value))) params.push(`${p.in} parameter "${p.name}": ${describe(fn.errors)}`);
+    if (!fn(coerce(spec, p.schema, values))) params.push(`${p.in} parameter "${p.name}": ${describe(fn.errors)}`);
   }
   const body: string[] = [];
   const declared = op.raw["requestBody"];
@@ -101,8 +109,22 @@ export function checkResponse(spec: Spec, op: SpecOperation, status: number, bod
   if (!isObject(content) || !isObject(content["application/json"]) || body === undefined) return [];
   const base = pointerOf(declared, `${op.pointer}/responses/${status}`);
   const fn = compiled(spec, `${base}/content/application~1json/schema`);
-  return fn(body) ? [] : [`response ${status}: ${describe(fn.errors)}`];
+  if (fn(body)) return [];
+  const real = (fn.errors ?? []).filter((e) => !SPEC_DEFECTS.some((d) => d.operationId === op.operationId && d.at.test(e.instancePath)));
+  return real.length === 0 ? [] : [`response ${status}: ${describe(real)}`];
 }
+
+/**
+ * Places where GitHub's description cannot be met by any real answer; errors there are ignored.
+ * Keep each entry narrow and say why.
+ */
+const SPEC_DEFECTS: { operationId: string; at: RegExp; why: string }[] = [
+  {
+    operationId: "apps/list-installations",
+    at: /^\/\d+\/account(\/|$)/,
+    why: "the inline schema says account is allOf [simple-user, enterprise]: both at once (get-installation says anyOf)",
+  },
+];
 
 /** Where a possibly-$ref'd node really lives, as a JSON pointer. */
 function pointerOf(node: Json | undefined, inline: string): string {
