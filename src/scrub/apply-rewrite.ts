@@ -52,9 +52,15 @@ export async function updateRefs(repo: RepoInfo, oldRefs: Map<string, string>, n
   return changes.sort((a, b) => a.ref.localeCompare(b.ref));
 }
 
-/** Forgets the old objects: reflogs would keep them reachable, gc then deletes them. */
+/**
+ * Forgets the old objects: reflogs would keep them reachable; `repack -a -d` then writes
+ * one pack of what refs, reflogs and the index reach and deletes the old packs, and
+ * `prune` deletes loose leftovers. The part of `gc --prune=now` that matters, in two
+ * processes instead of seven.
+ */
 export async function dropOldObjects(repo: RepoInfo): Promise<void> {
   const opts = { cwd: repo.dir, env: repo.env };
   await git(["reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all"], opts);
-  await git(["gc", "--prune=now", "--quiet"], opts);
+  await git(["repack", "-a", "-d", "-q"], opts);
+  await git(["prune", "--expire=now"], opts);
 }

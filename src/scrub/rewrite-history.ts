@@ -53,7 +53,8 @@ export async function rewriteHistory(
   opts: { dryRun: boolean; onCommit?: (commits: number) => void },
 ): Promise<RewriteOutcome> {
   const filter = createScrubFilter(plan);
-  const scratch = opts.dryRun ? null : mkdtempSync(join(tmpdir(), "leakguard-scrub-"));
+  // TMPDIR from the caller's environment, like the git processes themselves.
+  const scratch = opts.dryRun ? null : mkdtempSync(join(repo.env["TMPDIR"] ?? tmpdir(), "leakguard-scrub-"));
   try {
     const env = repo.env;
     const importEnv = scratch ? { ...env, GIT_DIR: scratch, GIT_OBJECT_DIRECTORY: repo.objectsDir } : env;

@@ -18,7 +18,7 @@ import { rewriteHistory } from "./rewrite-history.js";
 import { syncWorktree } from "./sync-worktree.js";
 import { buildCommitMap, writeArtifacts } from "./write-artifacts.js";
 
-export type ScrubPhase = "rewrite" | "clean" | "verify";
+export type ScrubPhase = "rewrite" | "verify";
 
 export interface ScrubRequest extends ScrubOptions {
   repoPath: string;
@@ -75,10 +75,11 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
         "Scrub a fresh clone (git clone --no-local SRC COPY), so that a mistake costs only a re-clone, or pass --force",
     );
   }
-  // Read-only look-ups run side by side; the count only feeds the progress bar.
+  // Read-only look-ups run side by side.
   const [oldRefs, total, remotes, templates] = await Promise.all([
     listRefs(repo),
-    gitText(["rev-list", "--all", "--count"], opts).then((n) => Number(n.trim()), () => 0),
+    // The count only feeds a progress bar: skip its walk when nobody watches.
+    req.onProgress ? gitText(["rev-list", "--all", "--count"], opts).then((n) => Number(n.trim()), () => 0) : 0,
     gitText(["remote"], opts),
     findKeyedTemplates(createNativeEngine(repo.dir, repo.env)),
   ]);
@@ -118,10 +119,12 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
   result.commitMap = buildCommitMap(report.commitMarks, marks, amendedTips);
   result.firstChanged = report.firstChanged.map((old) => ({ old, new: result.commitMap.get(old) ?? null }));
   result.artifactsDir = writeArtifacts(repo, result.commitMap, result.changedRefs, report.firstChanged).dir;
+  // The re-scan reads only what the refs now reach, so it can start at once, alongside
+  // the work-tree reset and gc (which deletes only what no ref reaches).
+  const verifying = listRefs(repo).then((refs) => scanTips(repo, refs, req.onProgress, total));
+  verifying.catch(() => {}); // awaited below; this only keeps an early failure elsewhere from orphaning it
   if (!repo.bare) result.worktree = await syncWorktree(repo, clean);
-  req.onProgress?.("clean", 0, 1);
-  // gc only deletes what no ref reaches, and the re-scan reads only what the refs reach.
-  const [after] = await Promise.all([scanTips(repo, await listRefs(repo), req.onProgress, total), dropOldObjects(repo)]);
+  const [after] = await Promise.all([verifying, dropOldObjects(repo)]);
   result.remaining = after.filter((f) => isTarget(f, req.includeTestKeys));
   return { ...result, outcome: "rewritten" };
 }

@@ -17,7 +17,7 @@ const LATIN1_NAME = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2e, 0x74, 0x78, 0x74]
 /**
  * A repository that leaks the way real ones do: a committed .env, a key in source that is
  * then renamed, a key in a commit message and in an annotated tag, a second branch merged
- * back, a 2 MiB file with a key at its end, a non-UTF-8 file name, a binary, a template.
+ * back, a 1.1 MiB file (other tools skip files over 1 MiB) with a key at its end, a non-UTF-8 file name, a binary, a template.
  */
 export function makeLeakyRepo(): LeakyRepo {
   const live = fakeKey();
@@ -41,7 +41,7 @@ export function makeLeakyRepo(): LeakyRepo {
   r.git("merge", "-q", "--no-ff", "-m", "merge feature", "feature");
   writeFileSync(Buffer.concat([Buffer.from(r.dir + "/"), LATIN1_NAME]), `price list; key ${live}\n`);
   r.commit("big data and odd names", {
-    "data/dump.sql": "INSERT INTO t VALUES (1);\n".repeat(80_000) + `-- ${long}\n`,
+    "data/dump.sql": "INSERT INTO t VALUES (1);\n".repeat(45_000) + `-- ${long}\n`,
     "assets/logo.bin": Buffer.concat([Buffer.from([0, 1, 2, 3]), Buffer.from(`k=${live}`)]),
   });
   r.commit("stop tracking .env", { ".env": null, ".env.example": "STRIPE_SECRET_KEY=\n", "config/.env.local": `STRIPE_KEY=${long}\n` });

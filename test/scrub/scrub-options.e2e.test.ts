@@ -1,10 +1,9 @@
 import { existsSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { runScrub } from "../../src/scrub/run.js";
 import type { ScrubRequest } from "../../src/scrub/run.js";
 import { withIgnored } from "../../src/scrub/gitignore-tips.js";
-import { GIT_TEST_ENV, runGit } from "../helpers/repo.js";
+import { GIT_TEST_ENV, runGit, tempDir } from "../helpers/repo.js";
 import { allObjects, freshClone, makeLeakyRepo, refsOf } from "./leaky-repo.js";
 
 const request = (repoPath: string, more: Partial<ScrubRequest> = {}): ScrubRequest => ({
@@ -15,10 +14,13 @@ const request = (repoPath: string, more: Partial<ScrubRequest> = {}): ScrubReque
 describe("leakguard scrub options", () => {
   it("scrubs a bare mirror: test keys, binaries with keys and extra globs too, and .gitignore in the tips", async () => {
     const leak = makeLeakyRepo();
+    // What a mirror of a GitHub repository has: pull-request refs, which only GitHub can remove.
+    runGit(leak.origin.dir, ["update-ref", "refs/pull/1/head", "feature"]);
     const mirror = freshClone(leak.origin.dir, { bare: true });
     const r = await runScrub(request(mirror, { includeTestKeys: true, deleteBinaryWithKeys: true, deletePaths: ["data/**"], gitignore: true }));
     expect(r.outcome).toBe("rewritten");
     expect(r.repo.bare).toBe(true);
+    expect(r.pullRefs).toBe(1);
     expect(r.remaining).toEqual([]);
     const objects = allObjects(mirror).toString("latin1");
     for (const k of [leak.keys.live, leak.keys.long, leak.keys.test]) expect(objects).not.toContain(k);
@@ -39,8 +41,9 @@ describe("leakguard scrub options", () => {
     const leak = makeLeakyRepo();
     const work = freshClone(leak.origin.dir);
     const refs = refsOf(work);
-    const scratchBefore = readdirSync(tmpdir()).filter((n) => n.startsWith("leakguard-scrub-")).length;
+    const scratchDir = tempDir();
     const interrupted = runScrub(request(work, {
+      env: { ...GIT_TEST_ENV, TMPDIR: scratchDir },
       onProgress: (phase, done) => {
         if (phase === "rewrite" && done === 3) throw new Error("interrupted");
       },
@@ -48,7 +51,7 @@ describe("leakguard scrub options", () => {
     await expect(interrupted).rejects.toThrow("interrupted");
     expect(refsOf(work)).toBe(refs);
     runGit(work, ["fsck", "--no-progress"]);
-    expect(readdirSync(tmpdir()).filter((n) => n.startsWith("leakguard-scrub-")).length).toBe(scratchBefore);
+    expect(readdirSync(scratchDir)).toEqual([]); // fast-import's scratch git dir is gone too
     expect(existsSync(`${work}/.git/leakguard-scrub`)).toBe(false);
     // ...and a second run then completes.
     expect((await runScrub(request(work, { force: true }))).outcome).toBe("rewritten");

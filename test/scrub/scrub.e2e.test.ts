@@ -130,8 +130,12 @@ describe("leakguard scrub on a leaking repository", () => {
 });
 
 describe("leakguard scrub safety", () => {
+  let leak: LeakyRepo;
+  beforeAll(() => {
+    leak = makeLeakyRepo(); // each test works in its own fresh clone of it
+  });
+
   it("previews without --yes, and --dry-run changes neither refs nor objects", async () => {
-    const leak = makeLeakyRepo();
     const work = freshClone(leak.origin.dir);
     const refs = refsOf(work);
     const objects = runGit(work, ["cat-file", "--batch-all-objects", "--batch-check"]);
@@ -148,7 +152,6 @@ describe("leakguard scrub safety", () => {
   });
 
   it("refuses a clone with local changes (exit 2, one line, nothing touched) unless --force", async () => {
-    const leak = makeLeakyRepo();
     const work = freshClone(leak.origin.dir);
     writeFileSync(join(work, "README.md"), "edited\n");
     const refs = refsOf(work);

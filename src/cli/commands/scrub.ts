@@ -7,7 +7,7 @@ import { runScrub } from "../../scrub/run.js";
 import { describeResult } from "../../scrub/describe-result.js";
 import { redactAll } from "../../findings/redact.js";
 
-const PHASES: Record<ScrubPhase, string> = { rewrite: "rewriting", clean: "cleaning", verify: "re-scanning" };
+const PHASES: Record<ScrubPhase, string> = { rewrite: "rewriting", verify: "re-scanning" };
 
 function progress(io: CliIo) {
   if (!io.stderr.isTTY) return { update: undefined, stop() {} };
