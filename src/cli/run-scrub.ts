@@ -1,4 +1,5 @@
 import cliProgress from "cli-progress";
+import { resolve } from "node:path";
 import type { CliIo } from "./io.js";
 import type { ScrubPhase } from "../scrub/run.js";
 import { runScrub } from "../scrub/run.js";
@@ -32,7 +33,7 @@ export async function runScrubCommand(repo: string, o: Record<string, unknown>, 
   const bar = progress(io);
   try {
     const result = await runScrub({
-      repoPath: repo,
+      repoPath: resolve(io.cwd, repo),
       env: io.env,
       dryRun: o["dryRun"] === true,
       yes: o["yes"] === true,
