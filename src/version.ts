@@ -1,6 +1,2 @@
-import { createRequire } from "node:module";
-
-// package.json sits one level above both src/ and dist/, so this resolves from either.
-const pkg = createRequire(import.meta.url)("../package.json") as { version: string };
-
-export const VERSION: string = pkg.version;
+/** Kept equal to package.json's version by test/version.test.ts (read at build, not at every start). */
+export const VERSION = "0.1.0";
