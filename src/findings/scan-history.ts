@@ -1,6 +1,6 @@
 import type { Detector } from "../detectors/types.js";
 import { DETECTORS, isDotenvPath, mayHoldStripeKey, STRIPE_KEY_PCRE, STRIPE_MARKER_BYTES } from "../detectors/index.js";
-import type { BlobContent, BlobFilter, CommitMeta, GitEngine, Selection, SkippedBlob } from "../git/engine.js";
+import type { AnnotatedTag, BlobContent, BlobFilter, CommitMeta, GitEngine, Selection, SkippedBlob } from "../git/engine.js";
 import type { ScanResult, ScanStats } from "./finding.js";
 import { createCollector, emptyStats } from "./collector.js";
 import { compareFindings } from "./to-finding.js";
@@ -43,6 +43,9 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
   const collector = createCollector(opts.detectors ?? DETECTORS, opts.baseline ?? new Set(), stats);
   await engine.open();
   stats.partial = await engine.isShallow();
+  // Tags are read while the walk runs: each sequential git process adds to a push's wait.
+  const tags = collectTags(engine, selection);
+  tags.catch(() => {});
 
   const commits: CommitMeta[] = [];
   const firstSeen = new Map<string, Introduction>(); // blob -> oldest introduction
@@ -117,8 +120,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
     }
   }
 
-  for await (const tag of engine.tags(selection)) {
-    if (!mayHoldStripeKey(tag.message)) continue;
+  for (const tag of await tags) {
     const path = `(tag ${tag.name} message)`;
     const commit = { oid: tag.target, author: tag.tagger, date: tag.date };
     collector.run(path, tag.message, { path, commit, blob: tag.oid, source: "tag-message" });
@@ -128,4 +130,11 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
   report();
   stats.ms = Math.round(performance.now() - started);
   return { findings: collector.findings.sort(compareFindings), stats };
+}
+
+/** Annotated tags whose message may hold a key, read while the walk runs. */
+async function collectTags(engine: GitEngine, selection: Selection): Promise<AnnotatedTag[]> {
+  const out: AnnotatedTag[] = [];
+  for await (const tag of engine.tags(selection)) if (mayHoldStripeKey(tag.message)) out.push(tag);
+  return out;
 }
