@@ -6,7 +6,7 @@
 //   npm run build && node scripts/bench-scrub.mjs [--commits N] [--files N] [--runs N] [--repo PATH]
 //
 // --repo scrubs copies of an existing repository instead (give it a real one).
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -40,8 +40,15 @@ if (opt.repo) {
   // paths) so that filter-repo is given the same removal. Keys go only into a temp file.
   const { STRIPE_KEY_PATTERN, isDotenvPath, isDotenvTemplate } = await import(join(root, "dist/detectors/index.js"));
   const { isPlaceholder } = await import(join(root, "dist/detectors/placeholder.js"));
-  const all = execFileSync("git", ["cat-file", "--batch-all-objects", "--batch"], { cwd: source, env, input: "", maxBuffer: 2 ** 31 }).toString("latin1");
-  const keys = new Set([...all.matchAll(STRIPE_KEY_PATTERN)].filter((m) => m[2] === "live" && !isPlaceholder(m[3])).map((m) => m[0]));
+  // Streamed with an overlap between chunks: a large repository does not fit in one string.
+  const keys = new Set();
+  const cat = spawn("git", ["cat-file", "--batch-all-objects", "--batch", "--unordered"], { cwd: source, env, stdio: ["ignore", "pipe", "inherit"] });
+  let tail = "";
+  for await (const chunk of cat.stdout) {
+    const text = tail + chunk.toString("latin1");
+    for (const m of text.matchAll(STRIPE_KEY_PATTERN)) if (m[2] === "live" && !isPlaceholder(m[3])) keys.add(m[0]);
+    tail = text.slice(-4096);
+  }
   const paths = execFileSync("git", ["log", "--all", "--name-only", "--format="], { cwd: source, env, maxBuffer: 1 << 30 }).toString().split("\n");
   plan = { keys: [...keys], dotenv: [...new Set(paths.filter((p) => isDotenvPath(p) && !isDotenvTemplate(p)))] };
   console.error(`${source}: ${plan.keys.length} keys, ${plan.dotenv.length} dotenv paths`);
