@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { CliIo } from "./io.js";
 import { processIo } from "./io.js";
 import { LeakguardError } from "../errors.js";
+import { redactAll } from "../findings/redact.js";
 import { COMMANDS } from "./commands/index.js";
 import { VERSION } from "../version.js";
 
@@ -21,7 +22,7 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      writeErr: (s) => io.stderr.write(redactAll(s)),
       // commander's own usage errors become our one-line form
       outputError: (s, write) => write(`[leakguard] ${s.replace(/^error: /, "")}`),
     })
@@ -43,11 +44,12 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof LeakguardError) {
-      io.stderr.write(`${err.message}\n`);
+      io.stderr.write(`${redactAll(err.message)}\n`);
       return 2;
     }
-    io.stderr.write(`[leakguard] internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-    if (io.env["LEAKGUARD_DEBUG"] && err instanceof Error) io.stderr.write(`${err.stack}\n`);
+    // Errors can quote user input or git's stderr: the edge redacts whatever they carry.
+    io.stderr.write(redactAll(`[leakguard] internal error: ${err instanceof Error ? err.message : String(err)}\n`));
+    if (io.env["LEAKGUARD_DEBUG"] && err instanceof Error) io.stderr.write(redactAll(`${err.stack}\n`));
     return 2;
   }
 }

@@ -146,6 +146,15 @@ describe("leakguard scan", () => {
       expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/not a git repository/)]);
     });
 
+    it("a key pasted where a revision belongs is not echoed back", async () => {
+      const { repo } = leakyRepo();
+      const key = fakeKey();
+      const r = await runCli(["scan", repo.dir, "--range", `${key}..HEAD`]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(redacted(key));
+      expect(r.stderr).not.toContain(key);
+    });
+
     it("a revision that does not exist", async () => {
       const { repo } = leakyRepo();
       const r = await runCli(["scan", repo.dir, "--range", "nope..HEAD"]);
