@@ -3,6 +3,7 @@ import { Octokit } from "@octokit/rest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeTestApp, startGitHubDouble } from "./github-double/index.js";
 import type { GitHubDouble, InstallationRecord, TestApp } from "./github-double/index.js";
+import { installationOctokitFor, quietLog } from "./github-double/test-octokit.js";
 
 // The routes the app relies on keep state like GitHub and answer in GitHub's shapes (every 2xx
 // body is validated against the spec: afterEach fails on any violation).
@@ -10,16 +11,10 @@ import type { GitHubDouble, InstallationRecord, TestApp } from "./github-double/
 const app: TestApp = makeTestApp({ appId: 4242, slug: "leakguard-test" });
 let gh: GitHubDouble;
 let inst: InstallationRecord;
-// Octokit logs every 4xx; these tests provoke many on purpose.
-const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const log = quietLog;
 
 function installationOctokit(installationId = inst.id): Octokit {
-  return new Octokit({
-    baseUrl: gh.url,
-    log,
-    authStrategy: createAppAuth,
-    auth: { appId: app.appId, privateKey: app.privateKeyPem, installationId },
-  });
+  return installationOctokitFor(gh, app, installationId);
 }
 
 beforeEach(async () => {

@@ -5,6 +5,7 @@ import { Octokit } from "@octokit/rest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FAULTS, makeTestApp, startGitHubDouble } from "./github-double/index.js";
 import type { GitHubDouble, InstallationRecord, TestApp } from "./github-double/index.js";
+import { installationOctokitFor, quietLog } from "./github-double/test-octokit.js";
 
 // The double is only useful if it behaves like GitHub where our app depends on it, and refuses
 // what GitHub refuses. These tests drive it with the real Octokit the app uses.
@@ -13,16 +14,10 @@ const app: TestApp = makeTestApp({ appId: 4242, slug: "leakguard-test" });
 let gh: GitHubDouble;
 let inst: InstallationRecord;
 let clock: number;
-// Octokit logs every 4xx; these tests provoke many on purpose.
-const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const log = quietLog;
 
 function installationOctokit(installationId = inst.id): Octokit {
-  return new Octokit({
-    baseUrl: gh.url,
-    log,
-    authStrategy: createAppAuth,
-    auth: { appId: app.appId, privateKey: app.privateKeyPem, installationId },
-  });
+  return installationOctokitFor(gh, app, installationId);
 }
 
 beforeEach(async () => {
@@ -255,13 +250,8 @@ describe("fault injection", () => {
   });
 
   it("sends a secondary rate limit with retry-after that the throttling plugin honours", async () => {
-    const ThrottledOctokit = Octokit.plugin(throttling);
     const seen: number[] = [];
-    const octokit = new ThrottledOctokit({
-      log,
-      baseUrl: gh.url,
-      authStrategy: createAppAuth,
-      auth: { appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id },
+    const octokit = installationOctokitFor(gh, app, inst.id, Octokit.plugin(throttling), {
       throttle: {
         retryAfterBaseValue: 1,
         onRateLimit: () => false,
@@ -277,13 +267,8 @@ describe("fault injection", () => {
   });
 
   it("sends an exhausted primary rate limit (remaining 0, reset) that the throttling plugin waits out", async () => {
-    const ThrottledOctokit = Octokit.plugin(throttling);
     const waits: number[] = [];
-    const octokit = new ThrottledOctokit({
-      log,
-      baseUrl: gh.url,
-      authStrategy: createAppAuth,
-      auth: { appId: app.appId, privateKey: app.privateKeyPem, installationId: inst.id },
+    const octokit = installationOctokitFor(gh, app, inst.id, Octokit.plugin(throttling), {
       throttle: {
         retryAfterBaseValue: 1,
         onSecondaryRateLimit: () => false,
