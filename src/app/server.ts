@@ -37,6 +37,14 @@ function requireHeaders(req: Request, _res: Response, next: NextFunction): void 
   next();
 }
 
+/** The repository a delivery touches, so that two deliveries of one repository never run at once. */
+function deliveryKey(payload: unknown): string | null {
+  const p = payload as { repository?: { full_name?: unknown }; installation?: { id?: unknown } } | null;
+  if (typeof p?.repository?.full_name === "string") return `repo:${p.repository.full_name.toLowerCase()}`;
+  if (typeof p?.installation?.id === "number") return `installation:${p.installation.id}`;
+  return null;
+}
+
 export function createServer(deps: ServerDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
@@ -66,7 +74,7 @@ export function createServer(deps: ServerDeps): express.Express {
       // A push payload carries commit messages: whatever key-shaped text is in there is
       // redacted before the delivery touches the disk.
       const stored = redactAll(JSON.stringify(payload));
-      const fresh = await deps.store.enqueue({ id, name, payload: stored });
+      const fresh = await deps.store.enqueue({ id, name, payload: stored, key: deliveryKey(payload) });
       log.info({ duplicate: !fresh }, fresh ? "delivery queued" : "delivery already received");
       res.status(fresh ? 202 : 200).json({ status: fresh ? "queued" : "duplicate" });
       if (fresh) deps.onEnqueued();

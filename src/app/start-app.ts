@@ -11,9 +11,11 @@ import { onInstallation } from "./handlers/on-installation.js";
 import { onPush } from "./handlers/on-push.js";
 import { createServer } from "./server.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
+import { openPostgresStore } from "./store/postgres-store.js";
+import { createSqliteWorker } from "./store/sqlite-worker.js";
+import { createPostgresWorker } from "./store/postgres-worker.js";
 import type { Store } from "./store/store.js";
-import type { Worker } from "./worker.js";
-import { createWorker } from "./worker.js";
+import type { Worker, WorkerOptions } from "./worker.js";
 
 // Wiring: config -> store, GitHub clients, webhook routing, worker, HTTP server.
 
@@ -28,6 +30,9 @@ export interface StartOptions {
   pollMs?: number;
   /** Default 10 minutes. */
   scanBudgetMs?: number;
+  /** PostgreSQL only: instance heartbeat and the silence after which its jobs go to others. */
+  heartbeatMs?: number;
+  leaseMs?: number;
 }
 
 export interface RunningApp {
@@ -40,7 +45,7 @@ export interface RunningApp {
 
 export async function startApp(config: AppConfig, opts: StartOptions = {}): Promise<RunningApp> {
   const log = opts.log ?? createLogger();
-  const store = openSqliteStore(config.dataDir);
+  const store = config.databaseUrl ? await openPostgresStore(config.databaseUrl) : openSqliteStore(config.dataDir);
   const clients = new Map<number, GitHub>();
   const ctx: AppContext = {
     store,
@@ -62,13 +67,17 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
   webhooks.on("installation", (e) => onInstallation(ctx, e.payload, "installation"));
   webhooks.on("installation_repositories", (e) => onInstallation(ctx, e.payload, "installation_repositories"));
 
-  const worker = createWorker({
-    store,
+  const workerOptions: WorkerOptions = {
     log,
+    concurrency: config.workers,
     handle: (d) => webhooks.receive({ id: d.id, name: d.name, payload: JSON.parse(d.payload) } as Parameters<typeof webhooks.receive>[0]),
     ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
     ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}),
-  });
+  };
+  const worker: Worker =
+    store.kind === "postgres"
+      ? createPostgresWorker(store, { ...workerOptions, ...(opts.heartbeatMs !== undefined ? { heartbeatMs: opts.heartbeatMs } : {}), ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}) })
+      : createSqliteWorker(store, workerOptions);
   const processing = opts.processDeliveries ?? true;
   const app = createServer({ webhooks, store, log, onEnqueued: () => processing && worker.kick() });
   const server: Server = await new Promise((resolve, reject) => {

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { UsageError } from "../errors.js";
@@ -14,6 +15,10 @@ export interface AppConfig {
   port: number;
   githubApiUrl: string;
   dataDir: string;
+  /** postgres://… to share the store and queue between instances; null: SQLite under dataDir. */
+  databaseUrl: string | null;
+  /** Deliveries run at once in this instance (never two of one repository). */
+  workers: number;
 }
 
 const PEM = /-----BEGIN (?:RSA )?PRIVATE KEY-----[\s\S]+-----END (?:RSA )?PRIVATE KEY-----/;
@@ -26,6 +31,12 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   GITHUB_API_URL: z.url({ protocol: /^https?$/ }).default("https://api.github.com"),
   LEAKGUARD_DATA_DIR: z.string().min(1).default("./.leakguard"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(?:ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  // The work is mostly waiting on GitHub and git over the network: twice the cores keeps them busy.
+  LEAKGUARD_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.min(16, 2 * availableParallelism())),
 });
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
@@ -44,6 +55,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(
     port: e.PORT,
     githubApiUrl: e.GITHUB_API_URL.replace(/\/+$/, ""),
     dataDir: resolve(cwd, e.LEAKGUARD_DATA_DIR),
+    databaseUrl: e.DATABASE_URL ?? null,
+    workers: e.LEAKGUARD_WORKERS,
   };
 }
 

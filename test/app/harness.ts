@@ -86,6 +86,8 @@ export async function createWorld(): Promise<World> {
     port: 0,
     githubApiUrl: gh.url,
     dataDir,
+    databaseUrl: null,
+    workers: 4,
   };
 
   const world: World = {

@@ -39,4 +39,7 @@ export const MIGRATIONS: readonly string[] = [
      opened_at TEXT NOT NULL,
      UNIQUE (repo, fingerprint)
    );`,
+  // Deliveries of one repository run one at a time, whichever worker takes them.
+  `ALTER TABLE deliveries ADD COLUMN repo_key TEXT;
+   CREATE INDEX deliveries_running_key ON deliveries (repo_key) WHERE state = 'running';`,
 ];

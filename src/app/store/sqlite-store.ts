@@ -2,6 +2,18 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Delivery, DeliveryState, Incident, IncidentStatus, NewIncident, RepoRecord, Store } from "./store.js";
+
+/** The queue operations the in-process worker drives (PostgreSQL uses a job-queue library instead). */
+export interface SqliteStore extends Store {
+  readonly kind: "sqlite";
+  /** Takes the oldest pending delivery whose key no running delivery holds, and marks it running; null when none. */
+  claim(): Promise<Delivery | null>;
+  finish(id: string, state: "done" | "failed", note?: string): Promise<void>;
+  /** Puts a running delivery back after a retryable error, to be claimed again after delayMs. */
+  release(id: string, note: string, delayMs: number): Promise<void>;
+  /** At start-up: deliveries left running by a previous process go back to pending. */
+  recover(): Promise<number>;
+}
 import { MIGRATIONS } from "./migrations.js";
 
 // SQLite in WAL mode: a delivery is committed to disk before the webhook is acknowledged,
@@ -53,7 +65,7 @@ function toIncident(r: IncidentRow): Incident {
   };
 }
 
-export function openSqliteStore(dataDir: string): Store {
+export function openSqliteStore(dataDir: string): SqliteStore {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, "leakguard.db"));
   db.pragma("journal_mode = WAL");
@@ -66,18 +78,30 @@ export function openSqliteStore(dataDir: string): Store {
   })();
 
   const claimTx = db.transaction((): Delivery | null => {
-    const row = db.prepare("SELECT id, name, payload, attempts FROM deliveries WHERE state = 'pending' AND not_before <= ? ORDER BY seq LIMIT 1").get(Date.now()) as Delivery | undefined;
+    // One delivery per key at a time: the transaction is synchronous, so two workers of
+    // this process can never both see a key as free.
+    const row = db
+      .prepare(
+        `SELECT id, name, payload, attempts FROM deliveries d WHERE state = 'pending' AND not_before <= ?
+           AND (repo_key IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.state = 'running' AND r.repo_key = d.repo_key))
+         ORDER BY seq LIMIT 1`,
+      )
+      .get(Date.now()) as Delivery | undefined;
     if (!row) return null;
     db.prepare("UPDATE deliveries SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ?").run(now(), row.id);
     return { ...row, attempts: row.attempts + 1 };
   });
 
   return {
+    kind: "sqlite",
     async enqueue(d) {
       const res = db
-        .prepare("INSERT INTO deliveries (id, name, payload, state, attempts, received_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT(id) DO NOTHING")
-        .run(d.id, d.name, d.payload, now(), now());
+        .prepare("INSERT INTO deliveries (id, name, payload, repo_key, state, attempts, received_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT(id) DO NOTHING")
+        .run(d.id, d.name, d.payload, d.key ?? null, now(), now());
       return res.changes === 1;
+    },
+    async unfinished() {
+      return (db.prepare("SELECT count(*) AS n FROM deliveries WHERE state IN ('pending', 'running')").get() as { n: number }).n;
     },
     async claim() {
       return claimTx();
