@@ -30,9 +30,6 @@ export interface StartOptions {
   pollMs?: number;
   /** Default 10 minutes. */
   scanBudgetMs?: number;
-  /** PostgreSQL only: instance heartbeat and the silence after which its jobs go to others. */
-  heartbeatMs?: number;
-  leaseMs?: number;
 }
 
 export interface RunningApp {
@@ -76,7 +73,7 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
   };
   const worker: Worker =
     store.kind === "postgres"
-      ? createPostgresWorker(store, { ...workerOptions, ...(opts.heartbeatMs !== undefined ? { heartbeatMs: opts.heartbeatMs } : {}), ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}) })
+      ? createPostgresWorker(store, { ...workerOptions, leaseMs: config.instanceLeaseMs })
       : createSqliteWorker(store, workerOptions);
   const processing = opts.processDeliveries ?? true;
   const app = createServer({ webhooks, store, log, onEnqueued: () => processing && worker.kick() });

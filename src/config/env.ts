@@ -19,6 +19,8 @@ export interface AppConfig {
   databaseUrl: string | null;
   /** Deliveries run at once in this instance (never two of one repository). */
   workers: number;
+  /** PostgreSQL: silence after which an instance is taken as dead and its jobs run elsewhere. */
+  instanceLeaseMs: number;
 }
 
 const PEM = /-----BEGIN (?:RSA )?PRIVATE KEY-----[\s\S]+-----END (?:RSA )?PRIVATE KEY-----/;
@@ -37,6 +39,7 @@ const schema = z.object({
     .optional(),
   // The work is mostly waiting on GitHub and git over the network: twice the cores keeps them busy.
   LEAKGUARD_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.min(16, 2 * availableParallelism())),
+  LEAKGUARD_INSTANCE_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
 });
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
@@ -57,6 +60,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(
     dataDir: resolve(cwd, e.LEAKGUARD_DATA_DIR),
     databaseUrl: e.DATABASE_URL ?? null,
     workers: e.LEAKGUARD_WORKERS,
+    instanceLeaseMs: e.LEAKGUARD_INSTANCE_LEASE_SECONDS * 1000,
   };
 }
 

@@ -14,6 +14,7 @@ import { makeTestApp, startGitHubDouble } from "../helpers/github-double/index.j
 import type { GitHubDouble, RepoRecord } from "../helpers/github-double/index.js";
 import type { TestRepo } from "../helpers/repo.js";
 import { deliverWebhook, makeWebhook } from "../helpers/webhook.js";
+import { freshDatabase } from "../helpers/postgres.js";
 import { makeRepo, runGit, tempDir } from "../helpers/repo.js";
 
 // The whole world of an app test, all real: the GitHub REST double (every request checked
@@ -59,7 +60,11 @@ afterAll(async () => {
   for (const s of served.splice(0).reverse()) await s.close();
 });
 
-export async function createWorld(): Promise<World> {
+export type StoreKind = "sqlite" | "postgres";
+/** App scenarios that must hold whichever store the app runs on. */
+export const STORE_KINDS: readonly StoreKind[] = ["sqlite", "postgres"];
+
+export async function createWorld(opts: { store?: StoreKind } = {}): Promise<World> {
   const testApp = makeTestApp();
   const gh = await startGitHubDouble({ app: testApp });
   served.push(gh);
@@ -86,8 +91,9 @@ export async function createWorld(): Promise<World> {
     port: 0,
     githubApiUrl: gh.url,
     dataDir,
-    databaseUrl: null,
+    databaseUrl: opts.store === "postgres" ? await freshDatabase() : null,
     workers: 4,
+    instanceLeaseMs: 60_000,
   };
 
   const world: World = {

@@ -176,7 +176,7 @@ export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts
     },
 
     async close() {
-      await pool.end();
+      if (!pool.ended) await pool.end();
     },
   };
 }

@@ -17,8 +17,6 @@ import { DELIVERY_TASK, quietLogger } from "./postgres-store.js";
 // unlocks its jobs through graphile-worker's own forceUnlockWorkers.
 
 export interface PostgresWorkerOptions extends WorkerOptions {
-  /** How often this instance says it is alive. */
-  heartbeatMs?: number;
   /** Silence after which an instance is taken as dead and its jobs handed to others. */
   leaseMs?: number;
 }
@@ -26,8 +24,9 @@ export interface PostgresWorkerOptions extends WorkerOptions {
 export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerOptions): Worker {
   const { log, pool } = { ...opts, pool: store.pool };
   const instance = `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
-  const heartbeatMs = opts.heartbeatMs ?? 5_000;
   const leaseMs = opts.leaseMs ?? 60_000;
+  // Several beats per lease: one late timer (a busy event loop) is not taken for a death.
+  const heartbeatMs = Math.max(100, Math.floor(leaseMs / 6));
   const workerIds: string[] = [];
   const busy = new Set<Promise<unknown>>();
   let runner: Runner | null = null;
@@ -123,9 +122,12 @@ export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerO
       }
     },
     async stop() {
+      if (stopped) return;
       stopped = true;
       clearInterval(beat);
-      await runner?.stop();
+      const r = runner;
+      runner = null;
+      await r?.stop();
       await pool.query("DELETE FROM leakguard.instances WHERE id = $1", [instance]).catch(() => {});
     },
   };

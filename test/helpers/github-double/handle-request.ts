@@ -103,12 +103,13 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   const invalid = [...problems.params, ...problems.body];
 
   const fault = deps.faults.take(method, url.pathname, operation.template);
+  if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
   if (fault?.drop) {
     record.status = 0;
     res.socket?.destroy();
     return;
   }
-  if (fault) {
+  if (fault && !fault.pass) {
     return reply({ status: fault.status, body: fault.body ?? { message: "Injected fault", documentation_url: DOCS }, ...(fault.headers ? { headers: fault.headers } : {}) });
   }
 
