@@ -26,6 +26,8 @@ export interface StartOptions {
   /** false: acknowledge and queue only (tests use it to stop between ack and processing). */
   processDeliveries?: boolean;
   retryBaseMs?: number;
+  /** Spacing of one installation's writes to GitHub (default: GitHub's documented limit). */
+  writeSpacingMs?: number;
   retryDelayMs?: number;
   pollMs?: number;
   /** Default 10 minutes. */
@@ -52,7 +54,7 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
     github(installationId) {
       let gh = clients.get(installationId);
       if (!gh) {
-        gh = createInstallationOctokit({ appId: config.appId, privateKey: config.privateKey, baseUrl: config.githubApiUrl, log, ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}) }, installationId);
+        gh = createInstallationOctokit({ appId: config.appId, privateKey: config.privateKey, baseUrl: config.githubApiUrl, log, ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}), ...(opts.writeSpacingMs !== undefined ? { writeSpacingMs: opts.writeSpacingMs } : {}) }, installationId);
         clients.set(installationId, gh);
       }
       return gh;
