@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { createInterface } from "node:readline";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildCli } from "../helpers/build-cli.js";
+import type { AppProcess } from "../helpers/app-process.js";
+import { startAppProcess } from "../helpers/app-process.js";
 import { FAULTS } from "../helpers/github-double/index.js";
 import { fakeKey } from "../helpers/keys.js";
 import { tempDir } from "../helpers/repo.js";
@@ -19,35 +19,20 @@ afterAll(() => {
   for (const c of children) c.kill("SIGKILL");
 });
 
-/** `leakguard app` as its own process (so that it can be killed for real), listening on an ephemeral port. */
-async function startInstance(world: World, leaseSeconds: number): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [buildCli(), "app"], {
-    env: {
-      PATH: process.env["PATH"],
-      APP_ID: world.config.appId,
-      PRIVATE_KEY: world.config.privateKey,
-      WEBHOOK_SECRET: SECRET,
-      PORT: "0",
-      GITHUB_API_URL: world.config.githubApiUrl,
-      LEAKGUARD_DATA_DIR: tempDir("leakguard-instance-"),
-      DATABASE_URL: world.config.databaseUrl!,
-      LEAKGUARD_WORKERS: "2",
-      LEAKGUARD_INSTANCE_LEASE_SECONDS: String(leaseSeconds),
-      LOG_LEVEL: "debug",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+async function startInstance(world: World, leaseSeconds: number): Promise<AppProcess> {
+  const instance = await startAppProcess(buildCli(), {
+    APP_ID: world.config.appId,
+    PRIVATE_KEY: world.config.privateKey,
+    WEBHOOK_SECRET: SECRET,
+    GITHUB_API_URL: world.config.githubApiUrl,
+    LEAKGUARD_DATA_DIR: tempDir("leakguard-instance-"),
+    DATABASE_URL: world.config.databaseUrl!,
+    LEAKGUARD_WORKERS: "2",
+    LEAKGUARD_INSTANCE_LEASE_SECONDS: String(leaseSeconds),
+    LOG_LEVEL: "debug",
   });
-  children.push(proc);
-  const lines = createInterface({ input: proc.stdout! });
-  lines.on("line", (l) => world.logs.push(l));
-  const port = await new Promise<number>((resolve, reject) => {
-    lines.on("line", (l) => {
-      const entry = JSON.parse(l) as { msg?: string; port?: number };
-      if (entry.msg === "leakguard app listening" && entry.port) resolve(entry.port);
-    });
-    proc.once("exit", (code) => reject(new Error(`instance exited with ${code}`)));
-  });
-  return { proc, url: `http://127.0.0.1:${port}` };
+  children.push(instance.proc);
+  return instance;
 }
 
 describe("several app instances on one PostgreSQL", { timeout: E2E_TIMEOUT }, () => {
@@ -119,6 +104,7 @@ describe("several app instances on one PostgreSQL", { timeout: E2E_TIMEOUT }, ()
     expect(runs.map((r) => r.conclusion)).toEqual(["failure"]);
     expect(world.gh.state.issuesOf(repo.fullName)).toHaveLength(1);
     expect(world.logs.some((l) => l.includes("took over the jobs of instances"))).toBe(true);
+    expect(doomed.logs.join("\n")).not.toContain(key);
     expectKeyNowhere(world, key);
     await survivor.close();
   });
