@@ -84,8 +84,11 @@ export async function createWorld(): Promise<World> {
     privateKey: testApp.privateKeyPem,
     webhookSecret: SECRET,
     port: 0,
+    host: "127.0.0.1",
     githubApiUrl: gh.url,
     dataDir,
+    logLevel: "debug",
+    retentionDays: 7,
   };
 
   const world: World = {

@@ -2,7 +2,7 @@ import type { RuleId, Severity, Vector } from "../../detectors/types.js";
 
 // The app's durable state behind one small async interface: SQLite today, PostgreSQL
 // (several stateless app instances, SKIP LOCKED queue) later without touching callers.
-// Nothing stored here may hold a key: payloads are redacted before they are enqueued.
+// Nothing stored here may hold a key: payloads are reduced and redacted before they are enqueued.
 
 export interface Delivery {
   id: string;
@@ -55,9 +55,18 @@ export interface Incident {
 
 export type NewIncident = Omit<Incident, "id" | "state" | "status" | "openedAt">;
 
+export interface NewDelivery {
+  id: string;
+  name: string;
+  /** The fields the job needs, every string redacted (see handlers/stored-payload.ts). */
+  payload: string;
+  /** SHA-256 (hex) of the raw body as signed: the same body under another delivery id is a replay. */
+  digest?: string;
+}
+
 export interface Store {
-  /** Records a delivery; false when this delivery id was seen before (redelivery). */
-  enqueue(d: { id: string; name: string; payload: string }): Promise<boolean>;
+  /** Records a delivery; false when this delivery id, or this body digest, was seen before (redelivery, replay). */
+  enqueue(d: NewDelivery): Promise<boolean>;
   /** Takes the oldest pending delivery and marks it running; null when none. */
   claim(): Promise<Delivery | null>;
   finish(id: string, state: "done" | "failed", note?: string): Promise<void>;
@@ -66,6 +75,11 @@ export interface Store {
   /** At start-up: deliveries left running by a previous process go back to pending. */
   recover(): Promise<number>;
   deliveryState(id: string): Promise<DeliveryState | null>;
+  /**
+   * Deletes deliveries that finished (done or failed) before `cutoff.deliveries`, and body
+   * digests recorded before `cutoff.digests`; pending and running deliveries are kept.
+   */
+  purge(cutoff: { deliveries: Date; digests: Date }): Promise<{ deliveries: number; digests: number }>;
 
   getRepo(fullName: string): Promise<RepoRecord | null>;
   saveRepo(r: RepoRecord): Promise<void>;
