@@ -128,7 +128,7 @@ function readPrivateKey(inline: string | undefined, path: string | undefined, cw
     // OpenSSL's reason is not shown: it is no help, and nothing about the key may be echoed.
     throw new UsageError(`${name} holds a PEM block that is not a readable private key`);
   }
-  if (key.asymmetricKeyType !== "rsa") throw new UsageError(`${name} is a${key.asymmetricKeyType === "ed25519" ? "n" : ""} ${key.asymmetricKeyType ?? "unknown"} key; GitHub App keys are RSA (RS256)`);
+  if (key.asymmetricKeyType !== "rsa") throw new UsageError(`${name} is a${key.asymmetricKeyType === "ed25519" ? "n" : ""} ${key.asymmetricKeyType ?? "unknown"} key, not RSA: GitHub App keys are RSA (RS256)`);
   signTestJwt(key, appId);
   return pem;
 }
