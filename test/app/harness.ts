@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll } from "vitest";
@@ -151,16 +151,29 @@ export async function settle(app: RunningApp): Promise<void> {
   await app.worker.idle();
 }
 
+/** Every file under `dir` (recursively), but not inside git object stores: the mirrors hold the repository as it is. */
+export function filesOutsideObjects(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name === "objects" && existsSync(join(dir, "HEAD"))) continue;
+      out.push(...filesOutsideObjects(path));
+    } else out.push(path);
+  }
+  return out;
+}
+
 /**
- * The contract: no request the app sent to GitHub, no log line and no byte of the database
- * (WAL included) holds the full key.
+ * The contract: no request the app sent to GitHub, no log line and no byte of any file
+ * under the data dir outside git object stores (the database, WAL and SHM included, the
+ * mirrors' refs and config) holds the full key.
  */
 export function expectKeyNowhere(world: World, key: string): void {
   const bodies = world.gh.requests.map((r) => r.rawBody).join("\n");
   if (bodies.includes(key)) throw new Error("a request body sent to GitHub holds the full key");
   if (world.logs.join("\n").includes(key)) throw new Error("a log line holds the full key");
-  for (const f of ["leakguard.db", "leakguard.db-wal"]) {
-    const path = join(world.dataDir, f);
-    if (existsSync(path) && readFileSync(path).includes(key)) throw new Error(`${f} holds the full key`);
-  }
+  const files = filesOutsideObjects(world.dataDir);
+  if (!files.some((f) => f.endsWith("leakguard.db"))) throw new Error("no database under the data dir: nothing was searched");
+  for (const path of files) if (readFileSync(path).includes(key)) throw new Error(`${path.slice(world.dataDir.length + 1)} holds the full key`);
 }
