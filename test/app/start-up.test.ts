@@ -71,7 +71,7 @@ describe("leakguard app at start-up", () => {
   it("binds to HOST (Probot's convention)", async () => {
     const world = await createWorld();
     world.config.host = "127.0.0.1";
-    const app = await world.start({ host: undefined });
+    const app = await world.start(); // no host option: config.host (HOST) decides
     expect(app.address).toBe("127.0.0.1");
     expect((await fetch(`http://127.0.0.1:${app.port}/healthz`)).status).toBe(200);
     await app.close();

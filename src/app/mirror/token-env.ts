@@ -1,3 +1,4 @@
+import { isLoopbackHttp } from "../../config/env.js";
 import { UsageError } from "../../errors.js";
 
 // git reads extra configuration from GIT_CONFIG_COUNT/KEY_n/VALUE_n (git >= 2.31): the
@@ -9,7 +10,8 @@ import { UsageError } from "../../errors.js";
 /** Environment that makes git authenticate as the installation to `cloneUrl`'s origin, and only there. */
 export function tokenEnv(token: string, cloneUrl: string): Record<string, string> {
   const url = new URL(cloneUrl);
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`clone URL is not http(s): ${url.protocol}`);
+  // Second guard behind github/trusted-clone-url.ts: never the token in clear over a network.
+  if (url.protocol !== "https:" && !isLoopbackHttp(url)) throw new UsageError(`refusing to send the token over ${url.protocol} to ${url.host}`);
   const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
   return {
     GIT_CONFIG_COUNT: "2",

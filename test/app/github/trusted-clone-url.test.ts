@@ -50,4 +50,8 @@ describe("tokenEnv", () => {
     });
     expect(Object.values(env)).not.toContain("http.extraHeader");
   });
+
+  it.each(["http://github.com/acme/shop.git", "ftp://github.com/acme/shop.git", "file:///srv/acme/shop.git"])("never builds a token environment for %s", (url) => {
+    expect(() => tokenEnv("ghs_abc", url)).toThrow(UsageError);
+  });
 });
