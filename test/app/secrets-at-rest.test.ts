@@ -85,11 +85,12 @@ describe("what the app keeps", { timeout: E2E_TIMEOUT }, () => {
     const { id } = await world.deliver(first, "push", payload);
     await settle(first);
     expect(await first.store.deliveryState(id)).toBe("done");
+    await first.close();
+    // Next run: acknowledged and queued, never processed (the process stops first).
     const pending = await world.start({ processDeliveries: false });
     repo.work.commit("more", { "b.txt": "b\n" });
     const queued = await world.deliver(pending, "push", repo.pushPayload(repo.push()));
     await pending.close();
-    await first.close();
 
     const second = await world.start({ processDeliveries: false }); // purges at start
     expect(await second.store.deliveryState(id)).toBeNull();
