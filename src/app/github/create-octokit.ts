@@ -51,10 +51,19 @@ function lanesFor(spacingMs: number) {
 }
 
 export function createInstallationOctokit(opts: GitHubOptions, installationId: number): GitHub {
-  const log = opts.log.child({ installationId });
+  return build(opts, installationId);
+}
+
+/** The app itself (JWT): for the routes that answer about installations, such as GET /repos/{owner}/{repo}/installation. */
+export function createAppOctokit(opts: GitHubOptions): GitHub {
+  return build(opts, null);
+}
+
+function build(opts: GitHubOptions, installationId: number | null): GitHub {
+  const log = installationId === null ? opts.log.child({ as: "app" }) : opts.log.child({ installationId });
   return new AppOctokit({
     authStrategy: createAppAuth,
-    auth: { appId: opts.appId, privateKey: opts.privateKey, installationId },
+    auth: { appId: opts.appId, privateKey: opts.privateKey, ...(installationId === null ? {} : { installationId }) },
     baseUrl: opts.baseUrl,
     userAgent: "leakguard",
     log: {

@@ -46,4 +46,12 @@ export const PG_MIGRATIONS: readonly string[] = [
      worker_ids TEXT[] NOT NULL DEFAULT '{}',
      seen_at TIMESTAMPTZ NOT NULL DEFAULT now()
    );`,
+  // Replay guard: the SHA-256 of every accepted body, kept longer than the deliveries.
+  `CREATE TABLE leakguard.seen_bodies (
+     digest TEXT PRIMARY KEY,
+     delivery_id TEXT NOT NULL,
+     received_at TIMESTAMPTZ NOT NULL DEFAULT now()
+   );
+   CREATE INDEX seen_bodies_received ON leakguard.seen_bodies (received_at);
+   CREATE INDEX deliveries_finished ON leakguard.deliveries (state, updated_at);`,
 ];

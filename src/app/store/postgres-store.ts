@@ -107,21 +107,30 @@ export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts
       const client = await pool.connect();
       try {
         await client.query("BEGIN");
+        if (d.digest !== undefined) {
+          const seen = await client.query("INSERT INTO leakguard.seen_bodies (digest, delivery_id) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING", [d.digest, d.id]);
+          if (seen.rowCount === 0) {
+            await client.query("ROLLBACK");
+            return false;
+          }
+        }
         const res = await client.query(
           "INSERT INTO leakguard.deliveries (id, name, payload, repo_key, state) VALUES ($1, $2, $3, $4, 'pending') ON CONFLICT (id) DO NOTHING",
           [d.id, d.name, d.payload, d.key ?? null],
         );
-        if (res.rowCount === 1) {
-          // A named queue per repository: graphile-worker runs one job of a queue at a time, across every instance.
-          await client.query("SELECT graphile_worker.add_job($1, json_build_object('id', $2::text), queue_name => $3, max_attempts => $4, job_key => $2::text)", [
-            DELIVERY_TASK,
-            d.id,
-            d.key ?? null,
-            maxAttempts,
-          ]);
+        if (res.rowCount !== 1) {
+          await client.query("ROLLBACK"); // the digest too: this body was not accepted
+          return false;
         }
+        // A named queue per repository: graphile-worker runs one job of a queue at a time, across every instance.
+        await client.query("SELECT graphile_worker.add_job($1, json_build_object('id', $2::text), queue_name => $3, max_attempts => $4, job_key => $2::text)", [
+          DELIVERY_TASK,
+          d.id,
+          d.key ?? null,
+          maxAttempts,
+        ]);
         await client.query("COMMIT");
-        return res.rowCount === 1;
+        return true;
       } catch (err) {
         await client.query("ROLLBACK").catch(() => {});
         throw err;
@@ -136,6 +145,12 @@ export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts
     async unfinished() {
       const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM leakguard.deliveries WHERE state IN ('pending', 'running')");
       return Number(rows[0]!.n);
+    },
+
+    async purge(cutoff) {
+      const deliveries = await pool.query("DELETE FROM leakguard.deliveries WHERE state IN ('done', 'failed') AND updated_at < $1", [cutoff.deliveries]);
+      const digests = await pool.query("DELETE FROM leakguard.seen_bodies WHERE received_at < $1", [cutoff.digests]);
+      return { deliveries: deliveries.rowCount ?? 0, digests: digests.rowCount ?? 0 };
     },
 
     async getRepo(fullName) {

@@ -45,6 +45,27 @@ describe.each(Object.keys(STORES))("%s store", (kind) => {
     await store.close();
   });
 
+  it("refuses a body digest seen before, under any delivery id, and keeps no digest of a refused redelivery", async () => {
+    const store = await open();
+    expect(await store.enqueue({ id: "d1", name: "push", payload: "{}", digest: "aa" })).toBe(true);
+    expect(await store.enqueue({ id: "d2", name: "push", payload: "{}", digest: "aa" })).toBe(false);
+    expect(await store.deliveryState("d2")).toBeNull();
+    expect(await store.enqueue({ id: "d1", name: "push", payload: "{}", digest: "bb" })).toBe(false);
+    expect(await store.enqueue({ id: "d3", name: "push", payload: "{}", digest: "bb" })).toBe(true);
+    await store.close();
+  });
+
+  it("purges digests before the cutoff and never a delivery still pending", async () => {
+    const store = await open();
+    const far = new Date(Date.now() + 60_000);
+    await store.enqueue({ id: "d1", name: "push", payload: "{}", digest: "aa" });
+    expect(await store.purge({ deliveries: far, digests: new Date(0) })).toEqual({ deliveries: 0, digests: 0 });
+    expect(await store.deliveryState("d1")).toBe("pending");
+    expect(await store.purge({ deliveries: far, digests: far })).toEqual({ deliveries: 0, digests: 1 });
+    expect(await store.enqueue({ id: "d9", name: "push", payload: "{}", digest: "aa" })).toBe(true);
+    await store.close();
+  });
+
   it("keeps incidents per repo and fingerprint, with their last status", async () => {
     const store = await open();
     const added = await store.addIncident(incident);
