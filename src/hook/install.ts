@@ -75,8 +75,6 @@ export async function installHook(opts: InstallOptions): Promise<InstallResult> 
   const dir = opts.gitea ? join(hooksDir, "pre-receive.d") : hooksDir;
   const hookPath = join(dir, opts.gitea ? "leakguard" : kind);
   const chainedPath = join(dir, chainedName(kind));
-  const run = opts.shim ? { shim: opts.shim } : { node: bakedPath(opts.node ?? process.execPath, "node"), cli: bakedPath(opts.cli ?? PACKAGE_CLI, "CLI") };
-  const config = opts.config ? bakedPath(resolve(opts.config), "hook config") : null;
   mkdirSync(dir, { recursive: true });
 
   const existing = existsSync(hookPath) ? readFileSync(hookPath, "utf8") : null;
@@ -86,20 +84,24 @@ export async function installHook(opts: InstallOptions): Promise<InstallResult> 
 
   let action: InstallResult["action"] = existing === null ? "installed" : "reinstalled";
   let previous: string | null = keepChain ? chainedPath : null;
+  if (existing !== null && !ours && !opts.chain && !opts.force) {
+    throw new UsageError(
+      `${hookPath} already exists and is not leakguard's; use --chain to keep it (it runs after leakguard accepts) or --force to replace it`,
+    );
+  }
+  // Checked before anything is moved: a hook that cannot start would reject every push.
+  const run = opts.shim ? { shim: opts.shim } : { node: bakedPath(opts.node ?? process.execPath, "node"), cli: bakedPath(opts.cli ?? PACKAGE_CLI, "CLI") };
+  const config = opts.config ? bakedPath(resolve(opts.config), "hook config") : null;
   if (existing !== null && !ours) {
     if (opts.chain) {
       if (existsSync(chainedPath)) throw new UsageError(`${chainedPath} already exists; move it away before chaining`);
       renameSync(hookPath, chainedPath);
       action = "chained";
       previous = chainedPath;
-    } else if (opts.force) {
+    } else {
       previous = `${hookPath}.replaced-by-leakguard`;
       renameSync(hookPath, previous);
       action = "replaced";
-    } else {
-      throw new UsageError(
-        `${hookPath} already exists and is not leakguard's; use --chain to keep it (it runs after leakguard accepts) or --force to replace it`,
-      );
     }
   }
 
