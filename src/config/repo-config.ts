@@ -9,17 +9,22 @@ import { UsageError } from "../errors.js";
 // `.leakguard.yml` at a repository's root: what `leakguard scan` (a developer, a CI job,
 // the pre-commit hook) treats as failing. It is the repository's own file, so whoever can
 // commit can edit it: it may raise the threshold and fold test keys in fixtures, but it
-// never silences a live key (the fixture globs apply to test-mode rules only, and
-// `failOn` cannot go past `critical`, the live secret key's severity). The pre-receive hook
-// and the app never read it; their operators' configs decide (docs/ci.md).
+// never silences a live key: the fixture globs apply to test-mode rules only, and `failOn`
+// stops at `high`, the live restricted key's severity (`critical` would let an `rk_live_`
+// key pass a gate that a pull request's own edit of this file chose). `--fail-on critical`
+// on the command line stays the CI owner's call. The pre-receive hook and the app never
+// read this file; their operators' configs decide (docs/ci.md).
 
 export const REPO_CONFIG_FILE = ".leakguard.yml";
 
-const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+/** Every live key rule is at least `high`, so these thresholds all fail on live keys. */
+const FILE_THRESHOLDS = ["high", "medium", "low"] as const;
 
 const RepoConfigSchema = z.strictObject({
   /** Findings at or above this severity fail the scan (exit 1); lower ones are reported only. */
-  failOn: z.enum(SEVERITIES).optional(),
+  failOn: z
+    .enum(FILE_THRESHOLDS, { error: "must be one of high, medium, low (a repository file cannot let a live key pass; use --fail-on to go higher)" })
+    .optional(),
   /** A baseline file, relative to the repository root. */
   baseline: z.string().min(1).optional(),
   /** Globs (picomatch, repository-relative) where test-mode keys are expected. */

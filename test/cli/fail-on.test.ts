@@ -71,16 +71,28 @@ describe(".leakguard.yml", () => {
 
   it("never silences a live key or a .env file by path, whatever the globs say", async () => {
     const live = fakeKey();
+    const restricted = fakeKey("rk");
     const repo = makeRepo();
     repo.commit("leak", {
-      ".leakguard.yml": 'failOn: critical\ntestFixtures: ["**"]\n',
+      ".leakguard.yml": 'failOn: high\ntestFixtures: ["**"]\n',
       "test/fixtures/live.json": `{"key":"${live}"}\n`,
+      "test/fixtures/restricted.json": `{"key":"${restricted}"}\n`,
       "test/fixtures/.env": "A=1\n",
     });
     const r = await runCli(["scan", "--format", "json", "--no-progress"], { cwd: repo.dir });
     expect(r.code).toBe(1);
-    expect(json(r.stdout).findings.map((f) => f.rule).sort()).toEqual(["dotenv-file", "stripe-live-secret-key"]);
+    expect(json(r.stdout).findings.map((f) => f.rule).sort()).toEqual(["dotenv-file", "stripe-live-restricted-key", "stripe-live-secret-key"]);
     expect(r.stdout).not.toContain(live);
+  });
+
+  it("cannot raise the threshold past high, where a live restricted key would pass", async () => {
+    const repo = makeRepo();
+    repo.commit("lax", { ".leakguard.yml": "failOn: critical\n", "k.txt": `${fakeKey("rk")}\n` });
+    const r = await runCli(["scan", "--no-progress"], { cwd: repo.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^\[leakguard\] bad config \S+\.leakguard\.yml: failOn: must be one of high, medium, low/);
+    // The command line is the CI owner's own choice.
+    expect((await runCli(["scan", "--no-progress", "--fail-on", "critical", "--config", "/dev/null"], { cwd: repo.dir })).code).toBe(0);
   });
 
   it("takes the baseline path from the file, relative to it", async () => {

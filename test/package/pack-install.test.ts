@@ -17,7 +17,7 @@ import { makeRepo, tempDir } from "../helpers/repo.js";
 // better-sqlite3, the app's native store, which `leakguard scan` never loads, and its
 // build is its own matter, not this package's.
 
-const SOURCES = ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "README.md", "app.yml", "src", "hooks"];
+const SOURCES = ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "README.md", "app.yml", "src", "hooks", "scripts"];
 const MINUTES = 60_000;
 
 function npm(args: string[], cwd: string): string {
@@ -36,6 +36,7 @@ describe("the npm pack tarball", () => {
       const files = packed!.files.map((f) => f.path);
       expect(files).toContain("dist/cli/main.js");
       expect(files).toContain("hooks/pre-receive");
+      expect(files).toContain("scripts/ci-scan.sh"); // docs/ci.md runs it from the installed package
       expect(files.filter((f) => f.startsWith("src/") || f.startsWith("test/"))).toEqual([]);
 
       const prefix = tempDir("leakguard-prefix-");
