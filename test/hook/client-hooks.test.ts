@@ -115,6 +115,11 @@ describe("pre-push hook (leakguard hook install --pre-push)", () => {
     // A new key on a new branch is stopped.
     repo.commit("leak 2", { "b.txt": `K=${fakeKey("rk")}\n` });
     expect(fx.push(repo, ["origin", "HEAD:refs/heads/feature-3"]).status).not.toBe(0);
+    // So is the same commit pushed as an annotated tag.
+    repo.git("tag", "-a", "-m", "release", "v1");
+    const tagged = fx.push(repo, ["origin", "v1"]);
+    expect(tagged.status).not.toBe(0);
+    expect(tagged.output).toContain("stripe-live-restricted-key");
   });
 });
 
