@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
@@ -141,6 +141,34 @@ describe("the installed hook and the pusher's environment", () => {
     expect(fx.push(repo, ["origin", "HEAD:refs/heads/a"]).status).toBe(0); // high < critical: a warning
     repo.commit("secret", { "b.txt": `K=${fakeKey()}\n` });
     expect(fx.push(repo, ["origin", "HEAD:refs/heads/a"]).status).not.toBe(0);
+  });
+});
+
+describe("the GitLab recipe hook install prints", () => {
+  it("writes, when its lines are run as printed, a hook that runs leakguard by absolute path and rejects a leaking push", async () => {
+    const { installNotes } = await import("../../src/hook/install-notes.js");
+    // A path that needs quoting: a link, with a quote and a space in its name, to the built CLI's folder.
+    const oddDir = join(tempDir("leakguard dir 'quoted' "), "cli");
+    symlinkSync(dirname(buildCli()), oddDir);
+    const odd = join(oddDir, "main.js");
+    const dest = join(tempDir(), "pre-receive.d");
+    const lines = installNotes(process.execPath, buildCli()).filter((l) => /^\s+(mkdir|printf|chmod) /.test(l));
+    expect(lines).toHaveLength(3);
+    const sh = lines.map((l) => l.trim().replaceAll("/var/opt/gitlab/gitaly/custom_hooks/pre-receive.d", dest)).join("\n");
+    execFileSync("sh", ["-c", sh]);
+    const hookFile = join(dest, "leakguard");
+    expect(readFileSync(hookFile, "utf8")).toBe(`#!/bin/sh\nexec ${process.execPath} ${buildCli()} pre-receive "$@"\n`);
+
+    const quoted = installNotes(process.execPath, odd).find((l) => l.trim().startsWith("printf"))!;
+    execFileSync("sh", ["-c", quoted.trim().replace("/var/opt/gitlab/gitaly/custom_hooks/pre-receive.d/leakguard", hookFile)]);
+    const fx = createPushFixture({ cli: buildCli(), baseUrl: () => null });
+    const remote = await fx.makeRemote({ install: false });
+    execFileSync("cp", [hookFile, join(remote.dir, "hooks", "pre-receive")]);
+    const repo = fx.cloneOf(remote);
+    repo.commit("leak", { "k.txt": `${fakeKey()}\n` });
+    const r = fx.push(repo, ["origin", "HEAD:refs/heads/main"]);
+    expect(r.status).not.toBe(0);
+    expect(r.output).toContain("stripe-live-secret-key");
   });
 });
 
