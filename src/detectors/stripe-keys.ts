@@ -16,13 +16,22 @@ import { vectorOf } from "./vector.js";
  * a fingerprint that differs from the real key's. The class has no nested quantifier,
  * so the scan stays linear however long the run.
  *
- * The left guard rejects identifiers that merely contain the letters (`desk_live_…`).
+ * The left guard rejects identifiers that merely contain the letters (`desk_live_…`,
+ * `task_live_…`) but lets a key follow any non-alphanumeric character or a complete
+ * escape whose last character is a letter or digit: `%3D` (a percent-encoded `=` in a
+ * URL or form body), `\n` `\t` `\r` `\f` `\v` `\b` `\0` inside a string literal, `\u0022`,
+ * `\x3d` (issue 10 item 4). Each lookbehind has a fixed length (at most 6), so the
+ * guard costs a bounded check per candidate and the scan stays linear. An escaped
+ * backslash before the letter (`\\nsk_live_…`) also passes: counting backslashes would
+ * need an unbounded lookbehind, and a false positive there still has to pass the
+ * body checks, where a missed key would be a leak.
  * `pk_` publishable keys are public by design and not matched.
  *
  * Samples (built at run time in tests): sk_live_ + 24 base62; sk_live_51 + 97 base62;
- * rk_test_ + 24; inside `https://KEY:@api.stripe.com`, `curl -u KEY:`, JSON, YAML.
+ * rk_test_ + 24; inside `https://KEY:@api.stripe.com`, `curl -u KEY:`, JSON, YAML;
+ * `key%3DKEY`, `"\nKEY"`, `"\u0022KEY"`, `'\x3dKEY'`.
  */
-export const STRIPE_KEY_PATTERN = /(?<![A-Za-z0-9])([sr]k)_(live|test)_([A-Za-z0-9]{20,})/g;
+export const STRIPE_KEY_PATTERN = /(?:(?<![A-Za-z0-9])|(?<=%[0-9A-Fa-f]{2}|\\[ntrfvb0]|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}))([sr]k)_(live|test)_([A-Za-z0-9]{20,})/g;
 
 /** Cheap prefilter: a blob without either marker cannot hold a key (Buffer.indexOf is memchr-fast). */
 const MARKERS = [Buffer.from("k_live_"), Buffer.from("k_test_")];
