@@ -4,7 +4,7 @@ export function redact(secret: string): string {
   return `${prefix}…${secret.slice(-4)}`;
 }
 
-// No left guard: the scanner finds keys after `%3D` or `\\n` too (issue 10), and hiding a
+// No left guard: the scanner finds keys after `%3D` or `\n` too (issue 10), and hiding a
 // `desk_live_…` identifier in an error line costs nothing.
 const ANY_KEY = /[sr]k_(?:live|test)_[A-Za-z0-9]{8,}/g;
 
