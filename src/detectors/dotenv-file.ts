@@ -1,7 +1,7 @@
 import type { Detector, Severity } from "./types.js";
 import { isDotenvPath, isDotenvTemplate } from "./dotenv-path.js";
 import { detectStripeKeys } from "./stripe-keys.js";
-import { vectorOf } from "./vector.js";
+import { fileFacts, vectorOf } from "./vector.js";
 
 // A committed dotenv file is a leak even before we know what is in it: it is the file
 // that holds production secrets, and once tracked, the next real value lands in history.
@@ -22,7 +22,7 @@ export const detectDotenvFile: Detector = (input) => {
     {
       rule: "dotenv-file",
       severity,
-      vector: vectorOf(path, "", text),
+      vector: vectorOf(path, "", fileFacts(path, text)),
       line: 1,
       column: 1,
       secret: null,

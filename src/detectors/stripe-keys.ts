@@ -2,7 +2,8 @@ import type { Detector, Match, RuleId } from "./types.js";
 import { RULES } from "./types.js";
 import { isPlaceholder } from "./placeholder.js";
 import { columnOf, lineText, makeLineCounter } from "./text-position.js";
-import { vectorOf } from "./vector.js";
+import type { FileFacts } from "./vector.js";
+import { fileFacts, vectorOf } from "./vector.js";
 
 /**
  * Stripe secret (`sk_`) and restricted (`rk_`) keys, live and test mode.
@@ -80,6 +81,7 @@ function detectNarrow(path: string, bytes: Buffer): Match[] {
   const text = bytes.toString("latin1");
   const lineAt = makeLineCounter(bytes);
   const matches: Match[] = [];
+  let facts: FileFacts | undefined; // once per file, and only if it holds a key
   for (const m of text.matchAll(STRIPE_KEY_PATTERN)) {
     const [secret, kind, mode, body] = m as unknown as [string, string, string, string];
     if (isPlaceholder(body)) continue;
@@ -89,7 +91,7 @@ function detectNarrow(path: string, bytes: Buffer): Match[] {
     matches.push({
       rule,
       severity: RULES[rule].severity,
-      vector: vectorOf(path, line, text),
+      vector: vectorOf(path, line, (facts ??= fileFacts(path, text))),
       line: lineAt(offset),
       column: columnOf(bytes, offset),
       secret,
@@ -105,6 +107,7 @@ function detectWide(path: string, bytes: Buffer): Match[] {
   const at = Math.min(...WIDE_MARKERS.map((m) => bytes.indexOf(m)).filter((i) => i !== -1));
   const text = bytes.subarray(at % 2).toString("utf16le");
   const matches: Match[] = [];
+  let facts: FileFacts | undefined; // once per file, and only if it holds a key
   for (const m of text.matchAll(STRIPE_KEY_PATTERN)) {
     const [secret, kind, mode, body] = m as unknown as [string, string, string, string];
     if (isPlaceholder(body)) continue;
@@ -115,7 +118,7 @@ function detectWide(path: string, bytes: Buffer): Match[] {
     matches.push({
       rule,
       severity: RULES[rule].severity,
-      vector: vectorOf(path, line, text),
+      vector: vectorOf(path, line, (facts ??= fileFacts(path, text))),
       line: text.slice(0, m.index).split("\n").length,
       column: m.index - start + 1,
       secret,
