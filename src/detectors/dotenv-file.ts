@@ -15,7 +15,7 @@ export const detectDotenvFile: Detector = (input) => {
   if (!isDotenvPath(path)) return [];
   const keys = detectStripeKeys(input);
   if (isDotenvTemplate(path) && keys.length === 0) return [];
-  const live = keys.some((m) => m.rule.startsWith("stripe-live"));
+  const live = keys.some((m) => m.rule.startsWith("stripe-live") || m.rule === "generic-live-secret-key");
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   const severity: Severity = live ? "high" : SECRET_ASSIGNMENT.test(text) ? "medium" : "low";
   return [

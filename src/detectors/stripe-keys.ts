@@ -1,6 +1,6 @@
-import type { Detector, Match, RuleId } from "./types.js";
+import type { Detector, Match } from "./types.js";
 import { RULES } from "./types.js";
-import { isPlaceholder } from "./placeholder.js";
+import { classifyKey, DOCS_URL_LOOKBACK } from "./classify-key.js";
 import { columnOf, lineText, makeLineCounter } from "./text-position.js";
 import type { FileFacts } from "./vector.js";
 import { fileFacts, vectorOf } from "./vector.js";
@@ -40,13 +40,6 @@ const MARKERS = [Buffer.from("k_live_"), Buffer.from("k_test_")];
 const WIDE_MARKERS = MARKERS.map((m) => Buffer.from(m.toString("latin1"), "utf16le"));
 const ALLOW_COMMENT = "leakguard:allow";
 
-const RULE_OF: Record<string, RuleId> = {
-  sk_live: "stripe-live-secret-key",
-  rk_live: "stripe-live-restricted-key",
-  sk_test: "stripe-test-secret-key",
-  rk_test: "stripe-test-restricted-key",
-};
-
 const asBuffer = (b: Uint8Array) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 /**
@@ -84,9 +77,9 @@ function detectNarrow(path: string, bytes: Buffer): Match[] {
   let facts: FileFacts | undefined; // once per file, and only if it holds a key
   for (const m of text.matchAll(STRIPE_KEY_PATTERN)) {
     const [secret, kind, mode, body] = m as unknown as [string, string, string, string];
-    if (isPlaceholder(body)) continue;
+    const rule = classifyKey(kind, mode, body, text.slice(Math.max(0, m.index - DOCS_URL_LOOKBACK), m.index));
+    if (!rule) continue;
     const offset = m.index;
-    const rule = RULE_OF[`${kind}_${mode}`]!;
     const line = lineText(bytes, offset);
     matches.push({
       rule,
@@ -110,11 +103,11 @@ function detectWide(path: string, bytes: Buffer): Match[] {
   let facts: FileFacts | undefined; // once per file, and only if it holds a key
   for (const m of text.matchAll(STRIPE_KEY_PATTERN)) {
     const [secret, kind, mode, body] = m as unknown as [string, string, string, string];
-    if (isPlaceholder(body)) continue;
+    const rule = classifyKey(kind, mode, body, text.slice(Math.max(0, m.index - DOCS_URL_LOOKBACK), m.index));
+    if (!rule) continue;
     const start = text.lastIndexOf("\n", m.index) + 1;
     const end = text.indexOf("\n", m.index);
     const line = text.slice(start, end === -1 ? undefined : end);
-    const rule = RULE_OF[`${kind}_${mode}`]!;
     matches.push({
       rule,
       severity: RULES[rule].severity,
