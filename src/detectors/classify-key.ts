@@ -47,6 +47,13 @@ function continuesDocsUrl(before: string): boolean {
 /** Documentation prose only counts from 21 characters: word-shape.ts gives 7.6e-7 there, 1.4e-6 at 20. */
 const DOCS_WORDS_MIN = 21;
 
+/** The body rules beyond placeholder.ts, named, for the odds test; `true` means "not a Stripe key". */
+export const BODY_CHECKS: readonly { readonly name: string; readonly rejects: (body: string) => boolean }[] = [
+  { name: "capitalised English words", rejects: (b) => isWordShaped(b) },
+  { name: "documentation prose (in a docs URL)", rejects: (b) => b.length >= DOCS_WORDS_MIN && isWordShaped(b, DOCS_URL_WORDS) },
+  { name: "lowercase hex (another provider)", rejects: (b) => LOWER_HEX.test(b) },
+];
+
 /**
  * The rule a match is reported under, or null when it is not a key. `before` is up to
  * DOCS_URL_LOOKBACK characters preceding the match (the cost stays bounded per match).

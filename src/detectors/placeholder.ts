@@ -27,13 +27,32 @@ const SEQUENCES = ["0123456789", "123456789", "abcdefgh", "ABCDEFGH", "qwerty"];
 /** Six equal characters in a row: (n-5) x 62^-5 = 2.1e-8 at n = 24, 1.0e-7 at n = 99. */
 const REPEAT = /(.)\1{5}/;
 
-export function isPlaceholder(body: string): boolean {
+/** Whether `body` (base62, so ASCII) has at least `n` distinct characters; stops as soon as it has. */
+function hasDistinct(body: string, n: number): boolean {
+  const seen = new Uint8Array(128);
+  let distinct = 0;
+  for (let i = 0; i < body.length && distinct < n; i++) {
+    const c = body.charCodeAt(i) & 127;
+    if (!seen[c]) {
+      seen[c] = 1;
+      distinct++;
+    }
+  }
+  return distinct >= n;
+}
+
+/** Each rejection, named, with its odds for a random body beside it (tested one by one). */
+export const PLACEHOLDER_CHECKS: readonly { readonly name: string; readonly rejects: (body: string) => boolean }[] = [
   // Fewer than 10 distinct characters (exact, by counting distinct draws): n = 20:
   // 1.3e-7, n = 24: 8.6e-11, n = 99: 2e-73. A random 24-character body has ~17.
-  if (new Set(body).size < 10) return true;
+  { name: "fewer than 10 distinct characters", rejects: (b) => !hasDistinct(b, 10) },
   // One case of letters and no digit: 2 x (26/62)^n, 5.7e-8 at n = 20, 1.8e-9 at n = 24.
-  if (/^[a-z]+$/.test(body) || /^[A-Z]+$/.test(body)) return true;
-  if (REPEAT.test(body)) return true;
-  if (PLACEHOLDER_WORDS.test(body)) return true;
-  return SEQUENCES.some((s) => body.includes(s));
+  { name: "one case of letters, no digit", rejects: (b) => /^[a-z]+$/.test(b) || /^[A-Z]+$/.test(b) },
+  { name: "six equal characters in a row", rejects: (b) => REPEAT.test(b) },
+  { name: "a placeholder word", rejects: (b) => PLACEHOLDER_WORDS.test(b) },
+  { name: "a keyboard or counting run", rejects: (b) => SEQUENCES.some((s) => b.includes(s)) },
+];
+
+export function isPlaceholder(body: string): boolean {
+  return PLACEHOLDER_CHECKS.some((c) => c.rejects(body));
 }
