@@ -15,7 +15,13 @@ import { baseName, isDotenvPath } from "./dotenv-path.js";
 const FRONTEND_VAR = /\b(?:REACT_APP_|VITE_|VUE_APP_|NUXT_ENV_|NEXT_PUBLIC_|GATSBY_|EXPO_PUBLIC_|PUBLIC_)[A-Z0-9_]*\s*[:=]/;
 /** Each `NAME=value` line of an env file, from its start; `[ \t]`, not `\s`, so runs of blank lines are not re-read. */
 const ENV_ASSIGNMENT = /(?:^|\n)[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*["']?([A-Za-z0-9:]{0,8})/g;
-const FRONTEND_NAME = /^(?:REACT_APP_|VITE_|VUE_APP_|NUXT_ENV_|NEXT_PUBLIC_|GATSBY_|PUBLIC_)/;
+/**
+ * Names that make a whole env file a frontend build's (Vite, Create React App, Vue CLI,
+ * Gatsby): a secret in it is there for the browser build. Not Next.js's or Nuxt's names,
+ * whose env files also feed a server that legitimately holds the secret, and not a bare
+ * `PUBLIC_`, which server env files use too (`PUBLIC_KEY`).
+ */
+const FRONTEND_NAME = /^(?:REACT_APP_|VITE_|VUE_APP_|GATSBY_)/;
 /**
  * Names that Laravel's own `.env.example` writes and other stacks do not (Symfony has
  * `APP_ENV` and `APP_SECRET`, Node apps `APP_ENV`/`APP_URL`): evidence together with an

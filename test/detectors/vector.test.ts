@@ -95,6 +95,9 @@ describe("vectorOf", () => {
       ["debug mode off", ".env", "APP_DEBUG=false\n", "dotenv"],
       ["APP_DEBUG=true in a comment", ".env", "# APP_DEBUG=true in dev\n", "dotenv"],
       ["an Expo env file", ".env", "EXPO_PUBLIC_API=https://api\n", "mobile-app"],
+      ["a Next.js env file (its server holds the secret)", ".env.local", "NEXT_PUBLIC_STRIPE_PK=pk\n", "dotenv"],
+      ["a server env file with a PUBLIC_KEY", ".env", "PUBLIC_KEY=abc\n", "dotenv"],
+      ["a Create React App env file", ".env.production", "REACT_APP_API=https://api\n", "frontend-env"],
       ["a named env file with CRLF lines", "env/production.env", "PORT=1\r\nAPP_KEY=base64:c2VjcmV0\r\n", "laravel"],
       ["a backup copy", ".env.bak", "PORT=1\n", "dotenv"],
     ])("%s -> %s", (_name, path, file, expected) => {
