@@ -99,7 +99,11 @@ export function wordShapeAccepts(state: number): boolean {
   return wordDone(f);
 }
 
+/** Prose placeholders are short; a longer run is left to be reported (and a hostile megabyte body costs nothing here). */
+const MAX_PROSE = 256;
+
 export function isWordShaped(body: string, rules: WordShapeRules = STRICT_WORDS): boolean {
+  if (body.length > MAX_PROSE) return false;
   let state = WORD_START;
   for (let i = 0; i < body.length && state !== REJECT; i++) state = wordShapeStep(state, body.charCodeAt(i), rules);
   return wordShapeAccepts(state);
