@@ -1,8 +1,9 @@
-import type { Detector, Match, RuleId } from "./types.js";
+import type { Detector, Match } from "./types.js";
 import { RULES } from "./types.js";
-import { isPlaceholder } from "./placeholder.js";
+import { classifyKey, DOCS_URL_LOOKBACK } from "./classify-key.js";
 import { columnOf, lineText, makeLineCounter } from "./text-position.js";
-import { vectorOf } from "./vector.js";
+import type { FileFacts } from "./vector.js";
+import { fileFacts, vectorOf } from "./vector.js";
 
 /**
  * Stripe secret (`sk_`) and restricted (`rk_`) keys, live and test mode.
@@ -16,26 +17,28 @@ import { vectorOf } from "./vector.js";
  * a fingerprint that differs from the real key's. The class has no nested quantifier,
  * so the scan stays linear however long the run.
  *
- * The left guard rejects identifiers that merely contain the letters (`desk_live_…`).
+ * The left guard rejects identifiers that merely contain the letters (`desk_live_…`,
+ * `task_live_…`) but lets a key follow any non-alphanumeric character or a complete
+ * escape whose last character is a letter or digit: `%3D` (a percent-encoded `=` in a
+ * URL or form body), `\n` `\t` `\r` `\f` `\v` `\b` `\0` inside a string literal, `\u0022`,
+ * `\x3d` (issue 10 item 4). Each lookbehind has a fixed length (at most 6), so the
+ * guard costs a bounded check per candidate and the scan stays linear. An escaped
+ * backslash before the letter (`\\nsk_live_…`) also passes: counting backslashes would
+ * need an unbounded lookbehind, and a false positive there still has to pass the
+ * body checks, where a missed key would be a leak.
  * `pk_` publishable keys are public by design and not matched.
  *
  * Samples (built at run time in tests): sk_live_ + 24 base62; sk_live_51 + 97 base62;
- * rk_test_ + 24; inside `https://KEY:@api.stripe.com`, `curl -u KEY:`, JSON, YAML.
+ * rk_test_ + 24; inside `https://KEY:@api.stripe.com`, `curl -u KEY:`, JSON, YAML;
+ * `key%3DKEY`, `"\nKEY"`, `"\u0022KEY"`, `'\x3dKEY'`.
  */
-export const STRIPE_KEY_PATTERN = /(?<![A-Za-z0-9])([sr]k)_(live|test)_([A-Za-z0-9]{20,})/g;
+export const STRIPE_KEY_PATTERN = /(?:(?<![A-Za-z0-9])|(?<=%[0-9A-Fa-f]{2}|\\[ntrfvb0]|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}))([sr]k)_(live|test)_([A-Za-z0-9]{20,})/g;
 
 /** Cheap prefilter: a blob without either marker cannot hold a key (Buffer.indexOf is memchr-fast). */
 const MARKERS = [Buffer.from("k_live_"), Buffer.from("k_test_")];
 /** The same markers in UTF-16LE: what Windows PowerShell 5 writes for `echo … > .env`. */
 const WIDE_MARKERS = MARKERS.map((m) => Buffer.from(m.toString("latin1"), "utf16le"));
 const ALLOW_COMMENT = "leakguard:allow";
-
-const RULE_OF: Record<string, RuleId> = {
-  sk_live: "stripe-live-secret-key",
-  rk_live: "stripe-live-restricted-key",
-  sk_test: "stripe-test-secret-key",
-  rk_test: "stripe-test-restricted-key",
-};
 
 const asBuffer = (b: Uint8Array) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
@@ -71,16 +74,17 @@ function detectNarrow(path: string, bytes: Buffer): Match[] {
   const text = bytes.toString("latin1");
   const lineAt = makeLineCounter(bytes);
   const matches: Match[] = [];
+  let facts: FileFacts | undefined; // once per file, and only if it holds a key
   for (const m of text.matchAll(STRIPE_KEY_PATTERN)) {
     const [secret, kind, mode, body] = m as unknown as [string, string, string, string];
-    if (isPlaceholder(body)) continue;
+    const rule = classifyKey(kind, mode, body, text.slice(Math.max(0, m.index - DOCS_URL_LOOKBACK), m.index));
+    if (!rule) continue;
     const offset = m.index;
-    const rule = RULE_OF[`${kind}_${mode}`]!;
     const line = lineText(bytes, offset);
     matches.push({
       rule,
       severity: RULES[rule].severity,
-      vector: vectorOf(path, line, text),
+      vector: vectorOf(path, line, (facts ??= fileFacts(path, text))),
       line: lineAt(offset),
       column: columnOf(bytes, offset),
       secret,
@@ -96,17 +100,18 @@ function detectWide(path: string, bytes: Buffer): Match[] {
   const at = Math.min(...WIDE_MARKERS.map((m) => bytes.indexOf(m)).filter((i) => i !== -1));
   const text = bytes.subarray(at % 2).toString("utf16le");
   const matches: Match[] = [];
+  let facts: FileFacts | undefined; // once per file, and only if it holds a key
   for (const m of text.matchAll(STRIPE_KEY_PATTERN)) {
     const [secret, kind, mode, body] = m as unknown as [string, string, string, string];
-    if (isPlaceholder(body)) continue;
+    const rule = classifyKey(kind, mode, body, text.slice(Math.max(0, m.index - DOCS_URL_LOOKBACK), m.index));
+    if (!rule) continue;
     const start = text.lastIndexOf("\n", m.index) + 1;
     const end = text.indexOf("\n", m.index);
     const line = text.slice(start, end === -1 ? undefined : end);
-    const rule = RULE_OF[`${kind}_${mode}`]!;
     matches.push({
       rule,
       severity: RULES[rule].severity,
-      vector: vectorOf(path, line, text),
+      vector: vectorOf(path, line, (facts ??= fileFacts(path, text))),
       line: text.slice(0, m.index).split("\n").length,
       column: m.index - start + 1,
       secret,
