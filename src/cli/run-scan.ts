@@ -14,6 +14,7 @@ import { FORMATTERS } from "../report/index.js";
 import { createProgressBar } from "./progress.js";
 import { writeOutput } from "./write-output.js";
 import { VERSION } from "../version.js";
+import { escapeControls } from "../report/escape-controls.js";
 
 export interface ScanFlags {
   history?: boolean;
@@ -32,7 +33,7 @@ export async function runScan(path: string, flags: ScanFlags, io: CliIo): Promis
   const root = resolve(io.cwd, path);
   const baseline = flags.baseline ? readBaseline(resolve(io.cwd, flags.baseline)) : new Set<string>();
   const mode: ReportContext["mode"] = flags.range ? "range" : flags.history ? "history" : "tree";
-  const result = mode === "tree" ? await scanTree({ root, baseline }) : await scanRepo(root, flags, baseline, io);
+  const result = mode === "tree" ? await scanTree({ root, baseline, env: io.env }) : await scanRepo(root, flags, baseline, io);
 
   if (flags.writeBaseline) {
     const n = writeBaseline(resolve(io.cwd, flags.writeBaseline), result.findings, baseline);
@@ -45,6 +46,16 @@ export async function runScan(path: string, flags: ScanFlags, io: CliIo): Promis
   const text = FORMATTERS[flags.format](result, ctx);
   if (flags.output) writeOutput(resolve(io.cwd, flags.output), text);
   else io.stdout.write(text);
+  // Incomplete is never clean, and outranks findings: the report is written, and exit 2
+  // says that what was not read may hold more (docs/SECURITY.md, "never clean without looking").
+  if (result.stats.unreadable > 0) {
+    const first = result.unread?.[0];
+    io.stderr.write(
+      escapeControls(`[leakguard] incomplete scan: ${result.stats.unreadable} file(s) could not be read${first ? ` (first: ${first.path}, ${first.reason})` : ""}`, { oneLine: true }) + "\n",
+    );
+    io.exitCode = 2;
+    return;
+  }
   io.exitCode = result.findings.length > 0 ? 1 : 0;
 }
 

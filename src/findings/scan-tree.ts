@@ -4,27 +4,57 @@ import { workingTreeFiles } from "../objects/working-tree.js";
 import type { ScanResult } from "./finding.js";
 import { createCollector, emptyStats } from "./collector.js";
 import { compareFindings } from "./to-finding.js";
+import { detectKeysInPath } from "./detect-keys-in-path.js";
 
 export interface TreeScanOptions {
   root: string;
   detectors?: readonly Detector[];
   baseline?: ReadonlySet<string>;
+  env?: NodeJS.ProcessEnv;
 }
 
-/** Scans files on disk; findings carry no commit. Unreadable files are counted, not fatal. */
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Scans files on disk; findings carry no commit. A file that cannot be read is counted
+ * and named (the result is then incomplete) and is still judged by its path: an
+ * unreadable tracked `.env` is a committed `.env`.
+ */
 export async function scanTree(opts: TreeScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const stats = emptyStats();
-  const collector = createCollector(opts.detectors ?? DETECTORS, opts.baseline ?? new Set(), stats);
-  for await (const file of workingTreeFiles(opts.root)) {
-    if (file.bytes === null) {
+  stats.skipped = 0;
+  const baseline = opts.baseline ?? new Set<string>();
+  const collector = createCollector(opts.detectors ?? DETECTORS, baseline, stats);
+  const names = createCollector([detectKeysInPath], baseline, stats);
+  const unread: NonNullable<ScanResult["unread"]> = [];
+  for await (const entry of workingTreeFiles(opts.root, opts.env)) {
+    const ctx = { path: entry.path, commit: null, blob: null } as const;
+    if (entry.type === "skipped" && entry.kind === "deleted") continue;
+    names.run(entry.path, EMPTY, { ...ctx, source: "path" });
+    if (entry.type === "gitlink") {
+      stats.submodules++;
+      continue;
+    }
+    if (entry.type === "skipped") {
+      stats.skipped++;
+      continue;
+    }
+    if (entry.type === "unreadable") {
       stats.unreadable++;
+      unread.push({ path: entry.path, reason: entry.reason });
+      collector.run(entry.path, EMPTY, { ...ctx, source: "file" });
       continue;
     }
     stats.blobs++;
-    stats.bytes += file.bytes.length;
-    collector.run(file.path, file.bytes, { path: file.path, commit: null, blob: null, source: "file" });
+    stats.bytes += entry.bytes.length;
+    collector.run(entry.path, entry.bytes, { ...ctx, source: "file" });
   }
   stats.ms = Math.round(performance.now() - started);
-  return { findings: collector.findings.sort(compareFindings), stats };
+  return {
+    findings: [...collector.findings, ...names.findings].sort(compareFindings),
+    stats,
+    suppressed: [...collector.suppressed, ...names.suppressed].sort(compareFindings),
+    unread,
+  };
 }
