@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { Severity } from "../detectors/types.js";
 import { UsageError } from "../errors.js";
+import type { InlineAllow } from "../findings/apply-inline-allow.js";
 
 // The operator's settings for the pre-receive hook. Defaults are what a security team can
 // leave alone: block live keys and committed .env files, fail closed, finish well inside
@@ -9,8 +10,7 @@ import { UsageError } from "../errors.js";
 // no bypass until someone is reading the audit log. docs/hook.md explains each one.
 
 export const BYPASS_REASONS = ["false-positive", "used-in-tests", "will-fix-later"] as const;
-export const INLINE_ALLOW = ["test-keys", "all", "none"] as const;
-export type InlineAllow = (typeof INLINE_ALLOW)[number];
+export { INLINE_ALLOW } from "../findings/apply-inline-allow.js";
 
 /** The file looked for in the repository (the hook's working directory) when no path is given. */
 export const CONFIG_FILE_NAME = "leakguard-hook.yml";

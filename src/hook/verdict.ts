@@ -2,6 +2,7 @@ import type { Finding, ScanStats, SuppressedFinding } from "../findings/finding.
 import { severityAtLeast } from "../detectors/types.js";
 import type { HookConfig } from "./config.js";
 import type { BypassRequest } from "./bypass.js";
+import { applyInlineAllow } from "../findings/apply-inline-allow.js";
 
 /** What the scan of a push came to, before any policy is applied. */
 export type ScanOutcome =
@@ -59,9 +60,7 @@ export function decideVerdict(outcome: ScanOutcome, config: HookConfig, bypass: 
   const blocks = (f: Finding) => severityAtLeast(f.severity, config.blockSeverity) || (config.blockDotenvFiles && f.rule === "dotenv-file");
   // The pusher writes the allow comment: what the operator's inlineAllow does not cover
   // is judged like any other finding.
-  const inline = (outcome.suppressed ?? []).filter((f) => f.suppressedBy === "inline-allow").map(unsuppressed);
-  const honoured = inline.filter((f) => inlineAllowCovers(config.inlineAllow, f));
-  const findings = [...outcome.findings, ...inline.filter((f) => !inlineAllowCovers(config.inlineAllow, f))];
+  const { findings, honoured } = applyInlineAllow(outcome.findings, outcome.suppressed, config.inlineAllow);
   const blocking = findings.filter(blocks);
   const warnings = findings.filter((f) => !blocks(f));
   const found = { ...base, blocking, warnings, skippedBlobs: outcome.skippedBlobs, suppressed: honoured, inlineAllowed: honoured.filter(blocks) };
@@ -70,12 +69,3 @@ export function decideVerdict(outcome: ScanOutcome, config: HookConfig, bypass: 
   return { ...found, accept: false, status: "rejected" };
 }
 
-function inlineAllowCovers(mode: HookConfig["inlineAllow"], f: Finding): boolean {
-  if (mode === "all") return true;
-  return mode === "test-keys" && (f.rule === "stripe-test-secret-key" || f.rule === "stripe-test-restricted-key");
-}
-
-function unsuppressed(f: SuppressedFinding): Finding {
-  const { suppressedBy: _by, ...finding } = f;
-  return finding;
-}
