@@ -185,8 +185,10 @@ describe("the working tree is read as git would commit it", () => {
     spawnSync("git", ["status", "--porcelain"], { cwd: repo.dir, env: GIT_TEST_ENV });
     expect(existsSync(marker)).toBe(true);
     spawnSync("rm", ["-f", marker]);
-    expect((await runCli(["scan", repo.dir])).code).toBe(0);
-    expect(existsSync(marker)).toBe(false);
+    for (const mode of [[], ["--history"], ["--history", "--engine", "isomorphic"]]) {
+      expect((await runCli(["scan", repo.dir, ...mode])).code).toBe(0);
+      expect(existsSync(marker)).toBe(false);
+    }
   });
 
   it("scans a file whose name is not UTF-8 instead of skipping it", async () => {
