@@ -37,7 +37,7 @@ export async function runScan(path: string, flags: ScanFlags, io: CliIo): Promis
 
   if (flags.writeBaseline) {
     const n = writeBaseline(resolve(io.cwd, flags.writeBaseline), result.findings, baseline);
-    io.stderr.write(`[leakguard] baseline written: ${n} fingerprint(s) in ${flags.writeBaseline}\n`);
+    io.stderr.write(escapeControls(`[leakguard] baseline written: ${n} fingerprint(s) in ${flags.writeBaseline}`, { oneLine: true }) + "\n");
     io.exitCode = 0;
     return;
   }
