@@ -37,6 +37,17 @@ describe("pre-receive: a key in a ref name", () => {
     expect(lines).not.toContain(key);
   });
 
+  it("a ref name with a bidi override (git allows it; control bytes it refuses) is quoted in the message", async () => {
+    const { repo } = await started(fx);
+    const key = fakeKey();
+    const r = fx.push(repo, ["origin", `main:refs/heads/x\u202e-${key}`]);
+    expect(r.status).not.toBe(0);
+    const lines = hookLines(r);
+    expect(lines).toContain(String.raw`"(ref refs/heads/x\342\200\256-` + `${redacted(key)})"`);
+    expect(lines).not.toContain("\u202e");
+    expect(lines).not.toContain(key);
+  });
+
   it("a bypass of it is audited with the ref name redacted", async () => {
     const { remote, repo } = await started(fx, { pushOptions: true, config: "bypass:\n  allowed: true\n" });
     const key = fakeKey();
