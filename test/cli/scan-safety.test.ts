@@ -25,7 +25,7 @@ describe("a key in a name is a leak, and is never printed in full", () => {
     const key = fakeKey();
     const name = `backup-${key}.txt`;
     const commit = repo.commit("add", { [`config/${name}`]: "nothing secret in here\n" });
-    for (const mode of [[], ["--history"]]) {
+    for (const mode of [[], ["--history"], ["--history", "--engine", "isomorphic"]]) {
       const r = await allFormats(["scan", repo.dir, ...mode]);
       expect(r.text.code).toBe(1);
       expect(r.all).not.toContain(key);
