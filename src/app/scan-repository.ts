@@ -12,6 +12,7 @@ import { reconcileIncidents } from "./incidents/reconcile-incidents.js";
 import { recheckIncidents } from "./incidents/recheck-incidents.js";
 import { refsContaining } from "./mirror/refs-containing.js";
 import { syncMirror } from "./mirror/sync-mirror.js";
+import { applyInlineAllow } from "../findings/apply-inline-allow.js";
 
 // One job: fetch -> scan -> incidents -> re-check -> check run. A repository that cannot
 // be fetched or scanned ends in a neutral check run with the reason; GitHub API errors
@@ -91,6 +92,15 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
   log.info({ selection: firstSight ? "all" : "push", ...scan.stats, findings: scan.findings.length }, "scanned");
 
   const { config, problems } = await loadConfig(gh, repo.owner, repo.name);
+  // leakguard:allow is the pusher's word: what the config's inline_allow does not cover
+  // is a finding like any other; what it lets through is logged and shown on the check run.
+  const inline = applyInlineAllow(scan.findings, scan.suppressed, config.inlineAllow);
+  scan = { ...scan, findings: inline.findings };
+  const allowAlerts: string[] = [];
+  if (inline.honoured.length) {
+    log.warn({ inlineAllow: config.inlineAllow, allowed: inline.honoured.map((f) => ({ rule: f.rule, fingerprint: f.fingerprint, redacted: f.redacted, path: f.path, commit: f.commit })) }, "findings let through by leakguard:allow");
+    allowAlerts.push(`${inline.honoured.length} finding(s) let through by a leakguard:allow comment (inline_allow: ${config.inlineAllow}): ${inline.honoured.map((f) => `${f.rule} ${f.redacted ?? ""} in ${f.path}`.replace(/ +/g, " ")).join("; ")}`);
+  }
   const ref = req.ref ?? (scan.findings[0]?.commit ? await refsContaining(sync.dir, scan.findings[0].commit) : null);
   const probe = createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: firstSight ? scan.findings : null });
   const outcome = await reconcileIncidents(ctx, gh, { ...req, ref }, scan.findings, config, probe, firstSight);
@@ -100,7 +110,7 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
   const body = buildCheckRun({
     findings: scan.findings,
     failOn: config.failOn,
-    alerts: [...outcome.alerts, ...problems.map((p) => `Configuration problem: ${p}`)],
+    alerts: [...outcome.alerts, ...allowAlerts, ...problems.map((p) => `Configuration problem: ${p}`)],
     forceFailure: outcome.forceFailure,
     scope,
   });

@@ -6,6 +6,7 @@ import type { CliIo } from "./io.js";
 import { processIo } from "./io.js";
 import { LeakguardError } from "../errors.js";
 import { redactAll } from "../findings/redact.js";
+import { escapeControls } from "../report/escape-controls.js";
 import { COMMANDS } from "./commands/index.js";
 import { VERSION } from "../version.js";
 
@@ -44,11 +45,12 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof LeakguardError) {
-      io.stderr.write(`${redactAll(err.message)}\n`);
+      // One line, no key, no control character: the message may quote a path or git's stderr.
+      io.stderr.write(`${escapeControls(err.message, { oneLine: true })}\n`);
       return 2;
     }
     // Errors can quote user input or git's stderr: the edge redacts whatever they carry.
-    io.stderr.write(redactAll(`[leakguard] internal error: ${err instanceof Error ? err.message : String(err)}\n`));
+    io.stderr.write(escapeControls(`[leakguard] internal error: ${err instanceof Error ? err.message : String(err)}`, { oneLine: true }) + "\n");
     if (io.env["LEAKGUARD_DEBUG"] && err instanceof Error) io.stderr.write(redactAll(`${err.stack}\n`));
     return 2;
   }

@@ -20,7 +20,9 @@ import { severityAtLeast } from "../detectors/types.js";
 import { FIXTURE_RULES, loadRepoConfig } from "../config/repo-config.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { stagedFiles } from "../objects/staged.js";
+import type { TreeEntry } from "../objects/working-tree.js";
 import { gitText } from "../git/run-git.js";
+import { escapeControls } from "../report/escape-controls.js";
 
 export interface ScanFlags {
   history?: boolean;
@@ -57,13 +59,13 @@ export async function runScan(path: string, flags: ScanFlags, io: CliIo): Promis
   const result = flags.staged
     ? await scanStaged(root, baseline, io.env)
     : mode === "tree"
-      ? await scanTree({ root, baseline })
+      ? await scanTree({ root, baseline, env: io.env })
       : await scanRepo(root, flags, baseline, io);
   foldTestFixtures(result, config);
 
   if (flags.writeBaseline) {
     const n = writeBaseline(resolve(io.cwd, flags.writeBaseline), result.findings, baseline);
-    io.stderr.write(`[leakguard] baseline written: ${n} fingerprint(s) in ${flags.writeBaseline}\n`);
+    io.stderr.write(escapeControls(`[leakguard] baseline written: ${n} fingerprint(s) in ${flags.writeBaseline}`, { oneLine: true }) + "\n");
     io.exitCode = 0;
     return;
   }
@@ -74,22 +76,33 @@ export async function runScan(path: string, flags: ScanFlags, io: CliIo): Promis
   if (flags.output) writeOutput(resolve(io.cwd, flags.output), text);
   else io.stdout.write(text);
 
+  // Incomplete is never clean, and outranks findings: the report is written, and exit 2
+  // says that what was not read may hold more (docs/SECURITY.md, "never clean without looking").
+  if (result.stats.unreadable > 0) {
+    const first = result.unread?.[0];
+    io.stderr.write(
+      escapeControls(`[leakguard] incomplete scan: ${result.stats.unreadable} ${flags.staged ? "staged " : ""}file(s) could not be read${first ? ` (first: ${first.path}, ${first.reason})` : ""}`, { oneLine: true }) + "\n",
+    );
+    io.exitCode = 2;
+    return;
+  }
   const failOn = flags.failOn ?? config.failOn ?? "low";
   const failing = result.findings.filter((f) => severityAtLeast(f.severity, failOn)).length;
   const below = result.findings.length - failing;
   if (below > 0 && failing === 0) {
     io.stderr.write(`[leakguard] ${below} finding(s) below the fail threshold (${failOn}${flags.failOn ? "" : ` from ${config.source}`}): not failing\n`);
   }
-  io.exitCode = failing > 0 ? 1 : flags.staged && result.stats.unreadable > 0 ? 2 : 0;
-  // A staged blob that could not be read was not looked at: never let that commit through as clean.
-  if (io.exitCode === 2) io.stderr.write(`[leakguard] ${result.stats.unreadable} staged file(s) could not be read: the scan is incomplete\n`);
+  io.exitCode = failing > 0 ? 1 : 0;
 }
 
 /** Test-mode keys in the repository's declared fixture paths are counted as suppressed; live keys never are. */
 function foldTestFixtures(result: ScanResult, config: RepoConfig): void {
-  const kept = result.findings.filter((f) => !(FIXTURE_RULES.has(f.rule) && config.isTestFixture(f.path)));
-  result.stats.suppressed += result.findings.length - kept.length;
-  result.findings = kept;
+  const folded = (f: ScanResult["findings"][number]) => FIXTURE_RULES.has(f.rule) && config.isTestFixture(f.path);
+  const moved = result.findings.filter(folded);
+  result.stats.suppressed += moved.length;
+  result.findings = result.findings.filter((f) => !folded(f));
+  // Still shown as suppressed in every format, like an inline allow.
+  if (moved.length) result.suppressed = [...(result.suppressed ?? []), ...moved.map((f) => ({ ...f, suppressedBy: "test-fixture" as const }))];
 }
 
 async function topLevel(dir: string): Promise<string> {
@@ -101,9 +114,16 @@ async function topLevel(dir: string): Promise<string> {
 
 async function scanStaged(root: string, baseline: Set<string>, env: NodeJS.ProcessEnv): Promise<ScanResult> {
   const counts = { submodules: 0 };
-  const result = await scanTree({ root, baseline, files: stagedFiles(root, counts, env) });
+  const result = await scanTree({ root, baseline, env, files: stagedEntries(stagedFiles(root, counts, env)) });
   result.stats.submodules += counts.submodules;
   return result;
+}
+
+/** The index as tree entries: a staged blob git could not hand over is unreadable, never skipped. */
+async function* stagedEntries(files: ReturnType<typeof stagedFiles>): AsyncGenerator<TreeEntry & { blob?: string }> {
+  for await (const f of files) {
+    yield f.bytes === null ? { type: "unreadable", path: f.path, reason: "object missing", blob: f.blob } : { type: "file", path: f.path, bytes: f.bytes, symlink: false, blob: f.blob };
+  }
 }
 
 async function scanRepo(root: string, flags: ScanFlags, baseline: Set<string>, io: CliIo): Promise<ScanResult> {

@@ -1,5 +1,5 @@
 import type { Detector } from "../detectors/types.js";
-import type { Finding, ScanStats } from "./finding.js";
+import type { Finding, ScanStats, SuppressedFinding } from "./finding.js";
 import type { MatchContext } from "./to-finding.js";
 import { toFinding } from "./to-finding.js";
 
@@ -10,9 +10,12 @@ import { toFinding } from "./to-finding.js";
  */
 export function createCollector(detectors: readonly Detector[], baseline: ReadonlySet<string>, stats: ScanStats) {
   const findings: Finding[] = [];
+  // Kept, not dropped: the hook and the app decide whether an inline allow may hold a live key.
+  const suppressed: SuppressedFinding[] = [];
   const seen = new Set<string>();
   return {
     findings,
+    suppressed,
     run(path: string, bytes: Uint8Array, ctx: MatchContext, only?: (rule: string) => boolean) {
       for (const detect of detectors) {
         for (const m of detect({ path, bytes })) {
@@ -23,6 +26,7 @@ export function createCollector(detectors: readonly Detector[], baseline: Readon
           seen.add(key);
           if (m.allowed || baseline.has(f.fingerprint)) {
             stats.suppressed++;
+            suppressed.push({ ...f, suppressedBy: baseline.has(f.fingerprint) ? "baseline" : "inline-allow" });
             continue;
           }
           findings.push(f);
@@ -33,5 +37,5 @@ export function createCollector(detectors: readonly Detector[], baseline: Readon
 }
 
 export function emptyStats(): ScanStats {
-  return { commits: 0, blobs: 0, bytes: 0, ms: 0, submodules: 0, suppressed: 0, unreadable: 0, partial: false };
+  return { commits: 0, blobs: 0, bytes: 0, ms: 0, submodules: 0, suppressed: 0, unreadable: 0, skipped: 0, partial: false };
 }

@@ -19,8 +19,11 @@ export interface Finding {
   /** `sk_live_…wxyz` for keys; null for a dotenv file with no key in it. */
   redacted: string | null;
   vector: Vector;
-  /** Where the match sits: a file's content, a commit message or an annotated tag message. */
-  source: "file" | "commit-message" | "tag-message";
+  /**
+   * Where the match sits: a file's content, a commit message, an annotated tag message, or
+   * the file's path itself (a key in a file name is committed like any content).
+   */
+  source: "file" | "commit-message" | "tag-message" | "path";
 }
 
 export interface ScanStats {
@@ -34,11 +37,25 @@ export interface ScanStats {
   suppressed: number;
   /** Blobs or files that could not be read; the scan logged and went on. */
   unreadable: number;
+  /** Working tree: entries not read because git would not commit their content (FIFOs, devices, sockets). */
+  skipped?: number;
   /** True when the repository is shallow: history before the graft is not scanned. */
   partial: boolean;
+}
+
+/** Why a finding was not reported: an inline `leakguard:allow` comment, the baseline file, or a test-mode key in a declared fixture path (.leakguard.yml). */
+export type SuppressedBy = "inline-allow" | "baseline" | "test-fixture";
+
+/** A finding kept out of `findings`, still counted and shown (issue 8: suppression is never silent). */
+export interface SuppressedFinding extends Finding {
+  suppressedBy: SuppressedBy;
 }
 
 export interface ScanResult {
   findings: Finding[];
   stats: ScanStats;
+  /** Every finding suppression held back; `stats.suppressed` is its length. */
+  suppressed?: SuppressedFinding[];
+  /** What could not be read (the scan is incomplete): a name and the reason (an errno code). */
+  unread?: Array<{ path: string; reason: string }>;
 }

@@ -5,6 +5,7 @@ import type { ScanResult, ScanStats } from "./finding.js";
 import { createCollector, emptyStats } from "./collector.js";
 import { compareFindings } from "./to-finding.js";
 import { createQueue } from "./queue.js";
+import { detectKeysInPath } from "./detect-keys-in-path.js";
 
 export interface Progress {
   commits: number;
@@ -51,6 +52,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
   const firstSeen = new Map<string, Introduction>(); // blob -> oldest introduction
   const dotenvAt = new Map<string, Map<string, number>>(); // blob -> dotenv path -> commit
   const candidates = new Map<string, Buffer>();
+  const keyedPaths = new Map<string, Introduction & { blob: string }>(); // a key in a file name (issue 8)
   const report = () => opts.onProgress?.({ commits: stats.commits, blobs: stats.blobs, bytes: stats.bytes });
 
   // Full history reads every blob in pack order without waiting for the walk; a range
@@ -69,6 +71,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
           // git log lists newer commits first, so the last introduction seen is the oldest.
           if (!firstSeen.has(ch.blob)) wanted?.push(ch.blob);
           firstSeen.set(ch.blob, { commit: index, path: ch.path });
+          if (ch.path.includes("k_live_") || ch.path.includes("k_test_")) keyedPaths.set(ch.path, { commit: index, path: ch.path, blob: ch.blob });
           if (isDotenvPath(ch.path)) {
             const paths = dotenvAt.get(ch.blob) ?? new Map<string, number>();
             paths.set(ch.path, index);
@@ -126,10 +129,19 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
     collector.run(path, tag.message, { path, commit, blob: tag.oid, source: "tag-message" });
   }
 
+  const names = createCollector([detectKeysInPath], opts.baseline ?? new Set(), stats);
+  for (const { path, commit, blob } of keyedPaths.values()) {
+    names.run(path, Buffer.alloc(0), { path, commit: commits[commit]!, blob, source: "path" });
+  }
+
   opts.signal?.throwIfAborted();
   report();
   stats.ms = Math.round(performance.now() - started);
-  return { findings: collector.findings.sort(compareFindings), stats };
+  return {
+    findings: [...collector.findings, ...names.findings].sort(compareFindings),
+    stats,
+    suppressed: [...collector.suppressed, ...names.suppressed].sort(compareFindings),
+  };
 }
 
 /** Annotated tags whose message may hold a key, read while the walk runs. */

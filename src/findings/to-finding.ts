@@ -2,7 +2,7 @@ import type { Match } from "../detectors/types.js";
 import type { CommitMeta } from "../git/engine.js";
 import type { Finding } from "./finding.js";
 import { fingerprint } from "./fingerprint.js";
-import { redact } from "./redact.js";
+import { redact, redactAll } from "./redact.js";
 
 export interface MatchContext {
   path: string;
@@ -11,17 +11,21 @@ export interface MatchContext {
   source: Finding["source"];
 }
 
-/** The one place a raw match becomes a Finding: the secret is hashed and redacted here and dropped. */
+/**
+ * The one place a raw match becomes a Finding: the secret is hashed and redacted here and
+ * dropped. Names a pusher chose (the path, a tag name inside a pseudo-path, the author)
+ * can hold a key too, so they are redacted here as well: no sink ever sees a full key.
+ */
 export function toFinding(m: Match, ctx: MatchContext): Finding {
   return {
     rule: m.rule,
     severity: m.severity,
-    path: ctx.path,
+    path: redactAll(ctx.path),
     line: m.line,
     column: m.column,
     commit: ctx.commit?.oid ?? null,
     blob: ctx.blob,
-    author: ctx.commit?.author ?? null,
+    author: ctx.commit ? redactAll(ctx.commit.author) : null,
     date: ctx.commit?.date ?? null,
     fingerprint: fingerprint(m.secret ?? m.identity ?? ""),
     redacted: m.secret === null ? null : redact(m.secret),

@@ -2,8 +2,13 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Finding } from "../findings/finding.js";
 import type { RefUpdate } from "./parse-ref-updates.js";
+import { redactAll } from "../findings/redact.js";
 
-/** One bypass, as written to the audit log: fingerprints and redacted forms, never a key. */
+/**
+ * One bypass (or inline allow of a blocking finding), as written to the audit log:
+ * fingerprints and redacted forms, never a key. Ref names and the pusher's name are the
+ * pusher's choice and are redacted too (a key pushed as a branch name is still a key).
+ */
 export interface AuditEntry {
   time: string;
   pusher: string;
@@ -17,11 +22,11 @@ export interface AuditEntry {
 export function auditEntry(opts: Omit<AuditEntry, "findings" | "time"> & { findings: readonly Finding[]; now?: Date }): AuditEntry {
   return {
     time: (opts.now ?? new Date()).toISOString(),
-    pusher: opts.pusher,
-    reason: opts.reason,
+    pusher: redactAll(opts.pusher),
+    reason: redactAll(opts.reason),
     scanned: opts.scanned,
-    refs: opts.refs,
-    findings: opts.findings.map((f) => ({ rule: f.rule, severity: f.severity, fingerprint: f.fingerprint, redacted: f.redacted, path: f.path, commit: f.commit })),
+    refs: opts.refs.map((r) => ({ ...r, ref: redactAll(r.ref) })),
+    findings: opts.findings.map((f) => ({ rule: f.rule, severity: f.severity, fingerprint: f.fingerprint, redacted: f.redacted, path: redactAll(f.path), commit: f.commit })),
   };
 }
 
@@ -32,5 +37,6 @@ export function auditEntry(opts: Omit<AuditEntry, "findings" | "time"> & { findi
  */
 export function appendAuditEntry(path: string, entry: AuditEntry): void {
   mkdirSync(dirname(path), { recursive: true });
-  appendFileSync(path, JSON.stringify(entry) + "\n", { mode: 0o640 });
+  // The replacer is the last guard: no string field leaves with a key in it.
+  appendFileSync(path, JSON.stringify(entry, (_k, v: unknown) => (typeof v === "string" ? redactAll(v) : v)) + "\n", { mode: 0o640 });
 }

@@ -2,7 +2,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { UsageError } from "../errors.js";
 import type { HookConfig } from "./config.js";
-import { DEFAULT_HOOK_CONFIG } from "./config.js";
+import { DEFAULT_HOOK_CONFIG, INLINE_ALLOW } from "./config.js";
 
 // Validation of an operator's config file. Kept apart from config.ts so that a hook with
 // no config file never loads zod and yaml: every push pays for what the hook imports.
@@ -22,6 +22,7 @@ export const HookConfigSchema = z.strictObject({
     })
     .prefault({}),
   auditLog: z.string().min(1).default(D.auditLog),
+  inlineAllow: z.enum(INLINE_ALLOW).default(D.inlineAllow),
 });
 
 // The schema and the hand-written type must describe the same thing.

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { Severity } from "../detectors/types.js";
 import { UsageError } from "../errors.js";
+import type { InlineAllow } from "../findings/apply-inline-allow.js";
 
 // The operator's settings for the pre-receive hook. Defaults are what a security team can
 // leave alone: block live keys and committed .env files, fail closed, finish well inside
@@ -9,6 +10,7 @@ import { UsageError } from "../errors.js";
 // no bypass until someone is reading the audit log. docs/hook.md explains each one.
 
 export const BYPASS_REASONS = ["false-positive", "used-in-tests", "will-fix-later"] as const;
+export { INLINE_ALLOW } from "../findings/apply-inline-allow.js";
 
 /** The file looked for in the repository (the hook's working directory) when no path is given. */
 export const CONFIG_FILE_NAME = "leakguard-hook.yml";
@@ -25,6 +27,13 @@ export interface HookConfig {
   /** Blobs larger than this are not matched (and are listed as skipped); null scans everything. */
   maxBlobBytes: number | null;
   bypass: { allowed: boolean; reasons: string[] };
+  /**
+   * Which keys an inline `leakguard:allow` comment may let through. The comment is written
+   * by the pusher, so it is not a bypass: "test-keys" (default) honours it for test-mode
+   * keys only, "all" for live keys too (each one so let through is written to the audit
+   * log, like a bypass), "none" never.
+   */
+  inlineAllow: InlineAllow;
   /** JSON lines, one per bypass; relative paths are taken from the repository directory. */
   auditLog: string;
 }
@@ -36,6 +45,7 @@ export const DEFAULT_HOOK_CONFIG: Readonly<HookConfig> = Object.freeze({
   blockDotenvFiles: true,
   maxBlobBytes: null,
   bypass: Object.freeze({ allowed: false, reasons: [...BYPASS_REASONS] }),
+  inlineAllow: "test-keys",
   auditLog: "leakguard-audit.log",
 });
 

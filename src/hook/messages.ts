@@ -3,9 +3,17 @@ import { RULES } from "../detectors/types.js";
 import type { Verdict } from "./verdict.js";
 import { BYPASS_OPTION } from "./bypass.js";
 import { adviceFor, NEXT_STEPS } from "./advice.js";
+import { redactAll } from "../findings/redact.js";
+import { quoteName } from "../report/quote-name.js";
+import { escapeControls } from "../report/escape-controls.js";
 
 // The text git relays to the pusher as `remote:` lines. Only Finding fields reach it, so
-// no raw key can; the caller still passes it through redactAll before writing.
+// no raw key can; the caller still passes it through redactAll before writing. Names the
+// pusher chose (paths, the bypass reason) are quoted as git quotes paths: git relays
+// control characters as they are, so a path could otherwise drive the pusher's terminal
+// (or a web UI's log view) or forge `remote:` lines.
+
+const shown = (name: string) => quoteName(redactAll(name));
 
 /** GitLab shows hook output in its web UI only on lines that carry this prefix. */
 export const GITLAB_PREFIX = "GL-HOOK-ERR: ";
@@ -49,18 +57,29 @@ function verdictLines(v: Verdict): string[] {
   for (const f of v.blocking) out.push("", ...findingBlock(f));
   if (v.warnings.length && v.status !== "warned") out.push("", `[leakguard] and ${n(v.warnings.length, "warning")} (not blocking):`);
   for (const f of v.warnings) out.push("", ...findingBlock(f));
+  if (v.suppressed.length) {
+    out.push("", `[leakguard] ${n(v.suppressed.length, "finding")} let through by a leakguard:allow comment (this server's inlineAllow allows it):`);
+    for (const f of v.suppressed) out.push(`  ${f.rule} [${f.severity}]: ${f.redacted ?? RULES[f.rule].title}, ${whereOf(f)}`);
+    if (v.inlineAllowed.length) out.push(`  ${v.inlineAllowed.length} of them would have blocked the push: recorded in the audit log.`);
+  }
   if (v.skippedBlobs > 0) out.push("", `[leakguard] note: ${n(v.skippedBlobs, "file")} over the size limit (maxBlobBytes) were not scanned.`);
   if (v.status === "rejected") out.push("", ...NEXT_STEPS);
   if (v.status === "rejected" || v.status === "failed-closed") out.push(...bypassHelp(v));
   return out;
 }
 
+function whereOf(f: Finding): string {
+  if (f.source === "file") return `${shown(f.path)}, line ${f.line}`;
+  if (f.source === "path") return `${shown(f.path)} (the key is in the name itself)`;
+  return shown(f.path);
+}
+
 function findingBlock(f: Finding): string[] {
   const what = f.redacted ? `${f.redacted} (${RULES[f.rule].title})` : RULES[f.rule].title;
-  const where = f.source === "file" ? `${f.path}, line ${f.line}` : f.path;
+  const label = f.source === "file" ? "file:" : f.source === "path" ? "name:" : "where:";
   return [
     `  ${f.rule} [${f.severity}]: ${what}`,
-    `    ${(f.source === "file" ? "file:" : "where:").padEnd(8)}${where}`,
+    `    ${label.padEnd(8)}${whereOf(f)}`,
     `    commit: ${f.commit ?? "(none)"}`,
     ...adviceFor(f).map((l) => `    ${l}`),
   ];
@@ -71,18 +90,18 @@ function bypassHelp(v: Verdict): string[] {
     return v.bypass.kind === "none" ? [] : ["", "[leakguard] bypass is turned off on this server; ask its operators if this is a false positive."];
   }
   if (v.bypass.kind === "unknown-reason") {
-    return ["", `[leakguard] '${v.bypass.reason}' is not a bypass reason here; use one of: ${v.bypassReasons.join(", ")}.`];
+    return ["", `[leakguard] ${shown(`'${v.bypass.reason}'`)} is not a bypass reason here; use one of: ${v.bypassReasons.join(", ")}.`];
   }
   const lead = v.status === "failed-closed" ? "To push it anyway, on the record" : "If this is not a real secret, push with";
   return ["", `${lead}: git push -o ${BYPASS_OPTION}=<reason>`, `  reasons: ${v.bypassReasons.join(", ")} (every bypass is logged)`];
 }
 
 function reasonOf(v: Verdict): string {
-  return v.bypass.kind === "none" ? "" : v.bypass.reason;
+  return v.bypass.kind === "none" ? "" : shown(v.bypass.reason);
 }
 
 function problemText(v: Verdict): string {
   if (v.problem?.kind === "timeout") return `the scan did not finish within its time budget (${v.problem.budgetMs} ms)`;
-  if (v.problem?.kind === "error") return `the scan failed (${v.problem.message.replace(/^\[leakguard\] /, "")})`;
+  if (v.problem?.kind === "error") return `the scan failed (${escapeControls(v.problem.message.replace(/^\[leakguard\] /, ""), { oneLine: true })})`;
   return "the scan did not finish";
 }

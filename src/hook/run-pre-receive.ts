@@ -8,6 +8,7 @@ import { scanPush } from "./scan-push.js";
 import { bypassRequest, pusherOf, readPushOptions } from "./bypass.js";
 import { appendAuditEntry, auditEntry } from "./append-audit-entry.js";
 import { formatVerdict, GITLAB_PREFIX, isGitLab } from "./messages.js";
+import { refNameFindings } from "./ref-name-findings.js";
 
 export interface PreReceiveOptions {
   /** Everything git wrote to the hook's stdin. */
@@ -31,10 +32,11 @@ export interface PreReceiveResult {
 
 /** stdin -> one scan of everything the push adds -> policy -> message and exit code. */
 export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceiveResult> {
-  const { config, env } = opts;
+  const { env } = opts;
+  let { config } = opts;
   const updates = parseRefUpdates(opts.input);
   const plan = pushSelection(updates);
-  const outcome = plan.selection
+  const scanned = plan.selection
     ? await scanPush({
         repoDir: opts.repoDir,
         env,
@@ -44,10 +46,23 @@ export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceive
         maxBlobBytes: config.maxBlobBytes,
       })
     : ({ kind: "nothing-to-scan" } as const);
-
+  // A key in a ref name is a finding of the push like a key in a file.
+  const outcome = scanned.kind === "scanned" ? { ...scanned, findings: [...refNameFindings(plan.scanned), ...scanned.findings] } : scanned;
   const request = bypassRequest(readPushOptions(env), config.bypass.reasons);
   let verdict = decideVerdict(outcome, config, request);
   let preface = "";
+  if (verdict.inlineAllowed.length) {
+    // An inline allow that lets a blocking finding through is recorded like a bypass; no
+    // record, no allow: decide again with the comment ignored.
+    try {
+      const entry = auditEntry({ pusher: pusherOf(env), reason: "inline-allow", scanned: true, refs: plan.scanned, findings: verdict.inlineAllowed, ...(opts.now ? { now: opts.now } : {}) });
+      appendAuditEntry(config.auditLog, entry);
+    } catch (err) {
+      config = { ...config, inlineAllow: "none" };
+      verdict = decideVerdict(outcome, config, request);
+      preface = `[leakguard] leakguard:allow refused: the audit log cannot be written (${(err as NodeJS.ErrnoException).code ?? "error"}).\n`;
+    }
+  }
   if (verdict.status === "bypassed" && request.kind === "valid") {
     const entry = auditEntry({
       pusher: pusherOf(env),
@@ -62,7 +77,7 @@ export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceive
     } catch (err) {
       // No record, no bypass: decide again as if none had been asked for.
       verdict = decideVerdict(outcome, config, { kind: "none" });
-      preface = `[leakguard] bypass refused: the audit log cannot be written (${(err as NodeJS.ErrnoException).code ?? "error"}).\n`;
+      preface += `[leakguard] bypass refused: the audit log cannot be written (${(err as NodeJS.ErrnoException).code ?? "error"}).\n`;
     }
   }
 

@@ -34,7 +34,7 @@ export async function scanPush(opts: ScanPushOptions): Promise<ScanOutcome> {
   const native = createNativeEngine(opts.repoDir, opts.env, signal);
   const engine = opts.maxBlobBytes === null ? native : capBlobSize(native, opts.maxBlobBytes, (oid) => skipped.add(oid));
   const scanning = scanHistory({ engine, selection: opts.selection, signal }).then(
-    (r): ScanOutcome => ({ kind: "scanned", findings: r.findings, stats: r.stats, skippedBlobs: skipped.size }),
+    (r): ScanOutcome => ({ kind: "scanned", findings: r.findings, stats: r.stats, skippedBlobs: skipped.size, suppressed: r.suppressed ?? [] }),
     (err: unknown): ScanOutcome =>
       signal.aborted ? { kind: "timeout", budgetMs: opts.budgetMs } : { kind: "error", message: redactAll(err instanceof Error ? err.message : String(err)) },
   );

@@ -1,11 +1,12 @@
-import type { Finding, ScanStats } from "../findings/finding.js";
+import type { Finding, ScanStats, SuppressedFinding } from "../findings/finding.js";
 import { severityAtLeast } from "../detectors/types.js";
 import type { HookConfig } from "./config.js";
 import type { BypassRequest } from "./bypass.js";
+import { applyInlineAllow } from "../findings/apply-inline-allow.js";
 
 /** What the scan of a push came to, before any policy is applied. */
 export type ScanOutcome =
-  | { kind: "scanned"; findings: Finding[]; stats: ScanStats; skippedBlobs: number }
+  | { kind: "scanned"; findings: Finding[]; stats: ScanStats; skippedBlobs: number; suppressed?: SuppressedFinding[] }
   | { kind: "nothing-to-scan" }
   | { kind: "timeout"; budgetMs: number }
   | { kind: "error"; message: string };
@@ -22,6 +23,10 @@ export interface Verdict {
   warnings: Finding[];
   problem: { kind: "timeout"; budgetMs: number } | { kind: "error"; message: string } | null;
   skippedBlobs: number;
+  /** Findings an inline `leakguard:allow` let through under the server's `inlineAllow`: always shown. */
+  suppressed: Finding[];
+  /** Of those, the ones that would have blocked: written to the audit log like a bypass. */
+  inlineAllowed: Finding[];
   bypass: BypassRequest;
   /** Whether the config lets pushers bypass at all (so messages can say how). */
   bypassAllowed: boolean;
@@ -36,6 +41,8 @@ export function decideVerdict(outcome: ScanOutcome, config: HookConfig, bypass: 
     warnings: [] as Finding[],
     problem: null as Verdict["problem"],
     skippedBlobs: 0,
+    suppressed: [] as Finding[],
+    inlineAllowed: [] as Finding[],
     bypass,
     bypassAllowed: config.bypass.allowed,
     bypassReasons: config.bypass.reasons,
@@ -51,10 +58,14 @@ export function decideVerdict(outcome: ScanOutcome, config: HookConfig, bypass: 
   if (outcome.kind === "nothing-to-scan") return { ...base, accept: true, status: "clean" };
 
   const blocks = (f: Finding) => severityAtLeast(f.severity, config.blockSeverity) || (config.blockDotenvFiles && f.rule === "dotenv-file");
-  const blocking = outcome.findings.filter(blocks);
-  const warnings = outcome.findings.filter((f) => !blocks(f));
-  const found = { ...base, blocking, warnings, skippedBlobs: outcome.skippedBlobs };
+  // The pusher writes the allow comment: what the operator's inlineAllow does not cover
+  // is judged like any other finding.
+  const { findings, honoured } = applyInlineAllow(outcome.findings, outcome.suppressed, config.inlineAllow);
+  const blocking = findings.filter(blocks);
+  const warnings = findings.filter((f) => !blocks(f));
+  const found = { ...base, blocking, warnings, skippedBlobs: outcome.skippedBlobs, suppressed: honoured, inlineAllowed: honoured.filter(blocks) };
   if (blocking.length === 0) return { ...found, accept: true, status: warnings.length ? "warned" : "clean" };
   if (canBypass) return { ...found, accept: true, status: "bypassed" };
   return { ...found, accept: false, status: "rejected" };
 }
+

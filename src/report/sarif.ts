@@ -1,7 +1,8 @@
-import type { Finding, ScanResult } from "../findings/finding.js";
+import type { Finding, ScanResult, SuppressedFinding } from "../findings/finding.js";
 import type { RuleId, Severity } from "../detectors/types.js";
 import { RULES } from "../detectors/types.js";
 import type { ReportContext } from "./context.js";
+import { redactAll } from "../findings/redact.js";
 
 // SARIF 2.1.0 as GitHub code scanning reads it: rules carry `security-severity` (a CVSS-like
 // number GitHub maps to critical/high/medium/low) and results carry partialFingerprints so
@@ -44,7 +45,7 @@ export function formatSarif(result: ScanResult, ctx: ReportContext): string {
     defaultConfiguration: { level: LEVEL[RULES[id].severity] },
     properties: { tags: ["security", "secret"], "security-severity": SECURITY_SEVERITY[RULES[id].severity], precision: "high" },
   }));
-  const results = result.findings.map((f) => ({
+  const toResult = (f: Finding) => ({
     ruleId: f.rule,
     ruleIndex: ruleIds.indexOf(f.rule),
     level: LEVEL[f.severity],
@@ -54,7 +55,20 @@ export function formatSarif(result: ScanResult, ctx: ReportContext): string {
     locations: [location(f)],
     partialFingerprints: { "leakguardFingerprint/v1": f.fingerprint },
     properties: { severity: f.severity, vector: f.vector, commit: f.commit, author: f.author, date: f.date, blob: f.blob, source: f.source },
-  }));
+  });
+  // Suppressed findings are reported as SARIF suppressions (inSource: the comment in the
+  // file; external: the baseline), so a viewer shows them as dismissed, never as absent.
+  const suppressedResult = (f: SuppressedFinding) => ({
+    ...toResult(f),
+    suppressions: [
+      f.suppressedBy === "baseline"
+        ? { kind: "external", justification: "fingerprint listed in the baseline file" }
+        : f.suppressedBy === "test-fixture"
+          ? { kind: "external", justification: "test-mode key in a test-fixture path of .leakguard.yml" }
+          : { kind: "inSource", justification: "leakguard:allow comment on the line" },
+    ],
+  });
+  const results = [...result.findings.map(toResult), ...(result.suppressed ?? []).map(suppressedResult)];
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -72,5 +86,6 @@ export function formatSarif(result: ScanResult, ctx: ReportContext): string {
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + "\n";
+  // Every string is redacted on the way out, whatever field it sits in.
+  return JSON.stringify(log, (_k, v: unknown) => (typeof v === "string" ? redactAll(v) : v), 2) + "\n";
 }

@@ -2,6 +2,8 @@ import { parse } from "yaml";
 import { z } from "zod";
 import type { Severity } from "../../detectors/types.js";
 import type { GitHub } from "./create-octokit.js";
+import type { InlineAllow } from "../../findings/apply-inline-allow.js";
+import { INLINE_ALLOW } from "../../findings/apply-inline-allow.js";
 
 // Per-repo `.github/leakguard.yml` over org defaults in the org's `.github` repository
 // (Probot's convention). A broken file never stops a scan: defaults apply and the check
@@ -13,10 +15,16 @@ export interface RepoConfig {
   labels: string[];
   assignees: string[];
   failOn: Severity;
+  /**
+   * How far `leakguard:allow` is honoured (issue 8). Loosening past the default is the
+   * operator's call, so `all` is taken only from the organization's `.github` repository;
+   * a repository may only tighten it.
+   */
+  inlineAllow: InlineAllow;
 }
 
 export const CONFIG_PATH = ".github/leakguard.yml";
-export const DEFAULT_CONFIG: RepoConfig = { issueRepo: null, labels: [], assignees: [], failOn: "high" };
+export const DEFAULT_CONFIG: RepoConfig = { issueRepo: null, labels: [], assignees: [], failOn: "high", inlineAllow: "test-keys" };
 
 const fileSchema = z
   .object({
@@ -28,7 +36,7 @@ const fileSchema = z
       })
       .strict()
       .optional(),
-    check: z.object({ fail_on: z.enum(["critical", "high", "medium", "low"]).optional() }).strict().optional(),
+    check: z.object({ fail_on: z.enum(["critical", "high", "medium", "low"]).optional(), inline_allow: z.enum(INLINE_ALLOW).optional() }).strict().optional(),
   })
   .strict();
 
@@ -74,7 +82,18 @@ export async function loadConfig(gh: GitHub, owner: string, repo: string): Promi
       labels: own.issues?.labels ?? org.issues?.labels ?? DEFAULT_CONFIG.labels,
       assignees: own.issues?.assignees ?? org.issues?.assignees ?? DEFAULT_CONFIG.assignees,
       failOn: own.check?.fail_on ?? org.check?.fail_on ?? DEFAULT_CONFIG.failOn,
+      inlineAllow: inlineAllowOf(org.check?.inline_allow, own.check?.inline_allow, problems),
     },
     problems,
   };
+}
+
+const LOOSENESS: Record<InlineAllow, number> = { none: 0, "test-keys": 1, all: 2 };
+
+/** The org sets it; the repository's own file (writable by any pusher) may only tighten it. */
+function inlineAllowOf(org: InlineAllow | undefined, own: InlineAllow | undefined, problems: string[]): InlineAllow {
+  const base = org ?? DEFAULT_CONFIG.inlineAllow;
+  if (own === undefined || LOOSENESS[own] <= LOOSENESS[base]) return own ?? base;
+  problems.push(`${CONFIG_PATH}: check.inline_allow ${own} is looser than the organization's (${base}); only the organization's .github repository can loosen it`);
+  return base;
 }

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import type { AnnotatedTag, CommitChanges, GitEngine, Selection } from "../engine.js";
-import { UsageError } from "../../errors.js";
+import { GitError, UsageError } from "../../errors.js";
 import { gitText, spawnGit } from "../run-git.js";
 import { createLogParser, LOG_FORMAT } from "./log-parser.js";
 import { parseProcess } from "./stream.js";
@@ -40,8 +40,11 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
     async open() {
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`no such directory: ${dir}`);
       // One process answers both questions: each spawn costs a pre-receive hook ~10 ms.
-      const out = await gitText(["rev-parse", "--git-dir", "--is-shallow-repository"], opts).catch(() => {
-        throw new UsageError(`not a git repository: ${dir}`);
+      const out = await gitText(["rev-parse", "--git-dir", "--is-shallow-repository"], opts).catch((err: unknown) => {
+        // git's own refusal (dubious ownership, a bad .git) is the reason the user needs (issue 8).
+        const stderr = err instanceof GitError ? err.stderr : "";
+        const reason = stderr.split("\n").find((l) => l.trim() !== "")?.replace(/^(fatal|error): /, "");
+        throw new UsageError(!reason || /not a git repository/i.test(reason) ? `not a git repository: ${dir}` : `git refused ${dir}: ${reason}`);
       });
       shallow = out.trim().endsWith("true");
     },

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { fakeKey, redacted } from "../helpers/keys.js";
+import { E2E_TIMEOUT } from "./harness.js";
+import { createWorld, expectKeyNowhere, settle } from "./harness.js";
+
+// Issue 8: in the app, `leakguard:allow` is the pusher's word. A live key behind it is a
+// leak unless the organization's config says otherwise, and whatever it lets through is shown.
+
+describe("the app and leakguard:allow", { timeout: E2E_TIMEOUT }, () => {
+  it("a live key behind the comment still fails the check and opens an issue; a test key behind it is shown as let through", async () => {
+    const world = await createWorld();
+    const app = await world.start();
+    const repo = world.addRepo("shop");
+    // The repository's own file (writable by any pusher) asks for more than it may.
+    repo.record.files.set(".github/leakguard.yml", "check:\n  inline_allow: all\n");
+    const live = fakeKey();
+    const test = fakeKey("sk", "test");
+    repo.work.commit("sneak", { "src/pay.js": `const k = "${live}"; // leakguard:allow\n`, "spec/k.js": `const t = "${test}"; // leakguard:allow\n` });
+    const push = repo.push();
+    await world.deliver(app, "push", repo.pushPayload(push));
+    await settle(app);
+    const run = world.gh.state.checkRunsOf(repo.fullName).find((r) => r.head_sha === push.after)!;
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.annotations.map((a) => a.path)).toEqual(["src/pay.js"]);
+    expect(run.output.summary).toContain("only the organization's .github repository can loosen it");
+    expect(run.output.summary).toContain(`1 finding(s) let through by a leakguard:allow comment (inline_allow: test-keys): stripe-test-secret-key ${redacted(test)} in spec/k.js`);
+    const issues = world.gh.state.issuesOf(repo.fullName);
+    expect(issues.map((i) => i.title)).toEqual([`Leaked Stripe live secret key ${redacted(live)} in src/pay.js`]);
+    expectKeyNowhere(world, live);
+    world.gh.expectNoViolations();
+  });
+
+  it("the organization can let live keys behind the comment through: shown on the check run", async () => {
+    const world = await createWorld();
+    const app = await world.start();
+    world.gh.state.addRepo({ owner: "acme", name: ".github", files: { ".github/leakguard.yml": "check:\n  inline_allow: all\n" } });
+    const repo = world.addRepo("docs");
+    const live = fakeKey();
+    repo.work.commit("sample", { "docs/sample.js": `const k = "${live}"; // leakguard:allow\n` });
+    const push = repo.push();
+    await world.deliver(app, "push", repo.pushPayload(push));
+    await settle(app);
+    const run = world.gh.state.checkRunsOf(repo.fullName).find((r) => r.head_sha === push.after)!;
+    expect(run.conclusion).toBe("success");
+    expect(run.output.summary).toContain(`1 finding(s) let through by a leakguard:allow comment (inline_allow: all): stripe-live-secret-key ${redacted(live)} in docs/sample.js`);
+    expect(world.gh.state.issuesOf(repo.fullName)).toEqual([]);
+    expectKeyNowhere(world, live);
+  });
+});
