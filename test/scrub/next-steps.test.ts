@@ -15,7 +15,7 @@ describe("next steps after a scrub", () => {
 
   it("lists rotation, the exact push, re-cloning, GitHub support and the backup, in that order", () => {
     const steps = nextSteps({
-      changedRefs: [change("refs/heads/main")], hasRemote: true, pullRefs: 3, keysRemoved: true,
+      changedRefs: [change("refs/heads/main")], hasRemote: true, mirror: false, pullRefs: 3, keysRemoved: true,
       firstChangedFile: "/r/.git/leakguard-scrub/first-changed-commits", bundle: "/r.leakguard-backup.bundle",
     });
     expect(steps).toHaveLength(5);
@@ -27,8 +27,8 @@ describe("next steps after a scrub", () => {
   });
 
   it("names no remote it does not know, and skips rotation when only files were removed", () => {
-    const steps = nextSteps({ changedRefs: [change("refs/heads/main")], hasRemote: false, pullRefs: 0, keysRemoved: false, firstChangedFile: null, bundle: null });
-    expect(steps[0]).toContain("git push --force <remote> +refs/heads/main:refs/heads/main");
+    const steps = nextSteps({ changedRefs: [change("refs/heads/main")], hasRemote: false, mirror: false, pullRefs: 0, keysRemoved: false, firstChangedFile: null, bundle: null });
+    expect(steps[0]).toContain("git push --force REMOTE +refs/heads/main:refs/heads/main");
     expect(steps.join("\n")).not.toMatch(/Rotate|pull-request ref\(s\)/);
   });
 });
