@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -151,9 +151,10 @@ describe("scrub: the printed push command, pasted into a shell", () => {
     const r = await scrub(work, "--yes");
     expect(r.code).toBe(0);
     const push = pushLine(r.stdout)!;
+    const pasted = spawnSync("sh", ["-c", push], { cwd: work, env: GIT_TEST_ENV, encoding: "utf8" });
+    expect(existsSync(join(work, "PWNED"))).toBe(false); // the attack: a pasted line runs `touch`
+    expect(pasted.status, pasted.stderr).toBe(0);
     expect(push).toContain(`'+refs/remotes/origin/${hostile}:refs/heads/${hostile}'`);
-    execFileSync("sh", ["-c", push], { cwd: work, env: GIT_TEST_ENV, stdio: "pipe" });
-    expect(existsSync(join(work, "PWNED"))).toBe(false);
     for (const ref of ["refs/heads/main", `refs/heads/${hostile}`, "refs/tags/v1"]) {
       const local = ref === "refs/heads/main" ? ref : ref.replace("refs/heads/", "refs/remotes/origin/");
       expect(runGit(server, ["rev-parse", ref])).toBe(runGit(work, ["rev-parse", local]));
@@ -168,9 +169,10 @@ describe("scrub: the printed push command, pasted into a shell", () => {
     const r = await scrub(mirror, "--yes");
     expect(r.code).toBe(0);
     const push = pushLine(r.stdout)!;
-    expect(push).toBe("git push --force --mirror origin");
-    execFileSync("sh", ["-c", push], { cwd: mirror, env: GIT_TEST_ENV, stdio: "pipe" });
+    const pasted = spawnSync("sh", ["-c", push], { cwd: mirror, env: GIT_TEST_ENV, encoding: "utf8" });
     expect(existsSync(join(mirror, "PWNED"))).toBe(false);
+    expect(pasted.status, pasted.stderr).toBe(0); // not "--mirror can't be combined with refspecs"
+    expect(push).toBe("git push --force --mirror origin");
     expect(refsOf(server)).toBe(refsOf(mirror));
     expect(runGit(server, ["log", "--all", "-p"])).not.toContain(key);
   });
