@@ -33,6 +33,11 @@ export async function inspectRepo(path: string, env: NodeJS.ProcessEnv): Promise
   if (shallow === "true") throw new UsageError("this is a shallow clone: rewriting it would cut history; run `git fetch --unshallow` first");
   const bare = bareFlag === "true";
   const top = bare ? gitDir : (await gitText(["rev-parse", "--show-toplevel"], opts)).trim();
+  // A partial clone lacks objects by design: scrub could neither read nor rewrite them,
+  // and a re-scan of what is there would call the history clean without having looked.
+  if ((await gitText(["config", "--get-regexp", "^(extensions\\.partialclone|remote\\..*\\.promisor)$"], opts).catch(() => "")).trim()) {
+    throw new UsageError("this is a partial clone (--filter): its missing objects cannot be scrubbed; make a full clone (git clone --no-local) first");
+  }
   const mirror = (await gitText(["config", "--bool", "remote.origin.mirror"], opts).catch(() => "")).trim() === "true";
   // Every git this scrub starts gets the heap settings (see heap-tunables.ts).
   return { dir: top, gitDir, objectsDir: resolve(dir, objects), bare, env: withHeapTunables(env), besideDir: dirname(top), name: basename(top), mirror };

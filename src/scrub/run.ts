@@ -122,7 +122,7 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
   // A run killed after its refs moved is finished first, whatever else this run was asked.
   const pending = await readState(repo);
   if (pending) {
-    const resumed = { ...base, report: pending.report, objectRefs: pending.objectRefs, changedRefs: pending.changes, bundle: pending.bundle, firstChanged: pending.firstChanged };
+    const resumed = { ...base, oldBundles: oldBundles.filter((b) => b !== pending.bundle), report: pending.report, objectRefs: pending.objectRefs, changedRefs: pending.changes, bundle: pending.bundle, firstChanged: pending.firstChanged };
     if (!rewriting) return { ...resumed, outcome: "preview", pendingResume: true };
     return finishRewrite(repo, pending, { ...resumed, resumed: true, artifactsDir: join(repo.gitDir, "leakguard-scrub"), stashes: pending.stashes.length }, req);
   }
@@ -167,7 +167,7 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
         return { ...result, outcome: "preview", report: merged, firstChanged: report.firstChanged.map((old) => ({ old, new: null })) };
       }
       // Nothing a ref reaches: still never "nothing to remove" while some object holds a key.
-      const held = await sweepObjects(repo, req.includeTestKeys);
+      const held = await unreachable(repo, await sweepObjects(repo, req.includeTestKeys));
       return { ...result, report: merged, outcome: held.length ? "preview" : "nothing-to-do", unreachable: held.length };
     }
 
@@ -194,7 +194,7 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
       await unpinStashes(repo);
       rmSync(backup, { force: true }); // nothing moved: the repository is its own backup
       bundle = null;
-      const held = await sweepObjects(repo, req.includeTestKeys);
+      const held = await unreachable(repo, await sweepObjects(repo, req.includeTestKeys));
       if (held.length === 0) return { ...result, outcome: nothingFound(report, objectRefs.refs) ? "nothing-to-do" : "unchanged" };
       // Keys only in objects no ref reaches (reflogs, an earlier run's leftovers): prune them.
       const state: ScrubState = { version: 1, changes: [], stashes: keptStashes, bundle: "", clean, report: result.report, objectRefs: objectRefs.refs, firstChanged: [] };
@@ -251,6 +251,13 @@ async function finishRewrite(repo: RepoInfo, state: ScrubState, result: ScrubRes
   } catch (err) {
     return { ...result, outcome, unfinished: err instanceof Error ? err.message.replace(/^\[leakguard\] /, "") : String(err) };
   }
+}
+
+/** The held objects no ref's history reaches (reflogs, stashes' old entries, a killed run's leftovers): what gc removes. */
+async function unreachable(repo: RepoInfo, held: HeldObject[]): Promise<HeldObject[]> {
+  if (held.length === 0) return held;
+  const reached = new Set((await gitText(["rev-list", "--objects", "--all"], { cwd: repo.dir, env: repo.env })).split("\n").map((l) => l.slice(0, 40)));
+  return held.filter((h) => !reached.has(h.oid.slice(0, 40)));
 }
 
 /** Names each held object: the path of a kept binary, the ref holding it, or a path some ref, reflog or index reaches. */

@@ -87,6 +87,16 @@ describe("scrub: refs that hold a blob or a tree directly", () => {
     expect(refsOf(server)).not.toContain("refs/tags/firmware");
   });
 
+  it("refuses a partial clone (exit 2, one line): its missing blobs could be neither read nor rewritten", async () => {
+    const { server } = makeServer();
+    runGit(server, ["config", "uploadpack.allowFilter", "true"]);
+    const partial = join(tempDir(), "partial");
+    execFileSync("git", ["clone", "-q", "--no-local", "--filter=blob:none", server, partial], { env: GIT_TEST_ENV, stdio: "pipe" });
+    const r = await scrub(partial, "--dry-run");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^\[leakguard\] this is a partial clone .*\n$/);
+  });
+
   it("does not say 'Nothing to remove' when a blob ref is the only leak", async () => {
     const r = makeRepo();
     r.commit("clean", { "a.txt": "nothing here\n" });
