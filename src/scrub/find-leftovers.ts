@@ -10,7 +10,13 @@ import type { RepoInfo } from "./inspect-repo.js";
  */
 export function findLeftovers(repo: RepoInfo, own: string | null = null): string[] {
   const prefix = `${repo.name}.leakguard-backup-`;
-  const bundles = readdirSync(repo.besideDir)
+  let names: string[] = [];
+  try {
+    names = readdirSync(repo.besideDir);
+  } catch {
+    // an unreadable parent folder: nothing to name (the bundle could not be written there either)
+  }
+  const bundles = names
     .filter((f) => f.startsWith(prefix) && f.includes(".bundle"))
     .map((f) => join(repo.besideDir, f))
     .filter((p) => p !== own)

@@ -256,8 +256,8 @@ async function finishRewrite(repo: RepoInfo, state: ScrubState, result: ScrubRes
 /** The held objects no ref's history reaches (reflogs, stashes' old entries, a killed run's leftovers): what gc removes. */
 async function unreachable(repo: RepoInfo, held: HeldObject[]): Promise<HeldObject[]> {
   if (held.length === 0) return held;
-  const reached = new Set((await gitText(["rev-list", "--objects", "--all"], { cwd: repo.dir, env: repo.env })).split("\n").map((l) => l.slice(0, 40)));
-  return held.filter((h) => !reached.has(h.oid.slice(0, 40)));
+  const reached = new Set((await gitText(["rev-list", "--objects", "--all"], { cwd: repo.dir, env: repo.env })).split("\n").map((l) => l.split(" ")[0]));
+  return held.filter((h) => !reached.has(h.oid));
 }
 
 /** Names each held object: the path of a kept binary, the ref holding it, or a path some ref, reflog or index reaches. */

@@ -25,7 +25,7 @@ const ruleOf = (secret: string) => KEY_RULE[secret.slice(0, 7) as keyof typeof K
 const quoted = (latin1: string) => latin1.replace(/[\x00-\x1f\x7f-\xff]/g, (c) => "\\" + c.charCodeAt(0).toString(8).padStart(3, "0"));
 
 /** Names of the non-directory entries of a raw tree object (`<mode> <name>\0<20-byte id>`). */
-function treeFileNames(bytes: Buffer): string[] {
+function treeFileNames(bytes: Buffer, idBytes: number): string[] {
   const names: string[] = [];
   for (let i = 0; i < bytes.length; ) {
     const sp = bytes.indexOf(0x20, i);
@@ -33,7 +33,7 @@ function treeFileNames(bytes: Buffer): string[] {
     if (sp < 0 || nul < 0) throw new CorruptObjectError("cannot parse a tree object during the re-scan");
     const mode = bytes.toString("latin1", i, sp);
     if (mode !== "40000" && mode !== "160000") names.push(bytes.toString("latin1", sp + 1, nul));
-    i = nul + 21;
+    i = nul + 1 + idBytes; // 20 bytes in a SHA-1 repository, 32 in a SHA-256 one
   }
   return names;
 }
@@ -61,7 +61,7 @@ export async function sweepObjects(repo: RepoInfo, includeTestKeys: boolean): Pr
         held.push({ oid, type, rule: ruleOf(secret), shown: redact(secret), fingerprint: fingerprint(secret) });
       }
       if (type !== "tree") continue;
-      for (const name of treeFileNames(bytes)) {
+      for (const name of treeFileNames(bytes, oid.length / 2)) {
         if (isDotenvPath(name) && !isDotenvTemplate(name)) held.push({ oid, type, rule: "dotenv-file", shown: quoted(name), fingerprint: null });
       }
     }
