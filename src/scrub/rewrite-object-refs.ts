@@ -29,6 +29,8 @@ export interface ObjectRefOutcome {
   deletedPaths: string[];
   /** The refs that end at a commit: what fast-export is given (instead of --all). */
   commitRefs: string[];
+  /** Distinct blobs whose keys were removed. */
+  blobsChanged: Set<string>;
 }
 
 type Opts = { cwd: string; env: NodeJS.ProcessEnv };
@@ -47,7 +49,7 @@ const SIGNATURE = /\n-----BEGIN (?:PGP|SSH) SIGNATURE-----\n[\s\S]*$/;
  */
 export async function rewriteObjectRefs(repo: RepoInfo, plan: ScrubPlan, write: boolean): Promise<ObjectRefOutcome> {
   const opts: Opts = { cwd: repo.dir, env: repo.env };
-  const out: ObjectRefOutcome = { refs: [], moves: new Map(), secrets: [], deletedPaths: [], commitRefs: [] };
+  const out: ObjectRefOutcome = { refs: [], moves: new Map(), secrets: [], deletedPaths: [], commitRefs: [], blobsChanged: new Set() };
   const listed = (await gitText(["for-each-ref", "--format=%(objecttype) %(objectname) %(refname)"], opts)).split("\n").filter(Boolean);
   const all = listed.map((l) => l.split(" ") as [string, string, string]);
   for (const [type, , ref] of all) if (type === "commit") out.commitRefs.push(ref);
@@ -119,7 +121,8 @@ async function cleanBlob(oid: string, plan: ScrubPlan, write: boolean, opts: Opt
   const removed = removeKeys(bytes, plan.includeTestKeys);
   if (!removed) return { id: oid, changed: false, keptBinary: false, deleteRef: false };
   if (isBinary(bytes)) return { id: oid, changed: false, keptBinary: !plan.deleteBinaryWithKeys, deleteRef: plan.deleteBinaryWithKeys };
-  out.secrets.push(...removed.secrets);
+  if (!out.blobsChanged.has(oid)) out.secrets.push(...removed.secrets);
+  out.blobsChanged.add(oid);
   const id = write ? (await gitText(["hash-object", "-w", "--stdin"], { ...opts, input: removed.bytes })).trim() : null;
   return { id, changed: true, keptBinary: false, deleteRef: false };
 }

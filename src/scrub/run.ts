@@ -4,7 +4,7 @@ import type { FilterReport } from "./filter.js";
 import type { RepoInfo } from "./inspect-repo.js";
 import type { RefChange } from "./apply-rewrite.js";
 import type { ScrubOptions, ScrubPlan } from "./plan.js";
-import type { ObjectRef } from "./rewrite-object-refs.js";
+import type { ObjectRef, ObjectRefOutcome } from "./rewrite-object-refs.js";
 import type { StashEntry } from "./keep-stashes.js";
 import type { LinkedWorktree } from "./sync-linked-worktrees.js";
 import type { ScrubState } from "./scrub-state.js";
@@ -92,7 +92,7 @@ const nothingFound = (r: FilterReport, o: ObjectRef[]) =>
   r.keys.length + r.deletedPaths.length + r.binaryWithKeys.length + r.messagesRedacted === 0 && o.every((x) => x.action === "unchanged");
 
 /** Adds the keys removed from refs to blobs and trees to the report's tally. */
-function mergeObjectRefs(report: FilterReport, objectRefs: ObjectRef[], secrets: string[], deletedPaths: string[]): FilterReport {
+function mergeObjectRefs(report: FilterReport, { refs: objectRefs, secrets, deletedPaths, blobsChanged }: ObjectRefOutcome): FilterReport {
   const keys = new Map(report.keys.map((k) => [k.fingerprint, { ...k }]));
   for (const s of secrets) {
     const fp = fingerprint(s);
@@ -103,7 +103,7 @@ function mergeObjectRefs(report: FilterReport, objectRefs: ObjectRef[], secrets:
   const deleted = [...report.deletedPaths];
   for (const p of new Set(deletedPaths)) if (!deleted.some((d) => d.path === p)) deleted.push({ path: p, commits: 0, dotenv: true });
   const changedRefs = [...report.changedRefs, ...objectRefs.filter((o) => o.action === "cleaned" || o.action === "deleted").map((o) => o.ref)];
-  return { ...report, keys: [...keys.values()], deletedPaths: deleted, changedRefs: changedRefs.filter((r) => !r.startsWith(STASH_PIN)).sort() };
+  return { ...report, blobsChanged: report.blobsChanged + blobsChanged.size, keys: [...keys.values()], deletedPaths: deleted, changedRefs: changedRefs.filter((r) => !r.startsWith(STASH_PIN)).sort() };
 }
 
 /** The whole `leakguard scrub`: check, plan, rewrite (or preview), move refs, finish, verify. */
@@ -162,7 +162,7 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
     const onCommit = () => req.onProgress?.("rewrite", ++done, total);
     if (!rewriting) {
       const { report } = await rewriteHistory(repo, plan, { dryRun: true, refs: exportRefs, onCommit });
-      const merged = mergeObjectRefs(report, objectRefs.refs, objectRefs.secrets, objectRefs.deletedPaths);
+      const merged = mergeObjectRefs(report, objectRefs);
       if (!nothingFound(report, objectRefs.refs)) {
         return { ...result, outcome: "preview", report: merged, firstChanged: report.firstChanged.map((old) => ({ old, new: null })) };
       }
@@ -179,7 +179,7 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
     const backup = (bundle = bundled.value);
     if (rewritten.status === "rejected") throw rewritten.reason;
     const { report, newRefs, marks } = rewritten.value;
-    result.report = mergeObjectRefs(report, objectRefs.refs, objectRefs.secrets, objectRefs.deletedPaths);
+    result.report = mergeObjectRefs(report, objectRefs);
     // Only refs whose content changed move. fast-import drops signatures, so an untouched
     // signed branch comes back with new ids: it keeps its old (signed, clean) commits instead.
     const changed = new Set(report.changedRefs);
