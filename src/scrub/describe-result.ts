@@ -65,7 +65,7 @@ export function describeResult(r: ScrubResult): string[] {
     );
     out.push(...list(r.replaceRefs, (x) => x));
   }
-  if (r.stashes) out.push(`${plural(r.stashes, "stash entry")} ${verb === "would" ? "would be" : "were"} rewritten and kept (git stash list).`.replace("entrys", "entries"));
+  if (r.stashes) out.push(`${plural(r.stashes, "stash entry")} ${verb === "would" ? "would be rewritten and kept (with --force)" : "were rewritten and kept"} (git stash list).`.replace("entrys", "entries"));
   out.push(
     `${r.outcome === "preview" ? "Would change" : "Changed"}: ${plural(rep.blobsChanged, "blob")}, ${plural(rep.commitsChanged, "commit")} of ${rep.commitsSeen}, ` +
       `${plural(r.outcome === "preview" ? rep.changedRefs.length : r.changedRefs.length, "ref")}.`,

@@ -135,11 +135,11 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
         "Scrub a fresh clone (git clone --no-local SRC COPY), so that a mistake costs only a re-clone, or pass --force",
     );
   }
-  const stashes = rewriting ? listStashes(repo) : [];
+  const stashes = listStashes(repo);
   let bundle: string | null = null;
   let refsMoved = false;
   try {
-    if (stashes.length) await pinStashes(repo, stashes);
+    if (rewriting && stashes.length) await pinStashes(repo, stashes);
     // Read-only look-ups run side by side.
     const [oldRefs, total, templates] = await Promise.all([
       listRefs(repo),
@@ -161,7 +161,11 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
     let done = 0;
     const onCommit = () => req.onProgress?.("rewrite", ++done, total);
     if (!rewriting) {
-      const { report } = await rewriteHistory(repo, plan, { dryRun: true, refs: exportRefs, onCommit });
+      // A preview moves no ref, so the stash entries go in by id (fast-export names them so;
+      // nothing is imported): their keys are counted like the rest.
+      const stashIds = stashes.map((st) => st.old);
+      const { report } = await rewriteHistory(repo, plan, { dryRun: true, refs: [...exportRefs, ...stashIds], onCommit });
+      report.changedRefs = report.changedRefs.filter((ref) => !stashIds.includes(ref));
       const merged = mergeObjectRefs(report, objectRefs);
       if (!nothingFound(report, objectRefs.refs)) {
         return { ...result, outcome: "preview", report: merged, firstChanged: report.firstChanged.map((old) => ({ old, new: null })) };

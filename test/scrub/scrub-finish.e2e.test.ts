@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildCli } from "../helpers/build-cli.js";
 import { runCli } from "../helpers/cli.js";
+import { fakeKey } from "../helpers/keys.js";
 import { GIT_TEST_ENV, runGit, tempDir } from "../helpers/repo.js";
 import { allObjects, freshClone, makeLeakyRepo, refsOf } from "./leaky-repo.js";
 
@@ -69,6 +70,7 @@ describe("scrub finishes what it starts", () => {
     const again = await runCli(["scrub", work, "--yes"], { env: GIT_TEST_ENV });
     expect(again.code).toBe(0);
     expect(hits(work, leak.keys.long)).toBe(0);
+    expect(hits(work, stashKey)).toBe(0);
   });
 });
 
@@ -96,13 +98,20 @@ describe("scrub --force in a clone with local state", () => {
   it("keeps every stash (rewritten, without the key) and moves a linked worktree's index, saying so", async () => {
     const leak = makeLeakyRepo();
     const work = freshClone(leak.origin.dir);
-    writeFileSync(join(work, "README.md"), `first stash ${leak.keys.long}\n`);
+    const stashKey = fakeKey();
+    writeFileSync(join(work, "README.md"), `first stash ${stashKey}\n`);
     runGit(work, ["stash", "push", "-q", "-m", "first"]);
     writeFileSync(join(work, "README.md"), "second stash, no key\n");
     runGit(work, ["stash", "push", "-q", "-m", "second"]);
     const linked = join(tempDir(), "linked");
     runGit(work, ["worktree", "add", "-q", "-b", "side", linked, "main"]);
     expect(runGit(linked, ["ls-files", "-s", "config/.env.local"])).not.toBe("");
+
+    // The preview already reads the older stash entry (no ref names it).
+    const preview = await runCli(["scrub", work, "--dry-run"], { env: GIT_TEST_ENV });
+    expect(preview.stdout).toContain(`sk_live_…${stashKey.slice(-4)}`);
+    expect(preview.stdout).toContain("2 stash entries would be rewritten and kept (with --force)");
+    expect(preview.stdout).not.toContain(runGit(work, ["rev-parse", "stash@{1}"]).trim()); // an entry's id is not listed as a ref
 
     const r = await runCli(["scrub", work, "--yes", "--force"], { env: GIT_TEST_ENV });
     expect(r.code).toBe(0);
@@ -112,5 +121,6 @@ describe("scrub --force in a clone with local state", () => {
     expect(runGit(linked, ["ls-files", "-s", "config/.env.local"])).toBe(""); // the index no longer names the removed blob
     expect(r.stdout).toContain(`Linked worktree ${linked}: only its index was moved`);
     expect(hits(work, leak.keys.long)).toBe(0);
+    expect(hits(work, stashKey)).toBe(0);
   });
 });
