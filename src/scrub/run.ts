@@ -139,7 +139,7 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
   let bundle: string | null = null;
   let refsMoved = false;
   try {
-    if (rewriting && stashes.length) await pinStashes(repo, stashes);
+    if (rewriting) await pinStashes(repo, stashes); // also drops pins a killed run left
     // Read-only look-ups run side by side.
     const [oldRefs, total, templates] = await Promise.all([
       listRefs(repo),
