@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { nextSteps, pushRefspecs } from "../../src/scrub/next-steps.js";
+import { nextSteps, pushCommand, pushRefspecs } from "../../src/scrub/next-steps.js";
+import { quoteForShell } from "../../src/scrub/quote-for-shell.js";
 
 const change = (ref: string) => ({ ref, old: "a".repeat(40), new: "b".repeat(40) });
 
@@ -30,5 +31,16 @@ describe("next steps after a scrub", () => {
     const steps = nextSteps({ changedRefs: [change("refs/heads/main")], hasRemote: false, mirror: false, pullRefs: 0, keysRemoved: false, firstChangedFile: null, bundle: null });
     expect(steps[0]).toContain("git push --force REMOTE +refs/heads/main:refs/heads/main");
     expect(steps.join("\n")).not.toMatch(/Rotate|pull-request ref\(s\)/);
+  });
+
+  it("quotes every word of the push for the shell, deletes deleted refs, and mirrors in a mirror clone", () => {
+    const refs = [change("refs/heads/fix$(touch${IFS}PWNED)"), change("refs/tags/it's"), { ref: "refs/tags/blob", old: "a".repeat(40), new: "0".repeat(40) }];
+    expect(pushCommand({ changedRefs: refs, hasRemote: true, mirror: false })).toBe(
+      "git push --force origin '+refs/heads/fix$(touch${IFS}PWNED):refs/heads/fix$(touch${IFS}PWNED)' '+refs/tags/it'\\''s:refs/tags/it'\\''s' :refs/tags/blob",
+    );
+    expect(pushCommand({ changedRefs: refs, hasRemote: true, mirror: true })).toBe("git push --force --mirror origin");
+    expect(pushCommand({ changedRefs: [change("HEAD")], hasRemote: true, mirror: false })).toBeNull();
+    expect(quoteForShell("/tmp/a b/`x`")).toBe("'/tmp/a b/`x`'");
+    expect(quoteForShell("refs/heads/main")).toBe("refs/heads/main");
   });
 });
