@@ -61,7 +61,8 @@ export function describeResult(r: ScrubResult): string[] {
   if (r.replaceRefs.length) {
     out.push(
       `${plural(r.replaceRefs.length, "replace ref")} (refs/replace/*) ${verb === "would" ? "are" : "were"} read as plain refs (replace objects stay off for the whole run, so nothing is read through them) and rewritten like any other. ` +
-        "Each names the old id of the object it replaces, which the rewrite may have changed: list them with `git replace -l` and delete stale ones with `git replace -d`.",
+        "Each names the old id of the object it replaces, which the rewrite may have changed: list them with `git replace -l` and delete stale ones with `git replace -d`. " +
+        "They are not in the push command below (a server with the leakguard hook refuses them); a mirror push does carry them.",
     );
     out.push(...list(r.replaceRefs, (x) => x));
   }

@@ -22,7 +22,8 @@ export function pushRefspecs(changed: readonly RefChange[]): string[] {
   const local = new Set(changed.filter((c) => c.ref.startsWith("refs/heads/")).map((c) => c.ref));
   const specs: string[] = [];
   for (const { ref, new: next } of changed) {
-    if (ref === "HEAD" || ref.startsWith("refs/pull/") || ref === "refs/stash") continue;
+    // refs/replace/* are left out: a server with the leakguard hook refuses them (and with them the whole push).
+    if (ref === "HEAD" || ref.startsWith("refs/pull/") || ref === "refs/stash" || ref.startsWith("refs/replace/")) continue;
     // A ref deleted here (a blob ref holding a key, with consent) is deleted there too.
     const spec = (to: string) => (next === ZERO_OID ? `:${to}` : `+${ref}:${to}`);
     const tracking = /^refs\/remotes\/origin\/(.+)$/.exec(ref);

@@ -5,10 +5,10 @@ import { quoteForShell } from "../../src/scrub/quote-for-shell.js";
 const change = (ref: string) => ({ ref, old: "a".repeat(40), new: "b".repeat(40) });
 
 describe("next steps after a scrub", () => {
-  it("pushes branches, tags and origin's other branches; never HEAD, stashes or pull-request refs", () => {
+  it("pushes branches, tags and origin's other branches; never HEAD, stashes, replace refs or pull-request refs", () => {
     expect(
       pushRefspecs(["HEAD", "refs/heads/main", "refs/remotes/origin/main", "refs/remotes/origin/HEAD", "refs/remotes/origin/dev",
-        "refs/tags/v1", "refs/pull/7/head", "refs/stash", "refs/remotes/fork/x", "refs/notes/commits"].map(change)),
+        "refs/tags/v1", "refs/pull/7/head", "refs/stash", "refs/replace/" + "c".repeat(40), "refs/remotes/fork/x", "refs/notes/commits"].map(change)),
     ).toEqual([
       "+refs/heads/main:refs/heads/main", "+refs/remotes/origin/dev:refs/heads/dev", "+refs/tags/v1:refs/tags/v1", "+refs/notes/commits:refs/notes/commits",
     ]);
