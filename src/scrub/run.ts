@@ -167,12 +167,13 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
       const { report } = await rewriteHistory(repo, plan, { dryRun: true, refs: [...exportRefs, ...stashIds], onCommit });
       report.changedRefs = report.changedRefs.filter((ref) => !stashIds.includes(ref));
       const merged = mergeObjectRefs(report, objectRefs);
-      if (!nothingFound(report, objectRefs.refs)) {
-        return { ...result, outcome: "preview", report: merged, firstChanged: report.firstChanged.map((old) => ({ old, new: null })) };
-      }
-      // Nothing a ref reaches: still never "nothing to remove" while some object holds a key.
+      const firstChanged = report.firstChanged.map((old) => ({ old, new: null }));
+      if (merged.changedRefs.length) return { ...result, outcome: "preview", report: merged, firstChanged };
+      // No ref would change: still never "nothing to remove" while some object holds a key
+      // (an earlier run killed during its gc leaves exactly that).
       const held = await unreachable(repo, await sweepObjects(repo, req.includeTestKeys));
-      return { ...result, report: merged, outcome: held.length ? "preview" : "nothing-to-do", unreachable: held.length };
+      const outcome = held.length || !nothingFound(report, objectRefs.refs) ? "preview" : "nothing-to-do";
+      return { ...result, report: merged, outcome, unreachable: held.length, firstChanged };
     }
 
     const clean = !repo.bare && !freshCloneProblems.some((p) => /uncommitted|unstaged|untracked/.test(p));

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildCli } from "../helpers/build-cli.js";
@@ -55,6 +55,20 @@ describe("scrub finishes what it starts", () => {
       expect((await runCli(["scrub", work, "--dry-run"], { env: GIT_TEST_ENV })).stdout).not.toMatch(/interrupted|did not finish/);
     });
   }
+
+  it("without its state file, a re-run still finds the keys a killed gc left in unreachable objects and prunes them", async () => {
+    const leak = makeLeakyRepo();
+    const work = freshClone(leak.origin.dir);
+    expect(scrubProcess(trappedGit("repack", "kill"), work, "--yes").signal).toBe("SIGKILL");
+    rmSync(join(work, ".git/leakguard-scrub/unfinished.json"));
+    expect(hits(work, leak.keys.long)).toBeGreaterThan(0);
+    const preview = await runCli(["scrub", work, "--dry-run"], { env: GIT_TEST_ENV });
+    expect(preview.stdout).toMatch(/\d+ objects outside every ref's history still hold keys .*--yes expires the reflogs and prunes them/);
+    const again = await runCli(["scrub", work, "--yes", "--force"], { env: GIT_TEST_ENV });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^Finished cleaning .*: no ref had to change, but \d+ objects outside every ref's history held keys/);
+    expect(hits(work, leak.keys.long)).toBe(0);
+  });
 
   it("a step that fails after the refs moved still prints the report and the push, says it is unfinished, and a re-run completes it", async () => {
     const leak = makeLeakyRepo();
