@@ -66,7 +66,10 @@ export function describeResult(r: ScrubResult): string[] {
     );
     out.push(...list(r.replaceRefs, (x) => x));
   }
-  if (r.stashes) out.push(`${plural(r.stashes, "stash entry")} ${verb === "would" ? "would be rewritten and kept (with --force)" : "were rewritten and kept"} (git stash list).`.replace("entrys", "entries"));
+  if (r.stashes) {
+    const entries = `${r.stashes} stash ${r.stashes === 1 ? "entry" : "entries"}`;
+    out.push(`${entries} ${verb === "would" ? "would be rewritten and kept (with --force)" : r.stashes === 1 ? "was rewritten and kept" : "were rewritten and kept"} (git stash list).`);
+  }
   out.push(
     `${r.outcome === "preview" ? "Would change" : "Changed"}: ${plural(rep.blobsChanged, "blob")}, ${plural(rep.commitsChanged, "commit")} of ${rep.commitsSeen}, ` +
       `${plural(r.outcome === "preview" ? rep.changedRefs.length : r.changedRefs.length, "ref")}.`,
