@@ -136,4 +136,17 @@ describe("scrub --force in a clone with local state", () => {
     expect(hits(work, leak.keys.long)).toBe(0);
     expect(hits(work, stashKey)).toBe(0);
   });
+
+  it("names a linked worktree whose detached HEAD keeps the old history, and does not call the result clean", async () => {
+    const leak = makeLeakyRepo();
+    const work = freshClone(leak.origin.dir);
+    const detached = join(tempDir(), "old-build");
+    runGit(work, ["worktree", "add", "-q", "--detach", detached, "main"]);
+    const r = await runCli(["scrub", work, "--yes", "--force"], { env: GIT_TEST_ENV });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Linked worktree ${detached} has a detached HEAD at an old commit`);
+    expect(r.stdout).not.toContain("clean.");
+    expect(r.stdout).toMatch(/still finds \d+ findings:[\s\S]*rk_live_…\w{4}/);
+    expect(r.stdout).not.toContain(leak.keys.long);
+  });
 });
