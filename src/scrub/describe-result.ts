@@ -101,7 +101,7 @@ export function describeResult(r: ScrubResult): string[] {
   for (const w of r.linkedWorktrees) {
     out.push(w.mode === "index-only"
       ? `Linked worktree ${w.path}: only its index was moved to its rewritten branch; files on disk may still hold a removed key.`
-      : `Linked worktree ${w.path} has a detached HEAD at an old commit: it keeps that history (and its keys) in the repository. Check out a rewritten branch there, then run: ${rerun}`);
+      : `Linked worktree ${w.path} has a detached HEAD at an old commit: it keeps that history (and its keys) in the repository. Check out a rewritten branch there, then run: ${rerun.replace(" --yes ", " --yes --force ")}`);
   }
   if (r.unfinished) {
     out.push(`NOT FINISHED: ${r.unfinished}. The refs have moved (push them as below), but the old objects may still be in the repository and the re-scan did not complete. To finish, run: ${rerun}`);
