@@ -47,7 +47,9 @@ export async function runScrubCommand(repo: string, o: Record<string, unknown>, 
     bar.stop();
     // Belt and braces: the report is built from redacted values only.
     io.stdout.write(redactAll(describeResult(result).join("\n")) + "\n");
-    io.exitCode = 0;
+    // The report (refs moved, the push to make) is out either way; an unfinished run is not a success.
+    if (result.unfinished) io.stderr.write(redactAll(`[leakguard] scrub did not finish: ${result.unfinished}; run it again to finish\n`));
+    io.exitCode = result.unfinished ? 2 : 0;
   } finally {
     bar.stop();
   }

@@ -1,6 +1,14 @@
+import { createWriteStream, fchmodSync, openSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import type { RepoInfo } from "./inspect-repo.js";
-import { git, gitText } from "../git/run-git.js";
+import type { StashEntry } from "./keep-stashes.js";
+import { awaitExit } from "./await-exit.js";
+import { restoreStashes } from "./keep-stashes.js";
+import { git, gitText, spawnGit } from "../git/run-git.js";
+
+/** The new value of a deleted ref (git's own convention, as update-ref and push hooks use it). */
+export const ZERO_OID = "0".repeat(40);
 
 export interface RefChange {
   ref: string;
@@ -29,7 +37,19 @@ export async function listRefs(repo: RepoInfo): Promise<Map<string, string>> {
 export async function writeBackupBundle(repo: RepoInfo, now = new Date()): Promise<string> {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const path = join(repo.besideDir, `${repo.name}.leakguard-backup-${stamp}.bundle`);
-  await git(["bundle", "create", "-q", path, "--all"], { cwd: repo.dir, env: repo.env });
+  // It holds every removed key: created owner-only (git would honour the umask, 0644),
+  // exclusively (never through a link someone left there), from git's stdout.
+  const fd = openSync(path, "wx", 0o600);
+  fchmodSync(fd, 0o600);
+  try {
+    const bundle = spawnGit(["bundle", "create", "-q", "-", "--all"], { cwd: repo.dir, env: repo.env });
+    bundle.stdin.end();
+    // Any signal counts as a failure here: a cut-short bundle is no backup.
+    await Promise.all([pipeline(bundle.stdout, createWriteStream("", { fd })), awaitExit(bundle, "bundle"), bundle.done]);
+  } catch (err) {
+    rmSync(path, { force: true });
+    throw err;
+  }
   return path;
 }
 
@@ -38,16 +58,24 @@ export async function writeBackupBundle(repo: RepoInfo, now = new Date()): Promi
  * old value: all refs move or none do, and a ref someone moved meanwhile aborts it all.
  * Leftover `refs/original/` backups (from filter-branch) would keep the old history alive.
  */
-export async function updateRefs(repo: RepoInfo, oldRefs: Map<string, string>, newRefs: Map<string, string>): Promise<RefChange[]> {
+export async function updateRefs(
+  repo: RepoInfo,
+  oldRefs: Map<string, string>,
+  newRefs: Map<string, string>,
+  /** Scratch refs of this run (the stash pins), deleted in the same transaction. */
+  scratch: ReadonlyArray<{ ref: string; old: string }> = [],
+): Promise<RefChange[]> {
   const changes: RefChange[] = [];
   let input = "";
   for (const [ref, next] of newRefs) {
     const old = oldRefs.get(ref);
     if (old === undefined || old === next) continue;
     changes.push({ ref, old, new: next });
-    input += ref === "HEAD" ? `option no-deref\nupdate HEAD ${next} ${old}\n` : `update ${ref} ${next} ${old}\n`;
+    if (next === ZERO_OID) input += `delete ${ref} ${old}\n`;
+    else input += ref === "HEAD" ? `option no-deref\nupdate HEAD ${next} ${old}\n` : `update ${ref} ${next} ${old}\n`;
   }
   for (const [ref, old] of oldRefs) if (ref.startsWith("refs/original/")) input += `delete ${ref} ${old}\n`;
+  for (const { ref, old } of scratch) input += `delete ${ref} ${old}\n`;
   if (input) await git(["update-ref", "--stdin"], { cwd: repo.dir, env: repo.env, input });
   return changes.sort((a, b) => a.ref.localeCompare(b.ref));
 }
@@ -56,11 +84,13 @@ export async function updateRefs(repo: RepoInfo, oldRefs: Map<string, string>, n
  * Forgets the old objects: reflogs would keep them reachable; `repack -a -d` then writes
  * one pack of what refs, reflogs and the index reach and deletes the old packs, and
  * `prune` deletes loose leftovers. The part of `gc --prune=now` that matters, in two
- * processes instead of seven.
+ * processes instead of seven. Each step can be run again: a re-run after a kill finishes it.
  */
-export async function dropOldObjects(repo: RepoInfo): Promise<void> {
+export async function dropOldObjects(repo: RepoInfo, stashes: readonly StashEntry[] = []): Promise<void> {
   const opts = { cwd: repo.dir, env: repo.env };
   await git(["reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all"], opts);
+  await restoreStashes(repo, stashes); // the stash list is a reflog: rebuilt, rewritten, before repack
+
   await git(["repack", "-a", "-d", "-q"], opts);
   await git(["prune", "--expire=now"], opts);
 }

@@ -33,7 +33,7 @@ export interface FilterReport {
 }
 
 /** A path for people: UTF-8 when it is, else git's octal escapes (`caf\351.txt`), never U+FFFD. */
-function display(latin1Path: string): string {
+export function display(latin1Path: string): string {
   const bytes = Buffer.from(latin1Path, "latin1");
   if (isUtf8(bytes)) return bytes.toString("utf8");
   return latin1Path.replace(/[\x80-\xff]/g, (c) => "\\" + c.charCodeAt(0).toString(8));

@@ -1,4 +1,6 @@
 import type { RefChange } from "./apply-rewrite.js";
+import { ZERO_OID } from "./apply-rewrite.js";
+import { quoteForShell } from "./quote-for-shell.js";
 
 export interface NextStepsInput {
   changedRefs: readonly RefChange[];
@@ -7,6 +9,8 @@ export interface NextStepsInput {
   firstChangedFile: string | null;
   bundle: string | null;
   keysRemoved: boolean;
+  /** A `--mirror` clone: git refuses refspecs there, so the push is `--mirror`. */
+  mirror: boolean;
 }
 
 /**
@@ -17,20 +21,35 @@ export interface NextStepsInput {
 export function pushRefspecs(changed: readonly RefChange[]): string[] {
   const local = new Set(changed.filter((c) => c.ref.startsWith("refs/heads/")).map((c) => c.ref));
   const specs: string[] = [];
-  for (const { ref } of changed) {
-    if (ref === "HEAD" || ref.startsWith("refs/pull/") || ref === "refs/stash") continue;
+  for (const { ref, new: next } of changed) {
+    // refs/replace/* are left out: a server with the leakguard hook refuses them (and with them the whole push).
+    if (ref === "HEAD" || ref.startsWith("refs/pull/") || ref === "refs/stash" || ref.startsWith("refs/replace/")) continue;
+    // A ref deleted here (a blob ref holding a key, with consent) is deleted there too.
+    const spec = (to: string) => (next === ZERO_OID ? `:${to}` : `+${ref}:${to}`);
     const tracking = /^refs\/remotes\/origin\/(.+)$/.exec(ref);
     if (tracking) {
-      if (tracking[1] !== "HEAD" && !local.has(`refs/heads/${tracking[1]}`)) specs.push(`+${ref}:refs/heads/${tracking[1]}`);
-    } else if (!ref.startsWith("refs/remotes/")) specs.push(`+${ref}:${ref}`);
+      if (tracking[1] !== "HEAD" && !local.has(`refs/heads/${tracking[1]}`)) specs.push(spec(`refs/heads/${tracking[1]}`));
+    } else if (!ref.startsWith("refs/remotes/")) specs.push(spec(ref));
   }
   return specs;
 }
 
+/**
+ * The push, as one line to paste into a shell: every word quoted (a branch may be named
+ * `fix$(touch${IFS}PWNED)`). A mirror clone pushes as a mirror: git refuses refspecs there,
+ * and a mirror push also carries deletions.
+ */
+export function pushCommand(input: Pick<NextStepsInput, "changedRefs" | "hasRemote" | "mirror">): string | null {
+  const specs = pushRefspecs(input.changedRefs);
+  if (specs.length === 0) return null;
+  const remote = input.hasRemote ? "origin" : "REMOTE";
+  if (input.mirror && input.hasRemote) return `git push --force --mirror ${remote}`;
+  return ["git", "push", "--force", remote, ...specs.map(quoteForShell)].join(" ");
+}
+
 /** What to do after a rewrite, in order, with the exact push command. */
 export function nextSteps(input: NextStepsInput): string[] {
-  const specs = pushRefspecs(input.changedRefs);
-  const remote = input.hasRemote ? "origin" : "<remote>";
+  const command = pushCommand(input);
   const steps: string[] = [];
   if (input.keysRemoved) {
     steps.push(
@@ -38,8 +57,10 @@ export function nextSteps(input: NextStepsInput): string[] {
         "a key that was ever pushed must be treated as known to others, and rewriting history does not un-publish it.",
     );
   }
-  if (specs.length) {
-    steps.push(`Force-push every rewritten ref (a plain push is refused, and pushing only some refs leaves the rest leaking):\n    git push --force ${remote} ${specs.join(" ")}`);
+  if (command) {
+    const where = input.hasRemote ? "" : " (REMOTE: the URL of the server's repository)";
+    const mirror = input.mirror && input.hasRemote ? " This is a mirror clone, so the push mirrors every ref; the server refuses refs/pull/* (only the forge can change them), which is expected." : "";
+    steps.push(`Force-push every rewritten ref${where} (a plain push is refused, and pushing only some refs leaves the rest leaking):${mirror}\n    ${command}`);
   }
   steps.push("Ask every collaborator to delete their clone and clone again. A pull or merge from an old clone brings the removed history straight back.");
   const pr = input.pullRefs ? ` ${input.pullRefs} pull-request ref(s) (refs/pull/*) still hold the old history and only GitHub can remove them.` : "";

@@ -13,12 +13,18 @@ function secretsIn(bytes: Buffer, includeTestKeys: boolean, window: number): Set
   for (let start = 0; start < bytes.length; start += window) {
     const end = Math.min(bytes.length, start + window + OVERLAP);
     for (const m of detectStripeKeys({ path: "", bytes: bytes.subarray(start, end) })) {
-      if (m.allowed || m.secret === null) continue;
+      // A `leakguard:allow` comment does not make a live key in history safe: it goes too.
+      if (m.secret === null) continue;
       if (!includeTestKeys && !m.rule.startsWith("stripe-live")) continue;
       found.add(m.secret);
     }
   }
   return found;
+}
+
+/** The keys scrub removes that `bytes` holds (the re-scan asks the same question as the rewrite). */
+export function keysIn(bytes: Buffer, includeTestKeys: boolean): string[] {
+  return mayHoldStripeKey(bytes) ? [...secretsIn(bytes, includeTestKeys, WINDOW)] : [];
 }
 
 function replaceAll(buf: Buffer, needle: Buffer, replacement = REPLACEMENT_BYTES): Buffer {
@@ -34,8 +40,8 @@ function replaceAll(buf: Buffer, needle: Buffer, replacement = REPLACEMENT_BYTES
 }
 
 /**
- * Replaces every Stripe key the detectors find (placeholders and `leakguard:allow` lines
- * excepted) with `***REMOVED***`, keeping the rest of the line. Works on bytes, so any
+ * Replaces every Stripe key the detectors find (placeholders excepted; a `leakguard:allow`
+ * line is no exception) with `***REMOVED***`, keeping the rest of the line. Works on bytes, so any
  * encoding and any size survive. Returns null when there is nothing to replace.
  */
 export function removeKeys(bytes: Buffer, includeTestKeys: boolean, window = WINDOW): { bytes: Buffer; secrets: string[] } | null {

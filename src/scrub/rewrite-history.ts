@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
 import type { RepoInfo } from "./inspect-repo.js";
@@ -9,6 +8,9 @@ import { createScrubFilter } from "./filter.js";
 import { FAST_EXPORT_ARGS, parseFastExport } from "../git/fast-export.js";
 import { fastImportArgs, serializeElement } from "../git/fast-import.js";
 import { git, gitText, spawnGit } from "../git/run-git.js";
+import { CorruptObjectError } from "../errors.js";
+import { awaitExit } from "./await-exit.js";
+import { artifactsDir } from "./write-artifacts.js";
 
 export interface RewriteOutcome {
   report: FilterReport;
@@ -50,29 +52,40 @@ function createSink(out: Writable) {
 export async function rewriteHistory(
   repo: RepoInfo,
   plan: ScrubPlan,
-  opts: { dryRun: boolean; onCommit?: (commits: number) => void },
+  opts: { dryRun: boolean; refs: readonly string[]; onCommit?: (commits: number) => void },
 ): Promise<RewriteOutcome> {
   const filter = createScrubFilter(plan);
-  // TMPDIR from the caller's environment, like the git processes themselves.
-  const scratch = opts.dryRun ? null : mkdtempSync(join(repo.env["TMPDIR"] ?? tmpdir(), "leakguard-scrub-"));
+  // Inside the records folder (0700), where the next run finds what a killed one left.
+  const scratch = opts.dryRun ? null : mkdtempSync(join(artifactsDir(repo), "tmp-"));
   try {
     const env = repo.env;
     const importEnv = scratch ? { ...env, GIT_DIR: scratch, GIT_OBJECT_DIRECTORY: repo.objectsDir } : env;
     if (scratch) await git(["init", "-q", "--bare", scratch], { cwd: repo.dir, env: repo.env });
-    const exporter = spawnGit([...FAST_EXPORT_ARGS, "--all"], { cwd: repo.dir, env });
-    exporter.stdin.end();
+    // The refs that end at a commit, named on stdin rather than --all: fast-export cannot
+    // export a ref to a blob or a tree (rewrite-object-refs.ts does those), and a long ref
+    // list does not fit on a command line.
+    const exporter = spawnGit([...FAST_EXPORT_ARGS, "--stdin"], { cwd: repo.dir, env });
+    exporter.stdin.end(opts.refs.map((r) => `${r}\n`).join(""));
+    const exported = awaitExit(exporter, "fast-export");
+    exported.catch(() => {});
     const importer = scratch ? spawnGit(fastImportArgs(join(scratch, "marks")), { cwd: scratch, env: importEnv }) : null;
     const sink = importer ? createSink(importer.stdin) : null;
     try {
+      let done = false;
       for await (const el of parseFastExport(exporter.stdout)) {
         const out = filter.filter(el);
         if (sink && out) await sink.write(serializeElement(out));
         if (el.type === "commit") opts.onCommit?.(1);
+        done ||= el.type === "done";
       }
+      await exported;
       await exporter.done;
+      // A stream cut short is never a complete history (a preview would call it clean).
+      if (!done) throw new CorruptObjectError("fast-export stream ended before `done`");
       if (sink && importer) {
         await sink.flush();
         importer.stdin.end();
+        await awaitExit(importer, "fast-import");
         await importer.done;
       }
     } catch (err) {

@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RepoInfo } from "./inspect-repo.js";
 import type { RefChange } from "./apply-rewrite.js";
+import { makePrivateDir, writePrivateFile } from "./write-private-file.js";
 
 export interface Artifacts {
   dir: string;
@@ -26,12 +26,16 @@ export function buildCommitMap(commitMarks: Map<number, string>, marks: Map<numb
  * commits (the old ids whose cached views must be purged).
  */
 export function writeArtifacts(repo: RepoInfo, map: Map<string, string>, refs: RefChange[], firstChanged: string[]): Artifacts {
-  const dir = join(repo.gitDir, "leakguard-scrub");
-  mkdirSync(dir, { recursive: true });
+  const dir = artifactsDir(repo);
   const commitMap = join(dir, "commit-map");
   const rows = [...map].map(([o, n]) => `${o} ${n}`);
-  writeFileSync(commitMap, ["old new", ...rows, ""].join("\n"));
-  writeFileSync(join(dir, "ref-map"), ["old new ref", ...refs.map((r) => `${r.old} ${r.new} ${r.ref}`), ""].join("\n"));
-  writeFileSync(join(dir, "first-changed-commits"), firstChanged.map((c) => `${c} ${map.get(c) ?? ""}`.trim()).join("\n") + "\n");
+  writePrivateFile(commitMap, ["old new", ...rows, ""].join("\n"));
+  writePrivateFile(join(dir, "ref-map"), ["old new ref", ...refs.map((r) => `${r.old} ${r.new} ${r.ref}`), ""].join("\n"));
+  writePrivateFile(join(dir, "first-changed-commits"), firstChanged.map((c) => `${c} ${map.get(c) ?? ""}`.trim()).join("\n") + "\n");
   return { dir, commitMap, map };
+}
+
+/** `.git/leakguard-scrub/` (0700): records, the resume state and fast-import's scratch dirs. */
+export function artifactsDir(repo: RepoInfo): string {
+  return makePrivateDir(join(repo.gitDir, "leakguard-scrub"));
 }

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScrub } from "../../src/scrub/run.js";
 import type { ScrubRequest } from "../../src/scrub/run.js";
@@ -51,8 +52,9 @@ describe("leakguard scrub options", () => {
     await expect(interrupted).rejects.toThrow("interrupted");
     expect(refsOf(work)).toBe(refs);
     runGit(work, ["fsck", "--no-progress"]);
-    expect(readdirSync(scratchDir)).toEqual([]); // fast-import's scratch git dir is gone too
-    expect(existsSync(`${work}/.git/leakguard-scrub`)).toBe(false);
+    expect(readdirSync(scratchDir)).toEqual([]); // nothing in TMPDIR either
+    expect(existsSync(`${work}/.git/leakguard-scrub`)).toBe(false); // fast-import's scratch git dir is gone
+    expect(readdirSync(dirname(work)).filter((f) => f.includes("leakguard-backup"))).toEqual([]); // and so is the bundle
     // ...and a second run then completes.
     expect((await runScrub(request(work, { force: true }))).outcome).toBe("rewritten");
   });

@@ -107,7 +107,7 @@ describe("leakguard scrub on a leaking repository", () => {
     expect(out).toMatch(/\.env \(in \d+ commits?\)/);
     expect(out).toContain("assets/logo.bin");
     // The re-scan finds only what could not be removed in place.
-    expect(out).toMatch(/still holds 1 finding:\n  stripe-live-secret-key sk_live_…\w{4} assets\/logo\.bin/);
+    expect(out).toMatch(/still finds 1 finding:\n  stripe-live-secret-key sk_live_…\w{4} assets\/logo\.bin/);
     expect(out).toContain("git push --force origin +refs/heads/main:refs/heads/main +refs/remotes/origin/feature:refs/heads/feature +refs/tags/light:refs/tags/light +refs/tags/v1.0:refs/tags/v1.0");
     expect(out).toMatch(/Rotate every removed key anyway/);
     expect(out).toMatch(/clone again/);

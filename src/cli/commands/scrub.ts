@@ -16,7 +16,7 @@ export function registerScrub(program: Command, io: CliIo): void {
     .option("--include-test-keys", "also remove sk_test_/rk_test_ keys")
     .option("--gitignore", "add the removed dotenv paths to .gitignore in every rewritten branch tip")
     .option("--delete-binary-with-keys", "delete binary files holding a key (they cannot be edited in place)")
-    .addHelpText("after", "\nExit codes: 0 nothing to do, preview shown or rewrite done; 2 bad input or refusal (one-line reason).")
+    .addHelpText("after", "\nExit codes: 0 nothing to do, preview shown or rewrite done; 2 bad input or refusal (one-line reason), or refs moved but the cleanup did not finish (report printed; run again to finish).")
     .action(async (repo: string, o: Record<string, unknown>) => {
       // Loaded on use: every command is registered on every run, including each push's hook.
       const { runScrubCommand } = await import("../run-scrub.js");
