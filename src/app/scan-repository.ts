@@ -7,15 +7,21 @@ import { chooseSelection } from "./choose-selection.js";
 import { buildCheckRun, neutralCheckRun, publishCheckRun } from "./github/check-run.js";
 import { installationToken } from "./github/create-octokit.js";
 import { loadConfig } from "./github/load-config.js";
-import { createRepoProbe } from "./incidents/repo-probe.js";
-import { reconcileIncidents } from "./incidents/reconcile-incidents.js";
+import { chooseIssueRepo } from "./incidents/choose-issue-repo.js";
+import { repoName, text } from "./incidents/markdown.js";
+import { createRepoProbe, RecheckBudgetError } from "./incidents/repo-probe.js";
+import { emptyReconcileResult, reconcileIncidents } from "./incidents/reconcile-incidents.js";
 import { recheckIncidents } from "./incidents/recheck-incidents.js";
 import { refsContaining } from "./mirror/refs-containing.js";
 import { syncMirror } from "./mirror/sync-mirror.js";
+import type { AnnotatedTag } from "../git/engine.js";
+import { parseTag } from "../git/parse-tag.js";
+import { isRetryable } from "./worker.js";
 
 // One job: fetch -> scan -> incidents -> re-check -> check run. A repository that cannot
-// be fetched or scanned ends in a neutral check run with the reason; GitHub API errors
-// propagate so that the worker retries the delivery.
+// be fetched or scanned ends in a neutral check run with the reason. The check run is
+// published whatever the incident steps do; their GitHub errors are said on it and then
+// propagate, when passing, so that the worker retries the delivery.
 
 async function exists(dir: string, rev: string): Promise<boolean> {
   return git(["cat-file", "-e", `${rev}^{commit}`], { cwd: dir }).then(
@@ -48,7 +54,7 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
     log.debug({ fetchMs: Math.round(performance.now() - started) }, "mirror fetched");
   } catch (err) {
     if (!(err instanceof LeakguardError)) throw err;
-    return neutral(req.after, `leakguard could not fetch ${repo.fullName}: ${err.message.replace(/^\[leakguard\] /, "")}`);
+    return neutral(req.after, `leakguard could not fetch ${repoName(repo.fullName)}: ${text(detail(err))}`);
   }
   const engine = createNativeEngine(sync.dir);
   const defaultTip = sync.refsAfter.get(`refs/heads/${repo.defaultBranch}`) ?? null;
@@ -62,7 +68,7 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
   const known = await ctx.store.getRepo(repo.fullName);
   const firstSight = !known?.historyScannedAt || sync.created;
   if (req.deleted && !firstSight) {
-    await recheckIncidents(ctx, gh, repo, createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: null }), new Set());
+    await recheckIncidents(ctx, gh, repo, createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: null, budgetMs: ctx.scanBudgetMs }), new Set());
     log.info("ref deleted; incidents re-checked");
     return;
   }
@@ -73,7 +79,10 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
   }
 
   const before = req.before && (await exists(sync.dir, req.before)) ? req.before : null;
-  const selection = chooseSelection({ firstSight, after: head, before, refs: sync.refsAfter, pushedRef: req.refName });
+  // A pushed tag is scanned as a tag: its message (and those of the tags it points to), not
+  // only the commit it names. The engine reads the tag objects the selection includes.
+  const pushed = req.after ? [...(await tagChain(sync.dir, req.after)), head] : [head];
+  const selection = chooseSelection({ firstSight, after: pushed, before, refs: sync.refsAfter, pushedRef: req.refName });
   // A huge push must not hold the queue forever: past the budget git is stopped and the
   // check run says why, instead of a partial scan passing as a clean one.
   const signal = AbortSignal.timeout(ctx.scanBudgetMs);
@@ -86,27 +95,70 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
       return neutral(head, `the ${firstSight ? "history" : "push"} is too large to scan within ${minutes} minute${minutes === 1 ? "" : "s"}; run \`leakguard scan --history\` on a clone instead`);
     }
     if (!(err instanceof LeakguardError)) throw err;
-    return neutral(head, `leakguard could not scan ${repo.fullName}: ${err.message.replace(/^\[leakguard\] /, "")}`);
+    return neutral(head, `leakguard could not scan ${repoName(repo.fullName)}: ${text(detail(err))}`);
   }
   log.info({ selection: firstSight ? "all" : "push", ...scan.stats, findings: scan.findings.length }, "scanned");
 
   const { config, problems } = await loadConfig(gh, repo.owner, repo.name);
-  const ref = req.ref ?? (scan.findings[0]?.commit ? await refsContaining(sync.dir, scan.findings[0].commit) : null);
-  const probe = createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: firstSight ? scan.findings : null });
-  const outcome = await reconcileIncidents(ctx, gh, { ...req, ref }, scan.findings, config, probe, firstSight);
-  await recheckIncidents(ctx, gh, repo, probe, outcome.opened);
+  const alerts = problems.map((p) => `Configuration problem: ${p}`);
+  // The check run is published whatever the incident work does: a failing issue step (an
+  // unreachable issue repository, GitHub refusing a call, a re-check over budget) is said on
+  // the check run, never left to swallow it.
+  const failures: unknown[] = [];
+  const outcome = emptyReconcileResult();
+  try {
+    const route = await chooseIssueRepo(gh, repo, config.issueRepo);
+    alerts.push(...route.problems.map((p) => `Configuration problem: ${p}`));
+    const ref = req.ref ?? (scan.findings[0]?.commit ? await refsContaining(sync.dir, scan.findings[0].commit) : null);
+    const probe = createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: firstSight ? scan.findings : null, budgetMs: ctx.scanBudgetMs });
+    try {
+      await reconcileIncidents(ctx, gh, { ...req, ref }, scan.findings, { ...config, issueRepo: route.issueRepo }, probe, firstSight, outcome);
+    } finally {
+      // Open incidents are re-checked even when a new one could not be opened.
+      await recheckIncidents(ctx, gh, repo, probe, outcome.opened).catch((err: unknown) => failures.push(err));
+    }
+  } catch (err) {
+    failures.push(err);
+  }
+  for (const err of failures) log.error({ err }, "incident step failed");
+  const retry = failures.find(isRetryable);
 
   const scope = firstSight ? "the full history (first scan of this repository)" : "this push";
   const body = buildCheckRun({
     findings: scan.findings,
     failOn: config.failOn,
-    alerts: [...outcome.alerts, ...problems.map((p) => `Configuration problem: ${p}`)],
+    alerts: [...outcome.alerts, ...alerts, ...failures.map((err) => incidentFailure(err, err === retry))],
     forceFailure: outcome.forceFailure,
     scope,
   });
   await publishCheckRun(gh, target, head, body);
+  // A passing failure (GitHub 5xx, rate limit) sends the delivery back to the queue; the
+  // retry finds the incidents already opened and repeats nothing else.
+  if (retry !== undefined) throw retry;
   // Only now is the first look complete: a job that fails before here is retried as first sight.
   await ctx.store.saveRepo({ fullName: repo.fullName, installationId: repo.installationId, historyScannedAt: known?.historyScannedAt ?? new Date().toISOString() });
   log.info({ conclusion: body.conclusion }, "check run published");
 }
 
+function detail(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).replace(/^\[leakguard\] /, "");
+}
+
+function incidentFailure(err: unknown, retried: boolean): string {
+  const status = (err as { status?: number }).status;
+  const what = err instanceof RecheckBudgetError ? "Open incidents were not re-checked" : "Incident issues could not be fully updated";
+  return `**${what}:** ${text(detail(err))}${typeof status === "number" ? ` (GitHub answered ${status})` : ""}.${retried ? " leakguard will try again." : ""}`;
+}
+
+/** The tag objects a pushed object names, outermost first (a tag of a tag is a chain); empty for a commit. */
+async function tagChain(dir: string, oid: string): Promise<string[]> {
+  const chain: string[] = [];
+  for (let next: string | null = oid; next && chain.length < 16; ) {
+    const raw: Buffer | null = await git(["cat-file", "tag", next], { cwd: dir }).catch(() => null);
+    const tag: AnnotatedTag | null = raw ? parseTag(next, raw) : null;
+    if (!tag) break;
+    chain.push(next);
+    next = tag.target;
+  }
+  return chain;
+}

@@ -2,6 +2,7 @@ import type { Finding } from "../../findings/finding.js";
 import type { Severity } from "../../detectors/types.js";
 import { RULES, severityAtLeast } from "../../detectors/types.js";
 import { SHORT_ADVICE } from "../advice.js";
+import { code, plain } from "../incidents/markdown.js";
 import type { GitHub } from "./create-octokit.js";
 
 // The check run on the pushed commit: findings -> body (pure), then create + batched updates
@@ -31,7 +32,7 @@ const MAX_ANNOTATIONS = 1000;
 export interface CheckInput {
   findings: readonly Finding[];
   failOn: Severity;
-  /** Lines said loudly at the top (replacement keys, config problems). */
+  /** Lines said loudly at the top (replacement keys, config problems): Markdown, already escaped. */
   alerts: readonly string[];
   /** A replacement key leaked the same way as an open incident: fail whatever its severity. */
   forceFailure: boolean;
@@ -52,7 +53,8 @@ export function buildCheckRun(input: CheckInput): CheckRunBody {
         end_line: f.line,
         annotation_level: severityAtLeast(f.severity, input.failOn) ? "failure" : "warning",
         title: `${RULES[f.rule].title} (${f.severity})`,
-        message: `${f.redacted ?? f.path}: ${SHORT_ADVICE[f.vector]}`,
+        // Annotations are plain text (no Markdown), but still one visible line from repository content.
+        message: `${f.redacted ?? plain(f.path)}: ${SHORT_ADVICE[f.vector]}`,
       }),
     );
   const lines = [...input.alerts, ""];
@@ -60,7 +62,7 @@ export function buildCheckRun(input: CheckInput): CheckRunBody {
   else {
     lines.push(`Found in ${input.scope}:`, "");
     for (const f of input.findings.slice(0, 100)) {
-      lines.push(`- ${RULES[f.rule].title} \`${f.redacted ?? f.path}\` in \`${f.path}\`:${f.line} (${f.severity}, commit ${f.commit?.slice(0, 7) ?? "-"})`);
+      lines.push(`- ${RULES[f.rule].title} ${code(f.redacted ?? f.path)} in ${code(f.path)}:${f.line} (${f.severity}, commit ${f.commit?.slice(0, 7) ?? "-"})`);
     }
     if (input.findings.length > 100) lines.push(`- … and ${input.findings.length - 100} more`);
     if (input.findings.length > MAX_ANNOTATIONS) lines.push("", `Only the first ${MAX_ANNOTATIONS} findings are annotated.`);

@@ -1,6 +1,7 @@
 import { RULES } from "../../detectors/types.js";
 import type { Incident } from "../store/store.js";
 import { FULL_ADVICE, VECTOR_LABEL } from "../advice.js";
+import { code, href, link, person, repoName } from "./markdown.js";
 import { renderStatus } from "./render-status.js";
 
 // The incident issue: what leaked, where, how bad, then the playbook. The product's own
@@ -17,15 +18,17 @@ export interface RepoInfo {
 export type IncidentFacts = Omit<Incident, "id" | "issueRepo" | "issueNumber" | "state" | "openedAt" | "repo">;
 
 export function issueTitle(i: IncidentFacts): string {
-  return `Leaked ${RULES[i.rule].title}${i.redacted ? ` ${i.redacted}` : ""} in ${i.path}`;
+  // GitHub renders code spans in titles, and e-mail subjects show the text as it is: a code
+  // span is inert in both.
+  return `Leaked ${RULES[i.rule].title}${i.redacted ? ` ${i.redacted}` : ""} in ${code(i.path)}`;
 }
 
 function what(i: IncidentFacts): string {
-  if (!i.redacted) return `A tracked dotenv file, \`${i.path}\`. It may hold other credentials than Stripe keys.`;
+  if (!i.redacted) return `A tracked dotenv file, ${code(i.path)}. It may hold other credentials than Stripe keys.`;
   const live = i.rule.includes("-live-");
   const restricted = i.rule.includes("restricted");
   return [
-    `A Stripe ${live ? "**live-mode**" : "test-mode"} ${restricted ? "restricted" : "secret"} key, \`${i.redacted}\` (the Dashboard shows the same last four characters).`,
+    `A Stripe ${live ? "**live-mode**" : "test-mode"} ${restricted ? "restricted" : "secret"} key, ${code(i.redacted)} (the Dashboard shows the same last four characters).`,
     live
       ? restricted
         ? "Whoever has it can do everything the key's permissions allow on your account."
@@ -35,13 +38,14 @@ function what(i: IncidentFacts): string {
 }
 
 function where(i: IncidentFacts, repo: RepoInfo): string[] {
-  const commit = i.commit ? `[\`${i.commit.slice(0, 7)}\`](${repo.htmlUrl}/commit/${i.commit})` : "unknown";
-  const file = i.commit ? `[\`${i.path}\` line ${i.line}](${repo.htmlUrl}/blob/${i.commit}/${encodeURI(i.path)}#L${i.line})` : `\`${i.path}\` line ${i.line}`;
+  const commit = i.commit ? link(code(i.commit.slice(0, 7)), href(repo.htmlUrl, ["commit", i.commit])) : "unknown";
+  const file = `${code(i.path)} line ${i.line}`;
+  const fileLink = i.commit ? link(file, href(repo.htmlUrl, ["blob", i.commit, ...i.path.split("/")], `L${i.line}`)) : file;
   return [
-    `- **Where:** ${file} in ${repo.fullName}, commit ${commit}${i.ref ? ` (${i.ref})` : ""}`,
-    `- **Pushed by:** ${i.pusher ?? "unknown (found in existing history)"}`,
+    `- **Where:** ${fileLink} in ${repoName(repo.fullName)}, commit ${commit}${i.ref ? ` (${code(i.ref)})` : ""}`,
+    `- **Pushed by:** ${i.pusher ? person(i.pusher) : "unknown (found in existing history)"}`,
     `- **How it got there:** ${VECTOR_LABEL[i.vector]}`,
-    `- **Severity:** ${i.severity} · fingerprint \`${i.fingerprint.slice(0, 16)}\``,
+    `- **Severity:** ${i.severity} · fingerprint ${code(i.fingerprint.slice(0, 16))}`,
   ];
 }
 
