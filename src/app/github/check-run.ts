@@ -1,7 +1,7 @@
 import type { Finding } from "../../findings/finding.js";
 import type { Severity } from "../../detectors/types.js";
 import { RULES, severityAtLeast } from "../../detectors/types.js";
-import { SHORT_ADVICE } from "../advice.js";
+import { annotationAdvice } from "../advice.js";
 import { code, plain } from "../incidents/markdown.js";
 import type { GitHub } from "./create-octokit.js";
 
@@ -54,7 +54,7 @@ export function buildCheckRun(input: CheckInput): CheckRunBody {
         annotation_level: severityAtLeast(f.severity, input.failOn) ? "failure" : "warning",
         title: `${RULES[f.rule].title} (${f.severity})`,
         // Annotations are plain text (no Markdown), but still one visible line from repository content.
-        message: `${f.redacted ?? plain(f.path)}: ${SHORT_ADVICE[f.vector]}`,
+        message: `${f.redacted ?? plain(f.path)}: ${annotationAdvice(f)}`,
       }),
     );
   const lines = [...input.alerts, ""];

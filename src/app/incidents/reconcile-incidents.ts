@@ -4,7 +4,7 @@ import type { GitHub } from "../github/create-octokit.js";
 import type { RepoConfig } from "../github/load-config.js";
 import { comment, openIssue, splitRepo, updateIssue } from "../github/issues.js";
 import type { Incident } from "../store/store.js";
-import { VECTOR_LABEL } from "../advice.js";
+import { vectorLabel } from "../advice.js";
 import { groupLeaks, isKeyLeak } from "./group-leaks.js";
 import { code, person } from "./markdown.js";
 import { issueBody, issueTitle } from "./render-issue.js";
@@ -32,7 +32,7 @@ function ref(i: { issueRepo: string; issueNumber: number }, repo: string): strin
 }
 
 function replacementAlert(leak: Finding, replaced: string): string {
-  return `**Replacement key exposed:** ${code(leak.redacted ?? leak.path)} leaked through ${VECTOR_LABEL[leak.vector]}, like the key of ${replaced}. Rotate again after fixing the vector.`;
+  return `**Replacement key exposed:** ${code(leak.redacted ?? leak.path)} leaked through ${vectorLabel(leak.vector)}, like the key of ${replaced}. Rotate again after fixing the vector.`;
 }
 
 export async function reconcileIncidents(
@@ -109,7 +109,7 @@ export async function reconcileIncidents(
         old.issueNumber,
         [
           `## 🚨 The replacement key leaked the same way`,
-          `A new key, ${code(leak.redacted ?? leak.path)}, has just been pushed through ${VECTOR_LABEL[leak.vector]}: ${where}${by}.`,
+          `A new key, ${code(leak.redacted ?? leak.path)}, has just been pushed through ${vectorLabel(leak.vector)}: ${where}${by}.`,
           `That is the same way ${code(old.redacted ?? old.path)} leaked, so **the new key is compromised too**. Close the hole first (see *Close the hole* above), then rotate again — and delete this new key as well. Tracked in ${ref({ issueRepo, issueNumber: number }, old.issueRepo)}.`,
         ].join("\n\n"),
       );

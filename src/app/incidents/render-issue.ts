@@ -1,6 +1,6 @@
 import { RULES } from "../../detectors/types.js";
 import type { Incident } from "../store/store.js";
-import { FULL_ADVICE, VECTOR_LABEL } from "../advice.js";
+import { closeTheHole, historyCleanup, vectorLabel } from "../advice.js";
 import { code, href, link, person, repoName } from "./markdown.js";
 import { renderStatus } from "./render-status.js";
 
@@ -44,7 +44,7 @@ function where(i: IncidentFacts, repo: RepoInfo): string[] {
   return [
     `- **Where:** ${fileLink} in ${repoName(repo.fullName)}, commit ${commit}${i.ref ? ` (${code(i.ref)})` : ""}`,
     `- **Pushed by:** ${i.pusher ? person(i.pusher) : "unknown (found in existing history)"}`,
-    `- **How it got there:** ${VECTOR_LABEL[i.vector]}`,
+    `- **How it got there:** ${vectorLabel(i.vector)}`,
     `- **Severity:** ${i.severity} · fingerprint ${code(i.fingerprint.slice(0, 16))}`,
   ];
 }
@@ -97,14 +97,12 @@ export function issueBody(i: IncidentFacts, repo: RepoInfo): string {
     ...checklist(AFTER),
     "",
     "## 3. Close the hole",
-    ...FULL_ADVICE[i.vector].map((t) => `- ${t}`),
+    ...closeTheHole(i.vector),
     "- Restrict what a key can do: prefer restricted keys with only the permissions each job needs, and limit keys to your servers' IP addresses.",
     "",
     "## 4. Clean the history (after rotating)",
     "Removing the key from history does not make it safe again — only rotation does — but it stops the next reader from finding it.",
-    "- [ ] In a fresh clone, preview the rewrite with `leakguard scrub --dry-run`, then run `leakguard scrub --yes`.",
-    "- [ ] Force-push every rewritten branch and tag (`git push --force --all && git push --force --tags`) and ask collaborators to re-clone.",
-    "- [ ] Ask GitHub Support to remove cached views and pull-request references that still show the old commits.",
+    ...historyCleanup(),
     "",
     "## About threatening emails",
     "People holding a leaked key sometimes email the owner, claiming to be Stripe, and demand that a product be enabled or the account will be shut down. Stripe does not deactivate accounts for not using its products: treat such a message as phishing and check the sender against Stripe's verified domains.",
