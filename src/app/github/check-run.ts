@@ -2,7 +2,7 @@ import type { Finding } from "../../findings/finding.js";
 import type { Severity } from "../../detectors/types.js";
 import { RULES, severityAtLeast } from "../../detectors/types.js";
 import { annotationAdvice } from "../advice.js";
-import { code, plain } from "../incidents/markdown.js";
+import { code, plain, shorten } from "../incidents/markdown.js";
 import type { GitHub } from "./create-octokit.js";
 
 // The check run on the pushed commit: findings -> body (pure), then create + batched updates
@@ -28,6 +28,8 @@ export const CHECK_NAME = "leakguard";
 const BATCH = 50;
 /** A push with more findings than this gets the first ones annotated and a note. */
 const MAX_ANNOTATIONS = 1000;
+/** Room left under GitHub's 65,535-character summary for what follows the list. */
+const SUMMARY_BUDGET = 60_000;
 
 export interface CheckInput {
   findings: readonly Finding[];
@@ -61,10 +63,18 @@ export function buildCheckRun(input: CheckInput): CheckRunBody {
   if (input.findings.length === 0) lines.push(`No Stripe secret key or dotenv file found in ${input.scope}.`);
   else {
     lines.push(`Found in ${input.scope}:`, "");
+    // GitHub refuses a summary over 65,535 characters, and paths are the pusher's to lengthen:
+    // the list stops early rather than lose the check run.
+    let size = lines.join("\n").length;
+    let listed = 0;
     for (const f of input.findings.slice(0, 100)) {
-      lines.push(`- ${RULES[f.rule].title} ${code(f.redacted ?? f.path)} in ${code(f.path)}:${f.line} (${f.severity}, commit ${f.commit?.slice(0, 7) ?? "-"})`);
+      const line = `- ${RULES[f.rule].title} ${code(f.redacted ?? shorten(f.path))} in ${code(shorten(f.path))}:${f.line} (${f.severity}, commit ${f.commit?.slice(0, 7) ?? "-"})`;
+      if (size + line.length > SUMMARY_BUDGET) break;
+      lines.push(line);
+      size += line.length + 1;
+      listed++;
     }
-    if (input.findings.length > 100) lines.push(`- … and ${input.findings.length - 100} more`);
+    if (input.findings.length > listed) lines.push(`- … and ${input.findings.length - listed} more`);
     if (input.findings.length > MAX_ANNOTATIONS) lines.push("", `Only the first ${MAX_ANNOTATIONS} findings are annotated.`);
   }
   return {

@@ -34,6 +34,11 @@ export function plain(s: string, max = 200): string {
   return v.length > max ? `${v.slice(0, max - 1)}…` : v;
 }
 
+/** A path as long as git allows would crowd out everything else (GitHub caps titles and summaries): its end says most. */
+export function shorten(s: string, max = 300): string {
+  return s.length > max ? `…${s.slice(-(max - 1))}` : s;
+}
+
 /** `text` as an inline code span that nothing inside can close. */
 export function code(s: string): string {
   const v = visible(s);

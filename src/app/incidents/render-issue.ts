@@ -1,7 +1,7 @@
 import { RULES } from "../../detectors/types.js";
 import type { Incident } from "../store/store.js";
 import { closeTheHole, historyCleanup, vectorLabel } from "../advice.js";
-import { code, href, link, person, repoName } from "./markdown.js";
+import { code, href, link, person, repoName, shorten } from "./markdown.js";
 import { renderStatus } from "./render-status.js";
 
 // The incident issue: what leaked, where, how bad, then the playbook. The product's own
@@ -20,7 +20,8 @@ export type IncidentFacts = Omit<Incident, "id" | "issueRepo" | "issueNumber" | 
 export function issueTitle(i: IncidentFacts): string {
   // GitHub renders code spans in titles, and e-mail subjects show the text as it is: a code
   // span is inert in both.
-  return `Leaked ${RULES[i.rule].title}${i.redacted ? ` ${i.redacted}` : ""} in ${code(i.path)}`;
+  // GitHub refuses titles over 256 characters.
+  return `Leaked ${RULES[i.rule].title}${i.redacted ? ` ${i.redacted}` : ""} in ${code(shorten(i.path, 150))}`;
 }
 
 function what(i: IncidentFacts): string {
