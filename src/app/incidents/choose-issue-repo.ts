@@ -47,8 +47,8 @@ export async function chooseIssueRepo(gh: GitHub, source: RepoTarget, configured
   if (target.archived) return refuse("is archived");
   if (!target.has_issues) return refuse("has issues turned off");
   const to = visibilityOf(target);
-  // The push payload only says private or not; internal needs the API's word for the source too.
-  const from = source.isPublic ? "public" : to === "internal" ? visibilityOf((await gh.rest.repos.get({ owner: source.owner, repo: source.name })).data) : "private";
+  // The push payload only says private or not: whether a non-public source is internal is the API's word.
+  const from = source.isPublic ? "public" : to === "private" ? "private" : visibilityOf((await gh.rest.repos.get({ owner: source.owner, repo: source.name })).data);
   if (RANK[to] > RANK[from]) return refuse(`is ${to} and ${repoName(source.fullName)} is ${from}: its incidents would be readable by more people than the code`);
   return { issueRepo: target.full_name, problems: [] };
 }
