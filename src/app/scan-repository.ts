@@ -6,7 +6,9 @@ import type { AppContext, ScanRequest } from "./context.js";
 import { chooseSelection } from "./choose-selection.js";
 import { buildCheckRun, neutralCheckRun, publishCheckRun } from "./github/check-run.js";
 import { installationToken } from "./github/create-octokit.js";
-import { loadConfig } from "./github/load-config.js";
+import { DEFAULT_CONFIG, loadConfig } from "./github/load-config.js";
+import type { RepoConfig } from "./github/load-config.js";
+import { redactAll } from "../findings/redact.js";
 import { chooseIssueRepo } from "./incidents/choose-issue-repo.js";
 import { repoName, text } from "./incidents/markdown.js";
 import { createRepoProbe, RecheckBudgetError } from "./incidents/repo-probe.js";
@@ -99,35 +101,49 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
   }
   log.info({ selection: firstSight ? "all" : "push", ...scan.stats, findings: scan.findings.length }, "scanned");
 
-  const { config, problems } = await loadConfig(gh, repo.owner, repo.name);
-  const alerts = problems.map((p) => `Configuration problem: ${p}`);
   // The check run is published whatever the incident work does: a failing issue step (an
   // unreachable issue repository, GitHub refusing a call, a re-check over budget) is said on
   // the check run, never left to swallow it.
-  const failures: unknown[] = [];
+  const failures: { err: unknown; what: string }[] = [];
+  const ISSUES = "Incident issues could not be fully updated";
   const outcome = emptyReconcileResult();
+  const alerts: string[] = [];
+  // Without the owner's configuration it is unknown where incidents may go: none is filed
+  // now (the retry files them); the check run still shows the findings, at the default threshold.
+  let config: RepoConfig | null = null;
   try {
-    const route = await chooseIssueRepo(gh, repo, config.issueRepo);
-    alerts.push(...route.problems.map((p) => `Configuration problem: ${p}`));
-    const ref = req.ref ?? (scan.findings[0]?.commit ? await refsContaining(sync.dir, scan.findings[0].commit) : null);
-    const probe = createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: firstSight ? scan.findings : null, budgetMs: ctx.scanBudgetMs });
-    try {
-      await reconcileIncidents(ctx, gh, { ...req, ref }, scan.findings, { ...config, issueRepo: route.issueRepo }, probe, firstSight, outcome);
-    } finally {
-      // Open incidents are re-checked even when a new one could not be opened.
-      await recheckIncidents(ctx, gh, repo, probe, outcome.opened).catch((err: unknown) => failures.push(err));
-    }
+    const loaded = await loadConfig(gh, repo.owner, repo.name);
+    config = loaded.config;
+    alerts.push(...loaded.problems.map((p) => `Configuration problem: ${p}`));
   } catch (err) {
-    failures.push(err);
+    failures.push({ err, what: "The configuration could not be read, so no incident issue was touched" });
   }
-  for (const err of failures) log.error({ err }, "incident step failed");
-  const retry = failures.find(isRetryable);
+  if (config) {
+    try {
+      const route = await chooseIssueRepo(gh, repo, config.issueRepo);
+      alerts.push(...route.problems.map((p) => `Configuration problem: ${p}`));
+      const ref = req.ref ?? (scan.findings[0]?.commit ? await refsContaining(sync.dir, scan.findings[0].commit) : null);
+      const probe = createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: firstSight ? scan.findings : null, budgetMs: ctx.scanBudgetMs });
+      try {
+        await reconcileIncidents(ctx, gh, { ...req, ref }, scan.findings, { ...config, issueRepo: route.issueRepo }, probe, firstSight, outcome);
+      } finally {
+        // Open incidents are re-checked even when a new one could not be opened.
+        await recheckIncidents(ctx, gh, repo, probe, outcome.opened).catch((err: unknown) =>
+          failures.push({ err, what: err instanceof RecheckBudgetError ? "Open incidents were not re-checked" : ISSUES }),
+        );
+      }
+    } catch (err) {
+      failures.push({ err, what: ISSUES });
+    }
+  }
+  for (const { err } of failures) log.error({ err }, "incident step failed");
+  const retry = failures.find((f) => isRetryable(f.err))?.err;
 
   const scope = firstSight ? "the full history (first scan of this repository)" : "this push";
   const body = buildCheckRun({
     findings: scan.findings,
-    failOn: config.failOn,
-    alerts: [...outcome.alerts, ...alerts, ...failures.map((err) => incidentFailure(err, err === retry))],
+    failOn: (config ?? DEFAULT_CONFIG).failOn,
+    alerts: [...outcome.alerts, ...alerts, ...failures.map((f) => incidentFailure(f.what, f.err, f.err === retry))],
     forceFailure: outcome.forceFailure,
     scope,
   });
@@ -141,12 +157,11 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
 }
 
 function detail(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/^\[leakguard\] /, "");
+  return redactAll(err instanceof Error ? err.message : String(err)).replace(/^\[leakguard\] /, "");
 }
 
-function incidentFailure(err: unknown, retried: boolean): string {
+function incidentFailure(what: string, err: unknown, retried: boolean): string {
   const status = (err as { status?: number }).status;
-  const what = err instanceof RecheckBudgetError ? "Open incidents were not re-checked" : "Incident issues could not be fully updated";
   return `**${what}:** ${text(detail(err))}${typeof status === "number" ? ` (GitHub answered ${status})` : ""}.${retried ? " leakguard will try again." : ""}`;
 }
 

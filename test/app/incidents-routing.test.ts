@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunningApp } from "../../src/app/start-app.js";
+import { FAULTS } from "../helpers/github-double/index.js";
 import type { RepoRecord } from "../helpers/github-double/index.js";
 import { fakeKey, redacted } from "../helpers/keys.js";
 import type { ServedRepo, World } from "./harness.js";
@@ -106,5 +107,23 @@ describe("where incidents may go", { timeout: E2E_TIMEOUT }, () => {
     expect(run.output.annotations.map((a) => a.path)).toEqual(["pay.js"]);
     expect(await app.store.openIncidents(repo.fullName)).toEqual([]);
     expectKeyNowhere(world, key);
+  });
+
+  it("publishes the check run when the configuration cannot be read, files nothing blind, and files the incident on the retry", async () => {
+    org.files.delete(".github/leakguard.yml");
+    const repo = world.addRepo("flaky", { private: true });
+    repo.work.commit("init", { "a.txt": "a\n" });
+    await world.deliver(app, "push", repo.pushPayload(repo.push()));
+    await settle(app);
+    // The client's own retries (3) all fail: GitHub stays down for this job's first config read.
+    world.gh.failNext({ ...FAULTS.serverError(502), method: "GET", path: "/repos/{owner}/{repo}/contents/{path}", times: 4 });
+    const { run } = await leak(repo);
+    const runs = world.gh.state.checkRunsOf(repo.fullName).filter((r) => r.head_sha === run.head_sha);
+    expect(runs.map((r) => r.conclusion)).toEqual(["failure", "failure"]);
+    expect(runs[0]!.output.summary).toContain("**The configuration could not be read, so no incident issue was touched:**");
+    expect(runs[0]!.output.summary).toContain("(GitHub answered 502). leakguard will try again.");
+    expect(runs[1]!.output.summary).not.toContain("could not be read");
+    expect(world.gh.state.issuesOf(repo.fullName)).toHaveLength(1);
+    world.gh.expectNoViolations();
   });
 });

@@ -10,6 +10,7 @@ import { code, person } from "./markdown.js";
 import { issueBody, issueTitle } from "./render-issue.js";
 import type { IncidentFacts } from "./render-issue.js";
 import type { RepoProbe } from "./repo-probe.js";
+import { RecheckBudgetError } from "./repo-probe.js";
 
 // New findings -> incidents. A new key opens an issue; a known one comments on its issue
 // (reopening it if it had been closed); a new key leaking the same way as an open
@@ -89,7 +90,11 @@ export async function reconcileIncidents(
       ref: req.ref,
       pusher: req.pusher,
       replacementOf: replaced.length ? replaced.map((o) => ref(o, issueRepo)).join(", ") : null,
-      status: await probe.statusOf(leak),
+      // A re-check over its budget must not keep the incident from being opened: "not checked yet".
+      status: await probe.statusOf(leak).catch((err: unknown) => {
+        if (err instanceof RecheckBudgetError) return null;
+        throw err;
+      }),
     };
     const number = await openIssue(gh, splitRepo(issueRepo), {
       title: issueTitle(facts),
