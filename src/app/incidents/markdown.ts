@@ -11,10 +11,11 @@
 // - Block structure is parsed before inlines: a line break inside a span could still start
 //   a heading, list or link reference definition. Line breaks never reach the output.
 // - Any ASCII punctuation may be backslash-escaped (spec 2.4), which stops emphasis, links,
-//   images, HTML and entities in plain text. It does not stop GitHub's post-processing of
-//   text: extended autolinks (www., http://) and @mentions. Those are broken with a
-//   zero-width space written as the entity `&#8203;` (an entity is decoded to text, which
-//   the mention and autolink filters then no longer match).
+//   images, HTML and entities in plain text. It does not stop what runs on the text after
+//   parsing: extended autolinks (`www.`, `https://`, `a@b.c`, spec 6.9) and GitHub's @mention
+//   and #reference filters. Those are broken by a zero-width space, written as the entity
+//   `&#8203;`, after every `@`, `#`, `:` and `.`: the entity decodes to a character that no
+//   name, domain or scheme may contain.
 
 /** C0/C1 controls, and the bidi controls that make text display in another order than it reads. */
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
