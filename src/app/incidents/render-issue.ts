@@ -19,8 +19,7 @@ export type IncidentFacts = Omit<Incident, "id" | "issueRepo" | "issueNumber" | 
 
 export function issueTitle(i: IncidentFacts): string {
   // GitHub renders code spans in titles, and e-mail subjects show the text as it is: a code
-  // span is inert in both.
-  // GitHub refuses titles over 256 characters.
+  // span is inert in both. Titles over 256 characters are refused: a long path keeps its end.
   return `Leaked ${RULES[i.rule].title}${i.redacted ? ` ${i.redacted}` : ""} in ${code(shorten(i.path, 150))}`;
 }
 
