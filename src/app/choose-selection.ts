@@ -6,7 +6,8 @@ import type { Selection } from "../git/engine.js";
 
 export function chooseSelection(opts: {
   firstSight: boolean;
-  after: string;
+  /** What the push names: the commit, or a tag's objects and the commit it peels to. */
+  after: string | readonly string[];
   /** null when the ref is new, or its old commit is unknown to the mirror. */
   before: string | null;
   /** The mirror's refs after the fetch. */
@@ -15,9 +16,10 @@ export function chooseSelection(opts: {
   pushedRef: string | null;
 }): Selection {
   if (opts.firstSight) return { all: true };
-  if (opts.before) return { include: [opts.after], exclude: [opts.before] };
+  const include = typeof opts.after === "string" ? [opts.after] : [...new Set(opts.after)];
+  if (opts.before) return { include, exclude: [opts.before] };
   const others = [...opts.refs].filter(([ref]) => ref !== opts.pushedRef).map(([, oid]) => oid);
-  return { include: [opts.after], exclude: [...new Set(others)] };
+  return { include, exclude: [...new Set(others)] };
 }
 
 export const ZERO_OID = /^0{40}$|^0{64}$/;

@@ -6,17 +6,25 @@ import type { AppContext, ScanRequest } from "./context.js";
 import { chooseSelection } from "./choose-selection.js";
 import { buildCheckRun, neutralCheckRun, publishCheckRun } from "./github/check-run.js";
 import { installationToken } from "./github/create-octokit.js";
-import { loadConfig } from "./github/load-config.js";
-import { createRepoProbe } from "./incidents/repo-probe.js";
-import { reconcileIncidents } from "./incidents/reconcile-incidents.js";
+import { DEFAULT_CONFIG, loadConfig } from "./github/load-config.js";
+import type { RepoConfig } from "./github/load-config.js";
+import { redactAll } from "../findings/redact.js";
+import { chooseIssueRepo } from "./incidents/choose-issue-repo.js";
+import { repoName, text } from "./incidents/markdown.js";
+import { createRepoProbe, RecheckBudgetError } from "./incidents/repo-probe.js";
+import { emptyReconcileResult, reconcileIncidents } from "./incidents/reconcile-incidents.js";
 import { recheckIncidents } from "./incidents/recheck-incidents.js";
 import { refsContaining } from "./mirror/refs-containing.js";
 import { syncMirror } from "./mirror/sync-mirror.js";
 import { applyInlineAllow } from "../findings/apply-inline-allow.js";
+import type { AnnotatedTag } from "../git/engine.js";
+import { parseTag } from "../git/parse-tag.js";
+import { isRetryable } from "./worker.js";
 
 // One job: fetch -> scan -> incidents -> re-check -> check run. A repository that cannot
-// be fetched or scanned ends in a neutral check run with the reason; GitHub API errors
-// propagate so that the worker retries the delivery.
+// be fetched or scanned ends in a neutral check run with the reason. The check run is
+// published whatever the incident steps do; their GitHub errors are said on it and then
+// propagate, when passing, so that the worker retries the delivery.
 
 async function exists(dir: string, rev: string): Promise<boolean> {
   return git(["cat-file", "-e", `${rev}^{commit}`], { cwd: dir }).then(
@@ -49,7 +57,7 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
     log.debug({ fetchMs: Math.round(performance.now() - started) }, "mirror fetched");
   } catch (err) {
     if (!(err instanceof LeakguardError)) throw err;
-    return neutral(req.after, `leakguard could not fetch ${repo.fullName}: ${err.message.replace(/^\[leakguard\] /, "")}`);
+    return neutral(req.after, `leakguard could not fetch ${repoName(repo.fullName)}: ${text(detail(err))}`);
   }
   const engine = createNativeEngine(sync.dir);
   const defaultTip = sync.refsAfter.get(`refs/heads/${repo.defaultBranch}`) ?? null;
@@ -63,7 +71,7 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
   const known = await ctx.store.getRepo(repo.fullName);
   const firstSight = !known?.historyScannedAt || sync.created;
   if (req.deleted && !firstSight) {
-    await recheckIncidents(ctx, gh, repo, createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: null }), new Set());
+    await recheckIncidents(ctx, gh, repo, createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: null, budgetMs: ctx.scanBudgetMs }), new Set());
     log.info("ref deleted; incidents re-checked");
     return;
   }
@@ -74,7 +82,10 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
   }
 
   const before = req.before && (await exists(sync.dir, req.before)) ? req.before : null;
-  const selection = chooseSelection({ firstSight, after: head, before, refs: sync.refsAfter, pushedRef: req.refName });
+  // A pushed tag is scanned as a tag: its message (and those of the tags it points to), not
+  // only the commit it names. The engine reads the tag objects the selection includes.
+  const pushed = req.after ? [...(await tagChain(sync.dir, req.after)), head] : [head];
+  const selection = chooseSelection({ firstSight, after: pushed, before, refs: sync.refsAfter, pushedRef: req.refName });
   // A huge push must not hold the queue forever: past the budget git is stopped and the
   // check run says why, instead of a partial scan passing as a clean one.
   const signal = AbortSignal.timeout(ctx.scanBudgetMs);
@@ -87,36 +98,92 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
       return neutral(head, `the ${firstSight ? "history" : "push"} is too large to scan within ${minutes} minute${minutes === 1 ? "" : "s"}; run \`leakguard scan --history\` on a clone instead`);
     }
     if (!(err instanceof LeakguardError)) throw err;
-    return neutral(head, `leakguard could not scan ${repo.fullName}: ${err.message.replace(/^\[leakguard\] /, "")}`);
+    return neutral(head, `leakguard could not scan ${repoName(repo.fullName)}: ${text(detail(err))}`);
   }
   log.info({ selection: firstSight ? "all" : "push", ...scan.stats, findings: scan.findings.length }, "scanned");
 
-  const { config, problems } = await loadConfig(gh, repo.owner, repo.name);
+  // The check run is published whatever the incident work does: a failing issue step (an
+  // unreachable issue repository, GitHub refusing a call, a re-check over budget) is said on
+  // the check run, never left to swallow it.
+  const failures: { err: unknown; what: string }[] = [];
+  const ISSUES = "Incident issues could not be fully updated";
+  const outcome = emptyReconcileResult();
+  const alerts: string[] = [];
+  // Without the owner's configuration it is unknown where incidents may go: none is filed
+  // now (the retry files them); the check run still shows the findings, at the default threshold.
+  let config: RepoConfig | null = null;
+  try {
+    const loaded = await loadConfig(gh, repo.owner, repo.name);
+    config = loaded.config;
+    alerts.push(...loaded.problems.map((p) => `Configuration problem: ${p}`));
+  } catch (err) {
+    failures.push({ err, what: "The configuration could not be read, so no incident issue was touched" });
+  }
   // leakguard:allow is the pusher's word: what the config's inline_allow does not cover
   // is a finding like any other; what it lets through is logged and shown on the check run.
-  const inline = applyInlineAllow(scan.findings, scan.suppressed, config.inlineAllow);
+  const inlineAllow = (config ?? DEFAULT_CONFIG).inlineAllow;
+  const inline = applyInlineAllow(scan.findings, scan.suppressed, inlineAllow);
   scan = { ...scan, findings: inline.findings };
-  const allowAlerts: string[] = [];
   if (inline.honoured.length) {
-    log.warn({ inlineAllow: config.inlineAllow, allowed: inline.honoured.map((f) => ({ rule: f.rule, fingerprint: f.fingerprint, redacted: f.redacted, path: f.path, commit: f.commit })) }, "findings let through by leakguard:allow");
-    allowAlerts.push(`${inline.honoured.length} finding(s) let through by a leakguard:allow comment (inline_allow: ${config.inlineAllow}): ${inline.honoured.map((f) => `${f.rule} ${f.redacted ?? ""} in ${f.path}`.replace(/ +/g, " ")).join("; ")}`);
+    log.warn({ inlineAllow, allowed: inline.honoured.map((f) => ({ rule: f.rule, fingerprint: f.fingerprint, redacted: f.redacted, path: f.path, commit: f.commit })) }, "findings let through by leakguard:allow");
+    alerts.push(`${inline.honoured.length} finding(s) let through by a leakguard:allow comment (inline_allow: ${inlineAllow}): ${inline.honoured.map((f) => `${f.rule} ${f.redacted ?? ""} in ${f.path}`.replace(/ +/g, " ")).join("; ")}`);
   }
-  const ref = req.ref ?? (scan.findings[0]?.commit ? await refsContaining(sync.dir, scan.findings[0].commit) : null);
-  const probe = createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: firstSight ? scan.findings : null });
-  const outcome = await reconcileIncidents(ctx, gh, { ...req, ref }, scan.findings, config, probe, firstSight);
-  await recheckIncidents(ctx, gh, repo, probe, outcome.opened);
+  if (config) {
+    try {
+      const route = await chooseIssueRepo(gh, repo, config.issueRepo);
+      alerts.push(...route.problems.map((p) => `Configuration problem: ${p}`));
+      const ref = req.ref ?? (scan.findings[0]?.commit ? await refsContaining(sync.dir, scan.findings[0].commit) : null);
+      const probe = createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: firstSight ? scan.findings : null, budgetMs: ctx.scanBudgetMs });
+      try {
+        await reconcileIncidents(ctx, gh, { ...req, ref }, scan.findings, { ...config, issueRepo: route.issueRepo }, probe, firstSight, outcome);
+      } finally {
+        // Open incidents are re-checked even when a new one could not be opened.
+        await recheckIncidents(ctx, gh, repo, probe, outcome.opened).catch((err: unknown) =>
+          failures.push({ err, what: err instanceof RecheckBudgetError ? "Open incidents were not re-checked" : ISSUES }),
+        );
+      }
+    } catch (err) {
+      failures.push({ err, what: ISSUES });
+    }
+  }
+  for (const { err } of failures) log.error({ err }, "incident step failed");
+  const retry = failures.find((f) => isRetryable(f.err))?.err;
 
   const scope = firstSight ? "the full history (first scan of this repository)" : "this push";
   const body = buildCheckRun({
     findings: scan.findings,
-    failOn: config.failOn,
-    alerts: [...outcome.alerts, ...allowAlerts, ...problems.map((p) => `Configuration problem: ${p}`)],
+    failOn: (config ?? DEFAULT_CONFIG).failOn,
+    alerts: [...outcome.alerts, ...alerts, ...failures.map((f) => incidentFailure(f.what, f.err, f.err === retry))],
     forceFailure: outcome.forceFailure,
     scope,
   });
   await publishCheckRun(gh, target, head, body);
+  // A passing failure (GitHub 5xx, rate limit) sends the delivery back to the queue; the
+  // retry finds the incidents already opened and repeats nothing else.
+  if (retry !== undefined) throw retry;
   // Only now is the first look complete: a job that fails before here is retried as first sight.
   await ctx.store.saveRepo({ fullName: repo.fullName, installationId: repo.installationId, historyScannedAt: known?.historyScannedAt ?? new Date().toISOString() });
   log.info({ conclusion: body.conclusion }, "check run published");
 }
 
+function detail(err: unknown): string {
+  return redactAll(err instanceof Error ? err.message : String(err)).replace(/^\[leakguard\] /, "");
+}
+
+function incidentFailure(what: string, err: unknown, retried: boolean): string {
+  const status = (err as { status?: number }).status;
+  return `**${what}:** ${text(detail(err))}${typeof status === "number" ? ` (GitHub answered ${status})` : ""}.${retried ? " leakguard will try again." : ""}`;
+}
+
+/** The tag objects a pushed object names, outermost first (a tag of a tag is a chain); empty for a commit. */
+async function tagChain(dir: string, oid: string): Promise<string[]> {
+  const chain: string[] = [];
+  for (let next: string | null = oid; next && chain.length < 16; ) {
+    const raw: Buffer | null = await git(["cat-file", "tag", next], { cwd: dir }).catch(() => null);
+    const tag: AnnotatedTag | null = raw ? parseTag(next, raw) : null;
+    if (!tag) break;
+    chain.push(next);
+    next = tag.target;
+  }
+  return chain;
+}

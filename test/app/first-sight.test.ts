@@ -24,9 +24,9 @@ describe("first sight of a repository", { timeout: E2E_TIMEOUT }, () => {
     expect(run.conclusion).toBe("failure");
     expect(run.output.summary).toContain("the full history");
     const [issue] = world.gh.state.issuesOf(repo.fullName);
-    expect(issue!.title).toBe(`Leaked Stripe live restricted key ${redacted(key)} in app/src/main/res/values/stripe.xml`);
+    expect(issue!.title).toBe(`Leaked Stripe live restricted key ${redacted(key)} in \`app/src/main/res/values/stripe.xml\``);
     expect(issue!.body).toContain(`/commit/${leak}`);
-    expect(issue!.body).toContain("(branch main)");
+    expect(issue!.body).toContain("(`branch main`)");
     expect(issue!.body).toContain("unknown (found in existing history)");
     expect(issue!.body).toContain("The repository is private");
     expect(issue!.body).toContain("Android or iOS");

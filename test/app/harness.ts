@@ -48,6 +48,8 @@ export interface World {
 export interface ServedRepo {
   fullName: string;
   work: TestRepo;
+  /** The served bare repository (what git http-backend serves), for pushes the helpers do not cover. */
+  bare: string;
   record: RepoRecord;
   /** Pushes the work repo's branch (force) to the served bare repo; returns the push's before/after. */
   push(branch?: string): { before: string; after: string; ref: string };
@@ -123,6 +125,7 @@ export async function createWorld(opts: { store?: StoreKind } = {}): Promise<Wor
       return {
         fullName,
         work,
+        bare,
         record,
         push(branch = "main") {
           const before = runGit(bare, ["for-each-ref", "--format=%(objectname)", `refs/heads/${branch}`]).trim() || ZERO;

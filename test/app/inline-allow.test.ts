@@ -25,7 +25,7 @@ describe("the app and leakguard:allow", { timeout: E2E_TIMEOUT }, () => {
     expect(run.output.summary).toContain("only the organization's .github repository can loosen it");
     expect(run.output.summary).toContain(`1 finding(s) let through by a leakguard:allow comment (inline_allow: test-keys): stripe-test-secret-key ${redacted(test)} in spec/k.js`);
     const issues = world.gh.state.issuesOf(repo.fullName);
-    expect(issues.map((i) => i.title)).toEqual([`Leaked Stripe live secret key ${redacted(live)} in src/pay.js`]);
+    expect(issues.map((i) => i.title)).toEqual([`Leaked Stripe live secret key ${redacted(live)} in \`src/pay.js\``]);
     expectKeyNowhere(world, live);
     world.gh.expectNoViolations();
   });

@@ -52,10 +52,10 @@ describe.each(STORE_KINDS)("the app on a push (%s store)", { timeout: E2E_TIMEOU
     const issues = world.gh.state.issuesOf(repo.fullName);
     expect(issues).toHaveLength(1); // one key, one issue, however many places hold it
     expect(issues[0]!.labels).toContain("leaked-secret");
-    expect(issues[0]!.title).toBe(`Leaked Stripe live secret key ${redacted(key)} in src/pay.js`);
+    expect(issues[0]!.title).toBe(`Leaked Stripe live secret key ${redacted(key)} in \`src/pay.js\``);
     expect(issues[0]!.body).toContain(`/commit/${leak}`);
     expect(issues[0]!.body).toContain("**This repository is public.**");
-    expect(issues[0]!.body).toContain("(branch main)");
+    expect(issues[0]!.body).toContain("(`branch main`)");
     expectKeyNowhere(world, key);
     world.gh.expectNoViolations();
   });
@@ -74,7 +74,7 @@ describe.each(STORE_KINDS)("the app on a push (%s store)", { timeout: E2E_TIMEOU
     // Only the branch's own commit: the older leak on main is not reported again.
     expect(run.output.annotations.map((a) => a.path)).toEqual(["web/.env.local", "web/.env.local"]);
     const issue = world.gh.state.issuesOf(repo.fullName).find((i) => i.title.includes(redacted(key)))!;
-    expect(issue.body).toContain("(branch feature)");
+    expect(issue.body).toContain("(`branch feature`)");
     expect(issue.body).toContain(`/commit/${leak}`);
     expect(issue.body).toContain("`VITE_`");
   });

@@ -1,7 +1,8 @@
 import type { Finding } from "../../findings/finding.js";
 import type { Severity } from "../../detectors/types.js";
 import { RULES, severityAtLeast } from "../../detectors/types.js";
-import { SHORT_ADVICE } from "../advice.js";
+import { annotationAdvice } from "../advice.js";
+import { code, plain, shorten } from "../incidents/markdown.js";
 import type { GitHub } from "./create-octokit.js";
 
 // The check run on the pushed commit: findings -> body (pure), then create + batched updates
@@ -27,11 +28,13 @@ export const CHECK_NAME = "leakguard";
 const BATCH = 50;
 /** A push with more findings than this gets the first ones annotated and a note. */
 const MAX_ANNOTATIONS = 1000;
+/** Room left under GitHub's 65,535-character summary for what follows the list. */
+const SUMMARY_BUDGET = 60_000;
 
 export interface CheckInput {
   findings: readonly Finding[];
   failOn: Severity;
-  /** Lines said loudly at the top (replacement keys, config problems). */
+  /** Lines said loudly at the top (replacement keys, config problems): Markdown, already escaped. */
   alerts: readonly string[];
   /** A replacement key leaked the same way as an open incident: fail whatever its severity. */
   forceFailure: boolean;
@@ -52,17 +55,26 @@ export function buildCheckRun(input: CheckInput): CheckRunBody {
         end_line: f.line,
         annotation_level: severityAtLeast(f.severity, input.failOn) ? "failure" : "warning",
         title: `${RULES[f.rule].title} (${f.severity})`,
-        message: `${f.redacted ?? f.path}: ${SHORT_ADVICE[f.vector]}`,
+        // Annotations are plain text (no Markdown), but still one visible line from repository content.
+        message: `${f.redacted ?? plain(f.path)}: ${annotationAdvice(f)}`,
       }),
     );
   const lines = [...input.alerts, ""];
   if (input.findings.length === 0) lines.push(`No Stripe secret key or dotenv file found in ${input.scope}.`);
   else {
     lines.push(`Found in ${input.scope}:`, "");
+    // GitHub refuses a summary over 65,535 characters, and paths are the pusher's to lengthen:
+    // the list stops early rather than lose the check run.
+    let size = lines.join("\n").length;
+    let listed = 0;
     for (const f of input.findings.slice(0, 100)) {
-      lines.push(`- ${RULES[f.rule].title} \`${f.redacted ?? f.path}\` in \`${f.path}\`:${f.line} (${f.severity}, commit ${f.commit?.slice(0, 7) ?? "-"})`);
+      const line = `- ${RULES[f.rule].title} ${code(f.redacted ?? shorten(f.path))} in ${code(shorten(f.path))}:${f.line} (${f.severity}, commit ${f.commit?.slice(0, 7) ?? "-"})`;
+      if (size + line.length > SUMMARY_BUDGET) break;
+      lines.push(line);
+      size += line.length + 1;
+      listed++;
     }
-    if (input.findings.length > 100) lines.push(`- … and ${input.findings.length - 100} more`);
+    if (input.findings.length > listed) lines.push(`- … and ${input.findings.length - listed} more`);
     if (input.findings.length > MAX_ANNOTATIONS) lines.push("", `Only the first ${MAX_ANNOTATIONS} findings are annotated.`);
   }
   return {

@@ -1,6 +1,7 @@
 import { parse } from "yaml";
 import { z } from "zod";
 import type { Severity } from "../../detectors/types.js";
+import { code, text } from "../incidents/markdown.js";
 import type { GitHub } from "./create-octokit.js";
 import type { InlineAllow } from "../../findings/apply-inline-allow.js";
 import { INLINE_ALLOW } from "../../findings/apply-inline-allow.js";
@@ -8,9 +9,18 @@ import { INLINE_ALLOW } from "../../findings/apply-inline-allow.js";
 // Per-repo `.github/leakguard.yml` over org defaults in the org's `.github` repository
 // (Probot's convention). A broken file never stops a scan: defaults apply and the check
 // run says why.
+//
+// Where incidents go is the owner's decision, not the repository's: anyone who can push to
+// a default branch can edit its own file, and must not be able to send its incidents out of
+// sight (or into public). So `issues.repository` is read from the owner's `.github`
+// repository only; in a repository's own file it is refused with a problem on the check run.
+// Problems are Markdown for the check run: everything quoted from a file is escaped.
 
 export interface RepoConfig {
-  /** `owner/name` to file issues in (a private security repo), or null for the repo itself. */
+  /**
+   * `owner/name` to file issues in (a private security repo), or null for the repo itself.
+   * Only the owner's `.github` repository sets it; chooseIssueRepo still checks the target.
+   */
   issueRepo: string | null;
   labels: string[];
   assignees: string[];
@@ -58,14 +68,14 @@ async function readFile(gh: GitHub, owner: string, repo: string): Promise<string
   }
 }
 
-function parseFile(text: string, where: string, problems: string[]): ConfigFile {
+function parseFile(source: string, where: string, problems: string[]): ConfigFile {
   try {
-    const res = fileSchema.safeParse(parse(text) ?? {});
+    const res = fileSchema.safeParse(parse(source) ?? {});
     if (res.success) return res.data;
     const issue = res.error.issues[0]!;
-    problems.push(`${where}: ${issue.path.join(".") || "file"} ${issue.message}; using defaults for it`);
+    problems.push(`${code(where)}: ${code(issue.path.join(".") || "file")} ${text(issue.message)}; using defaults for it`);
   } catch (err) {
-    problems.push(`${where}: not valid YAML (${(err as Error).message.split("\n")[0]}); using defaults for it`);
+    problems.push(`${code(where)}: not valid YAML (${text((err as Error).message.split("\n")[0] ?? "")}); using defaults for it`);
   }
   return {};
 }
@@ -76,9 +86,16 @@ export async function loadConfig(gh: GitHub, owner: string, repo: string): Promi
   const repoText = await readFile(gh, owner, repo);
   const org = orgText === null ? {} : parseFile(orgText, `${owner}/.github/${CONFIG_PATH}`, problems);
   const own = repoText === null ? {} : parseFile(repoText, CONFIG_PATH, problems);
+  // In the `.github` repository itself, its own file is the owner's file.
+  const routing = repo === ".github" ? own.issues?.repository : org.issues?.repository;
+  if (repo !== ".github" && own.issues?.repository !== undefined) {
+    problems.push(
+      `${code(CONFIG_PATH)}: ${code("issues.repository")} is only read from ${code(`${owner}/.github`)}, where the owner decides where incidents go; ignored here`,
+    );
+  }
   return {
     config: {
-      issueRepo: own.issues?.repository ?? org.issues?.repository ?? DEFAULT_CONFIG.issueRepo,
+      issueRepo: routing ?? DEFAULT_CONFIG.issueRepo,
       labels: own.issues?.labels ?? org.issues?.labels ?? DEFAULT_CONFIG.labels,
       assignees: own.issues?.assignees ?? org.issues?.assignees ?? DEFAULT_CONFIG.assignees,
       failOn: own.check?.fail_on ?? org.check?.fail_on ?? DEFAULT_CONFIG.failOn,

@@ -4,16 +4,19 @@ import type { GitHub } from "../github/create-octokit.js";
 import type { RepoConfig } from "../github/load-config.js";
 import { comment, openIssue, splitRepo, updateIssue } from "../github/issues.js";
 import type { Incident } from "../store/store.js";
-import { VECTOR_LABEL } from "../advice.js";
+import { vectorLabel } from "../advice.js";
 import { groupLeaks, isKeyLeak } from "./group-leaks.js";
+import { code, person } from "./markdown.js";
 import { issueBody, issueTitle } from "./render-issue.js";
 import type { IncidentFacts } from "./render-issue.js";
 import type { RepoProbe } from "./repo-probe.js";
+import { RecheckBudgetError } from "./repo-probe.js";
 
 // New findings -> incidents. A new key opens an issue; a known one comments on its issue
 // (reopening it if it had been closed); a new key leaking the same way as an open
 // incident is the replacement case: the rotated key is exposed again.
 
+/** Filled as the work goes, so that what was done before a failure still reaches the check run. */
 export interface ReconcileResult {
   alerts: string[];
   forceFailure: boolean;
@@ -21,12 +24,16 @@ export interface ReconcileResult {
   opened: Set<number>;
 }
 
+export function emptyReconcileResult(): ReconcileResult {
+  return { alerts: [], forceFailure: false, opened: new Set() };
+}
+
 function ref(i: { issueRepo: string; issueNumber: number }, repo: string): string {
   return i.issueRepo === repo ? `#${i.issueNumber}` : `${i.issueRepo}#${i.issueNumber}`;
 }
 
 function replacementAlert(leak: Finding, replaced: string): string {
-  return `**Replacement key exposed:** \`${leak.redacted}\` leaked through ${VECTOR_LABEL[leak.vector]}, like the key of ${replaced}. Rotate again after fixing the vector.`;
+  return `**Replacement key exposed:** ${code(leak.redacted ?? leak.path)} leaked through ${vectorLabel(leak.vector)}, like the key of ${replaced}. Rotate again after fixing the vector.`;
 }
 
 export async function reconcileIncidents(
@@ -37,16 +44,17 @@ export async function reconcileIncidents(
   config: RepoConfig,
   probe: RepoProbe,
   firstSight: boolean,
+  result: ReconcileResult = emptyReconcileResult(),
 ): Promise<ReconcileResult> {
   const { repo } = req;
   const log = ctx.log.child({ repo: repo.fullName });
-  const result: ReconcileResult = { alerts: [], forceFailure: false, opened: new Set() };
   const openBefore = await ctx.store.openIncidents(repo.fullName);
   const issueRepo = config.issueRepo ?? repo.fullName;
 
   for (const leak of groupLeaks(findings, config.failOn)) {
     const known = await ctx.store.findIncident(repo.fullName, leak.fingerprint);
-    const where = `\`${leak.path}\`:${leak.line} in ${leak.commit ? leak.commit.slice(0, 7) : "?"}${req.ref ? ` (${req.ref})` : ""}`;
+    const where = `${code(leak.path)}:${leak.line} in ${leak.commit ? leak.commit.slice(0, 7) : "?"}${req.ref ? ` (${code(req.ref)})` : ""}`;
+    const by = req.pusher ? `, by ${person(req.pusher)}` : "";
     if (known) {
       // A re-install re-reads old history: a known key there is not news, and an issue a
       // person closed stays closed. A push that adds it again is news.
@@ -64,7 +72,7 @@ export async function reconcileIncidents(
         await updateIssue(gh, target, known.issueNumber, { state: "open" });
         await ctx.store.updateIncident(known.id, { state: "open" });
       }
-      await comment(gh, target, known.issueNumber, `The same key (\`${leak.redacted ?? leak.path}\`) was pushed again: ${where}${req.pusher ? `, by ${req.pusher}` : ""}. It is still compromised until it is rotated.`);
+      await comment(gh, target, known.issueNumber, `The same key (${code(leak.redacted ?? leak.path)}) was pushed again: ${where}${by}. It is still compromised until it is rotated.`);
       log.info({ incident: known.id, fingerprint: leak.fingerprint }, "known key pushed again");
       continue;
     }
@@ -82,7 +90,11 @@ export async function reconcileIncidents(
       ref: req.ref,
       pusher: req.pusher,
       replacementOf: replaced.length ? replaced.map((o) => ref(o, issueRepo)).join(", ") : null,
-      status: await probe.statusOf(leak),
+      // A re-check over its budget must not keep the incident from being opened: "not checked yet".
+      status: await probe.statusOf(leak).catch((err: unknown) => {
+        if (err instanceof RecheckBudgetError) return null;
+        throw err;
+      }),
     };
     const number = await openIssue(gh, splitRepo(issueRepo), {
       title: issueTitle(facts),
@@ -102,8 +114,8 @@ export async function reconcileIncidents(
         old.issueNumber,
         [
           `## 🚨 The replacement key leaked the same way`,
-          `A new key, \`${leak.redacted}\`, has just been pushed through ${VECTOR_LABEL[leak.vector]}: ${where}${req.pusher ? `, by ${req.pusher}` : ""}.`,
-          `That is the same way \`${old.redacted}\` leaked, so **the new key is compromised too**. Close the hole first (see *Close the hole* above), then rotate again — and delete this new key as well. Tracked in ${ref({ issueRepo, issueNumber: number }, old.issueRepo)}.`,
+          `A new key, ${code(leak.redacted ?? leak.path)}, has just been pushed through ${vectorLabel(leak.vector)}: ${where}${by}.`,
+          `That is the same way ${code(old.redacted ?? old.path)} leaked, so **the new key is compromised too**. Close the hole first (see *Close the hole* above), then rotate again — and delete this new key as well. Tracked in ${ref({ issueRepo, issueNumber: number }, old.issueRepo)}.`,
         ].join("\n\n"),
       );
       result.alerts.push(replacementAlert(leak, ref(old, repo.fullName)));

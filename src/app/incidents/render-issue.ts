@@ -1,6 +1,7 @@
 import { RULES } from "../../detectors/types.js";
 import type { Incident } from "../store/store.js";
-import { FULL_ADVICE, VECTOR_LABEL } from "../advice.js";
+import { closeTheHole, historyCleanup, vectorLabel } from "../advice.js";
+import { code, href, link, person, repoName, shorten } from "./markdown.js";
 import { renderStatus } from "./render-status.js";
 
 // The incident issue: what leaked, where, how bad, then the playbook. The product's own
@@ -17,18 +18,20 @@ export interface RepoInfo {
 export type IncidentFacts = Omit<Incident, "id" | "issueRepo" | "issueNumber" | "state" | "openedAt" | "repo">;
 
 export function issueTitle(i: IncidentFacts): string {
-  return `Leaked ${RULES[i.rule].title}${i.redacted ? ` ${i.redacted}` : ""} in ${i.path}`;
+  // GitHub renders code spans in titles, and e-mail subjects show the text as it is: a code
+  // span is inert in both. Titles over 256 characters are refused: a long path keeps its end.
+  return `Leaked ${RULES[i.rule].title}${i.redacted ? ` ${i.redacted}` : ""} in ${code(shorten(i.path, 150))}`;
 }
 
 function what(i: IncidentFacts): string {
-  if (!i.redacted) return `A tracked dotenv file, \`${i.path}\`. It may hold other credentials than Stripe keys.`;
+  if (!i.redacted) return `A tracked dotenv file, ${code(i.path)}. It may hold other credentials than Stripe keys.`;
   if (i.rule === "generic-live-secret-key") {
-    return `A live secret key, \`${i.redacted}\`, in a shape Stripe never issues: another provider's (Paystack's keys look like this). Whoever has it can act as your account with that provider.`;
+    return `A live secret key, ${code(i.redacted)}, in a shape Stripe never issues: another provider's (Paystack's keys look like this). Whoever has it can act as your account with that provider.`;
   }
   const live = i.rule.includes("-live-");
   const restricted = i.rule.includes("restricted");
   return [
-    `A Stripe ${live ? "**live-mode**" : "test-mode"} ${restricted ? "restricted" : "secret"} key, \`${i.redacted}\` (the Dashboard shows the same last four characters).`,
+    `A Stripe ${live ? "**live-mode**" : "test-mode"} ${restricted ? "restricted" : "secret"} key, ${code(i.redacted)} (the Dashboard shows the same last four characters).`,
     live
       ? restricted
         ? "Whoever has it can do everything the key's permissions allow on your account."
@@ -38,13 +41,14 @@ function what(i: IncidentFacts): string {
 }
 
 function where(i: IncidentFacts, repo: RepoInfo): string[] {
-  const commit = i.commit ? `[\`${i.commit.slice(0, 7)}\`](${repo.htmlUrl}/commit/${i.commit})` : "unknown";
-  const file = i.commit ? `[\`${i.path}\` line ${i.line}](${repo.htmlUrl}/blob/${i.commit}/${encodeURI(i.path)}#L${i.line})` : `\`${i.path}\` line ${i.line}`;
+  const commit = i.commit ? link(code(i.commit.slice(0, 7)), href(repo.htmlUrl, ["commit", i.commit])) : "unknown";
+  const file = `${code(i.path)} line ${i.line}`;
+  const fileLink = i.commit ? link(file, href(repo.htmlUrl, ["blob", i.commit, ...i.path.split("/")], `L${i.line}`)) : file;
   return [
-    `- **Where:** ${file} in ${repo.fullName}, commit ${commit}${i.ref ? ` (${i.ref})` : ""}`,
-    `- **Pushed by:** ${i.pusher ?? "unknown (found in existing history)"}`,
-    `- **How it got there:** ${VECTOR_LABEL[i.vector]}`,
-    `- **Severity:** ${i.severity} · fingerprint \`${i.fingerprint.slice(0, 16)}\``,
+    `- **Where:** ${fileLink} in ${repoName(repo.fullName)}, commit ${commit}${i.ref ? ` (${code(i.ref)})` : ""}`,
+    `- **Pushed by:** ${i.pusher ? person(i.pusher) : "unknown (found in existing history)"}`,
+    `- **How it got there:** ${vectorLabel(i.vector)}`,
+    `- **Severity:** ${i.severity} · fingerprint ${code(i.fingerprint.slice(0, 16))}`,
   ];
 }
 
@@ -103,14 +107,12 @@ export function issueBody(i: IncidentFacts, repo: RepoInfo): string {
     ...checklist(i.rule === "generic-live-secret-key" ? AFTER.slice(-1) : AFTER),
     "",
     "## 3. Close the hole",
-    ...FULL_ADVICE[i.vector].map((t) => `- ${t}`),
+    ...closeTheHole(i.vector),
     "- Restrict what a key can do: prefer restricted keys with only the permissions each job needs, and limit keys to your servers' IP addresses.",
     "",
     "## 4. Clean the history (after rotating)",
     "Removing the key from history does not make it safe again — only rotation does — but it stops the next reader from finding it.",
-    "- [ ] In a fresh clone, preview the rewrite with `leakguard scrub --dry-run`, then run `leakguard scrub --yes`.",
-    "- [ ] Force-push every rewritten branch and tag (`git push --force --all && git push --force --tags`) and ask collaborators to re-clone.",
-    "- [ ] Ask GitHub Support to remove cached views and pull-request references that still show the old commits.",
+    ...historyCleanup(),
     "",
     "## About threatening emails",
     "People holding a leaked key sometimes email the owner, claiming to be Stripe, and demand that a product be enabled or the account will be shut down. Stripe does not deactivate accounts for not using its products: treat such a message as phishing and check the sender against Stripe's verified domains.",

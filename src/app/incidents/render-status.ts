@@ -1,6 +1,7 @@
 import { isDotenvPath } from "../../detectors/index.js";
 import type { IncidentStatus } from "../store/store.js";
 import type { IncidentFacts, RepoInfo } from "./render-issue.js";
+import { code } from "./markdown.js";
 
 // The part of the issue the app rewrites on every push. Also turns a status change into
 // the sentence of a comment.
@@ -11,14 +12,22 @@ export function watchesIgnore(i: { path: string }): boolean {
   return isDotenvPath(i.path);
 }
 
+/**
+ * A name inside a table cell. GFM splits a row at every `|` not escaped, before code spans are
+ * read, and a `\\` before a pipe un-escapes it: a name holding either is not put in the table.
+ */
+function cell(name: string, instead: string): string {
+  return /[|\\]/.test(name) ? instead : code(name);
+}
+
 export function renderStatus(i: IncidentFacts, repo: RepoInfo): string {
   const s = i.status;
   if (!s) return "## Status\n_Not checked yet._";
   const rows = [
-    `| Still in the tip of \`${repo.defaultBranch}\` | ${yesNo(s.inDefaultBranchTip, false)} |`,
+    `| Still in the tip of ${cell(repo.defaultBranch, "the default branch")} | ${yesNo(s.inDefaultBranchTip, false)} |`,
     `| Still reachable in the history | ${yesNo(s.inHistory, false)} |`,
   ];
-  if (watchesIgnore(i) && s.pathIgnored !== null) rows.push(`| \`${i.path}\` ignored by .gitignore | ${yesNo(s.pathIgnored, true)} |`);
+  if (watchesIgnore(i) && s.pathIgnored !== null) rows.push(`| ${cell(i.path, "The file")} ignored by .gitignore | ${yesNo(s.pathIgnored, true)} |`);
   return [
     "## Status",
     `_Re-checked on every push; last at commit \`${s.checkedCommit.slice(0, 7)}\`, ${s.checkedAt}._`,
@@ -40,10 +49,10 @@ export function describeChange(i: IncidentFacts, before: IncidentStatus | null, 
   if (!before) return [];
   const out: string[] = [];
   if (before.inDefaultBranchTip !== after.inDefaultBranchTip)
-    out.push(after.inDefaultBranchTip ? `The key is back in the tip of \`${repo.defaultBranch}\`.` : `The key is no longer in the tip of \`${repo.defaultBranch}\`.`);
+    out.push(after.inDefaultBranchTip ? `The key is back in the tip of ${code(repo.defaultBranch)}.` : `The key is no longer in the tip of ${code(repo.defaultBranch)}.`);
   if (before.inHistory !== after.inHistory)
     out.push(after.inHistory ? "The key is reachable in the history again." : "The key is no longer reachable from any branch or tag.");
   if (watchesIgnore(i) && before.pathIgnored !== after.pathIgnored && after.pathIgnored !== null)
-    out.push(after.pathIgnored ? `\`${i.path}\` is now ignored by .gitignore.` : `\`${i.path}\` is no longer ignored.`);
+    out.push(after.pathIgnored ? `${code(i.path)} is now ignored by .gitignore.` : `${code(i.path)} is no longer ignored.`);
   return out;
 }

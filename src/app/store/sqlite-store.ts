@@ -14,6 +14,8 @@ export interface SqliteStore extends Store {
   release(id: string, note: string, delayMs: number): Promise<void>;
   /** At start-up: deliveries left running by a previous process go back to pending. */
   recover(): Promise<number>;
+  /** Milliseconds until the earliest pending delivery may run (0: now); null when none is pending. */
+  nextDue(): Promise<number | null>;
 }
 import { MIGRATIONS } from "./migrations.js";
 
@@ -144,6 +146,10 @@ export function openSqliteStore(dataDir: string): SqliteStore {
         if (err instanceof DuplicateDelivery) return false;
         throw err;
       }
+    },
+    async nextDue() {
+      const row = db.prepare("SELECT min(not_before) AS at FROM deliveries WHERE state = 'pending'").get() as { at: number | null };
+      return row.at === null ? null : Math.max(0, row.at - Date.now());
     },
     async unfinished() {
       return (db.prepare("SELECT count(*) AS n FROM deliveries WHERE state IN ('pending', 'running')").get() as { n: number }).n;

@@ -7,6 +7,9 @@ import type { SqliteStore } from "./sqlite-store.js";
 // claim itself keeps two deliveries of one repository from running at once. One process
 // owns the file, so a delivery left running by a crash is simply handed out again at start.
 
+/** How far ahead idle() looks for a delivery about to be retried. */
+const SOON_MS = 250;
+
 export function createSqliteWorker(store: SqliteStore, opts: WorkerOptions): Worker {
   const { log } = opts;
   const concurrency = Math.max(1, opts.concurrency ?? 1);
@@ -65,7 +68,14 @@ export function createSqliteWorker(store: SqliteStore, opts: WorkerOptions): Wor
       while (loops.size < concurrency) spawn();
     },
     async idle() {
-      while (loops.size) await Promise.all([...loops]);
+      // A delivery put back for a short retry delay is work about to run: wait for it too.
+      for (;;) {
+        while (loops.size) await Promise.all([...loops]);
+        const due = stopped ? null : await store.nextDue();
+        if (due === null || due > SOON_MS) return;
+        await new Promise((r) => setTimeout(r, due));
+        worker.kick();
+      }
     },
     async stop() {
       stopped = true;

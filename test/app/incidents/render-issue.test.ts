@@ -27,12 +27,12 @@ describe("the incident issue", () => {
   const body = issueBody(facts, repo);
 
   it("says what leaked, where, by whom, and how urgent it is", () => {
-    expect(issueTitle(facts)).toBe(`Leaked Stripe live secret key ${redact(key)} in web/.env`);
+    expect(issueTitle(facts)).toBe(`Leaked Stripe live secret key ${redact(key)} in \`web/.env\``);
     expect(body).toContain(`\`${redact(key)}\``);
     expect(body).toContain("**live-mode** secret key");
     expect(body).toContain(`${repo.htmlUrl}/commit/${facts.commit}`);
     expect(body).toContain(`${repo.htmlUrl}/blob/${facts.commit}/web/.env#L3`);
-    expect(body).toContain("(branch main)");
+    expect(body).toContain("(`branch main`)");
     expect(body).toContain("**Pushed by:** @ada");
     expect(body).toContain("**This repository is public.**");
     expect(issueBody(facts, { ...repo, isPublic: false })).toContain("The repository is private");
