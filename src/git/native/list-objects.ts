@@ -1,0 +1,52 @@
+import type { ObjectType, RefTarget } from "../engine.js";
+import type { GitOptions } from "../run-git.js";
+import { gitText } from "../run-git.js";
+
+// Small questions about objects, each one git process.
+
+const TYPES = new Set(["commit", "tree", "blob", "tag"]);
+
+/** Every ref under refs/ and the type of what it points at, unpeeled. */
+export async function listRefTargets(opts: GitOptions): Promise<RefTarget[]> {
+  const out = await gitText(["for-each-ref", "--format=%(objectname) %(objecttype) %(refname)"], opts);
+  const refs: RefTarget[] = [];
+  for (const line of out.split("\n")) {
+    const [oid, type, ...name] = line.split(" ");
+    if (oid && type && TYPES.has(type)) refs.push({ name: name.join(" "), oid, type: type as ObjectType });
+  }
+  return refs;
+}
+
+/** One `cat-file --batch-check` for all of them: a mirror push may name thousands. */
+export async function objectTypes(oids: readonly string[], opts: GitOptions): Promise<Map<string, ObjectType | "missing">> {
+  const types = new Map<string, ObjectType | "missing">();
+  const named = [...new Set(oids)];
+  if (named.length === 0) return types;
+  const out = await gitText(["cat-file", "--batch-check=%(objectname) %(objecttype)"], { ...opts, input: named.join("\n") + "\n" });
+  for (const line of out.split("\n")) {
+    const [oid, type] = line.split(" ");
+    if (oid && type) types.set(oid, TYPES.has(type) ? (type as ObjectType) : "missing");
+  }
+  return types;
+}
+
+/**
+ * Blobs in the pre-receive quarantine that the repository does not already hold: every
+ * blob the push carries, reachable or not. Objects git copied in to complete a thin pack
+ * are already on the server and are left out (a force-push that drops a leak would
+ * otherwise be blamed for the old blob it was delta-compressed against).
+ */
+export async function quarantineBlobs(opts: GitOptions): Promise<string[] | null> {
+  const env = opts.env ?? process.env;
+  const quarantine = env["GIT_QUARANTINE_PATH"];
+  if (!quarantine) return null;
+  const only: NodeJS.ProcessEnv = { ...env, GIT_OBJECT_DIRECTORY: quarantine };
+  delete only["GIT_ALTERNATE_OBJECT_DIRECTORIES"];
+  const listed = await gitText(["cat-file", "--batch-all-objects", "--batch-check=%(objecttype) %(objectname)"], { ...opts, env: only });
+  const blobs = listed.split("\n").filter((l) => l.startsWith("blob ")).map((l) => l.slice(5));
+  if (blobs.length === 0) return [];
+  const main = { ...env };
+  for (const k of ["GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH"]) delete main[k];
+  const known = await objectTypes(blobs, { ...opts, env: main });
+  return blobs.filter((b) => known.get(b) !== "blob");
+}
