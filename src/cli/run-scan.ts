@@ -45,7 +45,8 @@ export async function runScan(path: string, flags: ScanFlags, io: CliIo): Promis
   const text = FORMATTERS[flags.format](result, ctx);
   if (flags.output) writeOutput(resolve(io.cwd, flags.output), text);
   else io.stdout.write(text);
-  io.exitCode = result.findings.length > 0 ? 1 : 0;
+  // Incomplete is never clean (issue 8): the report names what was not read, and exits 2.
+  io.exitCode = result.stats.incomplete ? 2 : result.findings.length > 0 ? 1 : 0;
 }
 
 async function scanRepo(root: string, flags: ScanFlags, baseline: Set<string>, io: CliIo): Promise<ScanResult> {

@@ -25,6 +25,12 @@ export interface HookConfig {
   /** Blobs larger than this are not matched (and are listed as skipped); null scans everything. */
   maxBlobBytes: number | null;
   bypass: { allowed: boolean; reasons: string[] };
+  /**
+   * Whether a push may create or move `refs/replace/*`. A replace ref makes git show one
+   * object in place of another (a clean decoy for a leaking commit), so it is refused by
+   * default; its objects are scanned either way.
+   */
+  allowReplaceRefs: boolean;
   /** JSON lines, one per bypass; relative paths are taken from the repository directory. */
   auditLog: string;
 }
@@ -36,6 +42,7 @@ export const DEFAULT_HOOK_CONFIG: Readonly<HookConfig> = Object.freeze({
   blockDotenvFiles: true,
   maxBlobBytes: null,
   bypass: Object.freeze({ allowed: false, reasons: [...BYPASS_REASONS] }),
+  allowReplaceRefs: false,
   auditLog: "leakguard-audit.log",
 });
 

@@ -46,7 +46,7 @@ export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceive
     : ({ kind: "nothing-to-scan" } as const);
 
   const request = bypassRequest(readPushOptions(env), config.bypass.reasons);
-  let verdict = decideVerdict(outcome, config, request);
+  let verdict = decideVerdict(outcome, config, request, plan.replaceRefs);
   let preface = "";
   if (verdict.status === "bypassed" && request.kind === "valid") {
     const entry = auditEntry({
@@ -61,7 +61,7 @@ export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceive
       appendAuditEntry(config.auditLog, entry);
     } catch (err) {
       // No record, no bypass: decide again as if none had been asked for.
-      verdict = decideVerdict(outcome, config, { kind: "none" });
+      verdict = decideVerdict(outcome, config, { kind: "none" }, plan.replaceRefs);
       preface = `[leakguard] bypass refused: the audit log cannot be written (${(err as NodeJS.ErrnoException).code ?? "error"}).\n`;
     }
   }
