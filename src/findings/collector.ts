@@ -10,6 +10,10 @@ export interface WindowAt {
   line: number;
   /** Leading bytes the previous window already held whole (a hard cut), else 0. */
   lead: number;
+  /** Bytes of the first line before the window (a hard cut in a long line): added to its columns. */
+  column: number;
+  /** The window ends in a hard cut: a match touching its end is cut short (the next window has it whole). */
+  cutEnd: boolean;
 }
 
 /**
@@ -44,15 +48,40 @@ export function createCollector(detectors: readonly Detector[], baseline: Readon
   };
 }
 
-/** A window's match in the blob's own lines; null when the previous window reported it (or, for a file rule, the first). */
+const LF = 0x0a;
+
+/** Byte offset of a match from its line's start and its column (UTF-16 units from there). */
+function byteOffset(buf: Buffer, lineStart: number, column: number): number {
+  const text = buf.subarray(lineStart, Math.min(buf.length, lineStart + 4 * column)).toString("utf8");
+  return lineStart + Buffer.byteLength(text.slice(0, column - 1));
+}
+
+/**
+ * A window's match in the blob's own lines, or null when another window reports it: a
+ * match wholly inside the lead was found whole by the previous window, and one touching a
+ * hard cut at the end is cut short here and found whole by the next. File-level findings
+ * come from the first window only.
+ */
 function placeInBlob(m: Match, bytes: Uint8Array, at: WindowAt): Match | null {
-  if (m.secret === null) return at.offset === 0 ? m : null; // a file-level finding: once, from the first window
-  if (at.lead > 0 && m.line === 1) {
-    // A hard cut leaves no line break in the lead: the match's byte offset is its column's.
-    const prefix = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, at.lead + 4 * m.column)).toString("utf8").slice(0, m.column - 1);
-    if (Buffer.byteLength(prefix) < at.lead) return null;
+  if (m.secret === null) return at.offset === 0 ? m : null;
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  // A hard cut leaves no line break in the lead or near the end (it happens only where
+  // the last half of a window has none), so these lines are the cut one.
+  if (at.lead > 0 && m.line === 1 && byteOffset(buf, 0, m.column) + m.secret.length < at.lead) return null;
+  if (at.cutEnd) {
+    const lastStart = buf.lastIndexOf(LF) + 1;
+    const onLast = lastStart === 0 ? m.line === 1 : m.line === countLines(buf) + 1;
+    if (onLast && byteOffset(buf, lastStart, m.column) + m.secret.length >= buf.length) return null;
   }
-  return { ...m, line: m.line + at.line - 1 };
+  // Columns on a cut line count the bytes before the cut as one column each: exact for
+  // one-byte text, close otherwise (only lines over half a window are ever cut).
+  return { ...m, line: m.line + at.line - 1, column: m.line === 1 ? m.column + at.column : m.column };
+}
+
+function countLines(buf: Buffer): number {
+  let n = 0;
+  for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, i + 1)) n++;
+  return n;
 }
 
 export function emptyStats(): ScanStats {

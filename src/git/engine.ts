@@ -73,7 +73,7 @@ export interface UnreadObject {
 export interface BlobWindow {
   oid: string;
   bytes: Buffer;
-  window: { offset: number; line: number; lead: number };
+  window: { offset: number; line: number; lead: number; column: number; cutEnd: boolean };
 }
 
 /** What a filtered read hands on. */

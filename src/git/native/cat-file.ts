@@ -21,6 +21,10 @@ export interface WindowPosition {
   line: number;
   /** Leading bytes already seen whole in the previous window (a hard cut), else 0. */
   lead: number;
+  /** Bytes of the window's first line that lie before it (a hard cut inside a long line), else 0. */
+  column: number;
+  /** The window ends in a hard cut: a match touching its end is cut short, and found whole in the next. */
+  cutEnd: boolean;
 }
 
 export interface BatchObject {
@@ -56,7 +60,7 @@ export function createBatchParser(onObject: (o: BatchObject) => void, onMissing:
   let wanted = true;
   let tail = EMPTY; // last `overlap` bytes seen of the current object, to test across pieces
   let windowed = false;
-  let pos: WindowPosition = { offset: 0, line: 1, lead: 0 };
+  let pos: Omit<WindowPosition, "cutEnd"> = { offset: 0, line: 1, lead: 0, column: 0 };
 
   const header = (line: string) => {
     const fields = line.split(" ");
@@ -70,7 +74,7 @@ export function createBatchParser(onObject: (o: BatchObject) => void, onMissing:
     wanted = !filter;
     tail = EMPTY;
     windowed = win !== undefined && size > win.size;
-    pos = { offset: 0, line: 1, lead: 0 };
+    pos = { offset: 0, line: 1, lead: 0, column: 0 };
     if (size === 0) lf = true;
   };
 
@@ -82,13 +86,15 @@ export function createBatchParser(onObject: (o: BatchObject) => void, onMissing:
     if (!last) {
       const nl = buf.lastIndexOf(LF);
       if (nl >= buf.length / 2) end = nl + 1;
-      else carry = Math.min(overlap, buf.length);
+      else carry = Math.min(win!.overlap, buf.length);
     }
     const piece = buf.subarray(0, end);
-    if (!filter || filter.test(piece)) onObject({ oid, type, size, bytes: Buffer.from(piece), window: pos });
+    if (!filter || filter.test(piece)) onObject({ oid, type, size, bytes: Buffer.from(piece), window: { ...pos, cutEnd: carry > 0 } });
     const next = end - carry;
     const rest = buf.subarray(next);
-    pos = { offset: pos.offset + next, line: pos.line + countLines(buf, next), lead: carry };
+    const lastLf = next > 0 ? buf.lastIndexOf(LF, next - 1) : -1;
+    const column = lastLf === -1 ? pos.column + next : next - lastLf - 1;
+    pos = { offset: pos.offset + next, line: pos.line + countLines(buf, next), lead: carry, column };
     parts = rest.length ? [Buffer.from(rest)] : [];
     held = rest.length;
   };
