@@ -95,10 +95,6 @@ export function walkObjects(engine: GitEngine, selection: Selection, filter: Blo
           messages.push({ source: "tag-message", path, commit: { oid: tag.target, author: tag.tagger, date: tag.date }, object: tag.oid, bytes: tag.message });
         }
       }
-      // A push's new blobs, reachable or not: none of them goes unread.
-      for (const blob of (await engine.newBlobs()) ?? []) {
-        if (!firstSeen.has(blob)) wanted?.push(blob);
-      }
       for (const root of roots) {
         if (root.type === "blob") {
           ask(root.oid);
@@ -111,6 +107,12 @@ export function walkObjects(engine: GitEngine, selection: Selection, filter: Blo
           ask(ch.blob);
           if (!firstSeen.has(ch.blob) || !firstSeen.get(ch.blob)!.commit) introduce(ch.blob, { commit: null, path: ch.path });
         }
+      }
+      // A push's new blobs, reachable or not: none of them goes unread. Those no ref of
+      // the push reaches keep this name; the walk below renames the rest.
+      for (const blob of (await engine.newBlobs()) ?? []) {
+        ask(blob);
+        if (!firstSeen.has(blob)) introduce(blob, { commit: null, path: `(pushed blob ${blob}, reached by no ref)` });
       }
       if (!walkSel) return;
       const commits = early ? resume(early, first!) : engine.walk(walkSel);

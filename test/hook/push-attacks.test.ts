@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -121,6 +121,23 @@ describe("pre-receive hook against pushes that hide a key from a commit walk", (
     }
   });
 
+  it("rejects a pack that carries a keyed blob no pushed ref reaches (read from the quarantine)", async () => {
+    const { remote, repo } = await started(fx);
+    const key = fakeKey();
+    const stray = hashObject(repo, "blob", `STRIPE_SECRET_KEY=${key}\n`);
+    const old = repo.head();
+    const next = repo.commit("clean", { "a.txt": "a\n" });
+    const objects = runGit(repo.dir, ["rev-list", "--objects", next, `^${old}`]).split("\n").map((l) => l.slice(0, 40)).filter(Boolean);
+    const pack = execFileSync("git", ["pack-objects", "--stdout", "-q"], { cwd: repo.dir, input: [...objects, stray].join("\n") + "\n", env: GIT_TEST_ENV });
+    const before = remote.refs();
+    const r = receivePack(remote, `${old} ${next} refs/heads/main`, pack);
+    expect(r.stdout).toContain("ng refs/heads/main pre-receive hook declined");
+    expect(remote.refs()).toBe(before);
+    expect(r.stderr).toContain(`(pushed blob ${stray}, reached by no ref)`);
+    expect(r.stderr).toContain(redacted(key));
+    expect(r.stderr + r.stdout).not.toContain(key);
+  });
+
   it("rejects, under failMode closed, a push whose scan lost a git child to SIGTERM", async () => {
     const { remote, repo } = await started(fx);
     killCatFile(remote);
@@ -150,4 +167,16 @@ function killCatFile(remote: Remote): void {
   writeFileSync(hook, `#!/bin/sh\nPATH='${bin}':"$PATH" exec '${hook}.leakguard' "$@"\n`);
   chmodSync(hook, 0o755);
   expect(readFileSync(`${hook}.leakguard`, "utf8")).toContain("leakguard");
+}
+
+/**
+ * Speaks the push protocol to `git receive-pack` directly (pkt-lines, then the pack), so
+ * a test can send a pack holding objects that `git push` would never include.
+ */
+function receivePack(remote: Remote, command: string, pack: Buffer): { stdout: string; stderr: string } {
+  const line = `${command}\0report-status\n`;
+  const pkt = (Buffer.byteLength(line) + 4).toString(16).padStart(4, "0") + line;
+  const input = Buffer.concat([Buffer.from(pkt + "0000"), pack]);
+  const r = spawnSync("git", ["receive-pack", remote.dir], { input, env: { ...GIT_TEST_ENV, GIT_PUSHER: "ada" } });
+  return { stdout: r.stdout.toString("latin1"), stderr: r.stderr.toString("utf8") };
 }
