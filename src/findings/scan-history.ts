@@ -73,14 +73,28 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
   // is only noted, and read again once its path is known.
   const candidates = new Map<string, Buffer>();
   const windowed = new Set<string>();
-  const matches = (bytes: Buffer) => mayHoldStripeKey(bytes) && detectors.some((d) => d({ path: "", bytes }).length > 0);
+  // A blob the detectors cannot get through (the isomorphic engine hands on a 700 MB
+  // blob whole, more than one string can hold) is named as unread; the scan goes on.
+  const unscannable = new Set<string>();
+  const guard = <T>(oid: string, run: () => T, otherwise: T): T => {
+    try {
+      return run();
+    } catch (err) {
+      if (err instanceof RangeError || (err as { code?: string }).code === "ERR_STRING_TOO_LONG") {
+        unscannable.add(oid);
+        return otherwise;
+      }
+      throw err;
+    }
+  };
+  const matches = (oid: string, bytes: Buffer) => mayHoldStripeKey(bytes) && guard(oid, () => detectors.some((d) => d({ path: "", bytes }).length > 0), false);
   const walked = walkObjects(engine, selection, KEY_FILTER, (n) => {
     stats.commits = n;
     if ((n & 255) === 0) report();
   });
   for await (const blob of walked.blobs) {
     if ("window" in blob) {
-      if (!windowed.has(blob.oid) && matches(blob.bytes)) windowed.add(blob.oid);
+      if (!windowed.has(blob.oid) && matches(blob.oid, blob.bytes)) windowed.add(blob.oid);
       continue;
     }
     if ("unread" in blob) continue;
@@ -88,7 +102,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
     if (blob.bytes === null) stats.bytes += blob.size;
     else {
       stats.bytes += blob.bytes.length;
-      if (matches(blob.bytes)) candidates.set(blob.oid, Buffer.from(blob.bytes));
+      if (matches(blob.oid, blob.bytes)) candidates.set(blob.oid, Buffer.from(blob.bytes));
     }
     if ((stats.blobs & 1023) === 0) report();
   }
@@ -101,10 +115,10 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
     const first = index.firstSeen.get(blob);
     if (!first) return; // reachable from nothing in the selection (a dangling object)
     const ctx = (i: Introduction) => ({ path: i.path, commit: i.commit, blob, source: "file" as const });
-    collector.run(first.path, bytes, ctx(first), undefined, at);
+    guard(blob, () => collector.run(first.path, bytes, ctx(first), undefined, at), undefined);
     for (const [path, i] of index.dotenvAt.get(blob) ?? []) {
       if (path === first.path) continue;
-      collector.run(path, bytes, ctx(i), (rule) => rule === "dotenv-file", at);
+      guard(blob, () => collector.run(path, bytes, ctx(i), (rule) => rule === "dotenv-file", at), undefined);
     }
   };
   for (const [blob, bytes] of candidates) scanBlob(blob, bytes, null);
@@ -123,7 +137,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
   for (const m of index.messages) collector.run(m.path, m.bytes, { path: m.path, commit: m.commit, blob: m.object, source: m.source });
 
   opts.signal?.throwIfAborted();
-  stats.unreadObjects = [...unread].sort();
+  stats.unreadObjects = [...new Set([...unread, ...unscannable])].sort();
   stats.incomplete = stats.unreadObjects.length > 0;
   stats.partial = index.shallow || stats.incomplete;
   report();

@@ -59,4 +59,14 @@ describe("scanHistory on blobs larger than a window", () => {
       ["data/long.min.js", 1, WINDOW_BYTES - 20 + 2, redacted(cut)],
     ]);
   }, 120_000);
+
+  it("finds a key at the end of a 70 MB blob in a full-history scan (read in windows, not by git grep)", async () => {
+    const repo = makeRepo();
+    const key = fakeKey();
+    // 70 MB of NUL bytes (a few hundred KB once compressed), then a key: over git grep's share.
+    repo.commit("image", { "assets/disk.img": Buffer.concat([Buffer.alloc(70 * 1024 * 1024), Buffer.from(`\n${key}\n`)]) });
+    const { findings, stats } = await scanHistory({ engine: createNativeEngine(repo.dir), selection: { all: true } });
+    expect(stats).toMatchObject({ incomplete: false, blobs: 1 });
+    expect(findings.map((f) => [f.path, f.line, f.redacted])).toEqual([["assets/disk.img", 2, redacted(key)]]);
+  }, 120_000);
 });

@@ -30,11 +30,28 @@ export function createBlobReader(opts: GitOptions, prefilter: Prefilter = "grep"
   return readBlobs;
 }
 
+/**
+ * git grep loads each blob whole, so blobs over this size are not given to it: they are
+ * streamed through cat-file and read in windows instead (a 2 GB blob of zeros would
+ * otherwise cost git grep 2 GB of memory).
+ */
+const GREP_MAX_BYTES = 64 * 1024 * 1024;
+
 async function* readAll(opts: GitOptions, prefilter: Prefilter, filter?: BlobFilter): AsyncGenerator<Read> {
   // Listing is cheap (nothing inflated) and lets trees and commits stay packed; pack order
   // keeps delta bases hot in git's cache.
-  const { oids, sizes } = await listBlobs(opts);
+  const listed = await listBlobs(opts);
   if (filter?.pcre && prefilter === "grep") {
+    const oids: string[] = [];
+    const sizes: number[] = [];
+    const big: string[] = [];
+    for (let i = 0; i < listed.oids.length; i++) {
+      if (listed.sizes[i]! > GREP_MAX_BYTES) big.push(listed.oids[i]!);
+      else {
+        oids.push(listed.oids[i]!);
+        sizes.push(listed.sizes[i]!);
+      }
+    }
     // Hits go to cat-file as git grep finds them; the rest are only counted.
     const asked = new Uint8Array(oids.length);
     let failed = false;
@@ -49,6 +66,7 @@ async function* readAll(opts: GitOptions, prefilter: Prefilter, filter?: BlobFil
       }
     })();
     yield* catFile(opts, hits, filter);
+    if (big.length) yield* catFile(opts, big, filter);
     if (!failed) {
       for (let i = 0; i < oids.length; i++) if (!asked[i]) yield { oid: oids[i]!, bytes: null, size: sizes[i]! };
       return;
@@ -58,7 +76,7 @@ async function* readAll(opts: GitOptions, prefilter: Prefilter, filter?: BlobFil
     yield* catFile(opts, oids.filter((_, i) => !asked[i]), filter);
     return;
   }
-  yield* catFile(opts, oids, filter);
+  yield* catFile(opts, listed.oids, filter);
 }
 
 /**
