@@ -84,6 +84,9 @@ export function walkObjects(engine: GitEngine, selection: Selection, filter: Blo
     const early = selection.all ? engine.walk(selection)[Symbol.asyncIterator]() : null;
     const first = early?.next();
     first?.catch(() => {});
+    // The quarantine is listed while the start points are worked out.
+    const fresh = selection.all ? Promise.resolve(null) : engine.newBlobs();
+    fresh.catch(() => {});
     try {
       state.shallow = await engine.isShallow();
       const points = await startPoints(engine, selection);
@@ -110,7 +113,7 @@ export function walkObjects(engine: GitEngine, selection: Selection, filter: Blo
       }
       // A push's new blobs, reachable or not: none of them goes unread. Those no ref of
       // the push reaches keep this name; the walk below renames the rest.
-      for (const blob of (await engine.newBlobs()) ?? []) {
+      for (const blob of (await fresh) ?? []) {
         ask(blob);
         if (!firstSeen.has(blob)) introduce(blob, { commit: null, path: `(pushed blob ${blob}, reached by no ref)` });
       }

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import type { AnnotatedTag, CommitChanges, GitEngine, Selection } from "../engine.js";
+import type { AnnotatedTag, CommitChanges, GitEngine, ObjectType, Selection } from "../engine.js";
 import { GitError, UsageError } from "../../errors.js";
 import { firstLine, gitText, spawnGit } from "../run-git.js";
 import { listTree } from "./list-tree.js";
@@ -35,6 +35,14 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
   const readBlobs = createBlobReader(opts, options.prefilter);
 
   let shallow: boolean | undefined;
+  // Object types never change: the tag reader and the object walk ask about the same ids,
+  // and each question answered again would be one more process on a push's wait.
+  const known = new Map<string, ObjectType | "missing">();
+  const types = async (oids: readonly string[]) => {
+    const ask = oids.filter((o) => !known.has(o));
+    if (ask.length) for (const [o, t] of await objectTypes(ask, opts)) known.set(o, t);
+    return new Map(oids.map((o) => [o, known.get(o) ?? "missing"] as const));
+  };
 
   return {
     name: "native",
@@ -77,8 +85,7 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
         oids = (await listRefTargets(opts)).filter((r) => r.type === "tag").map((r) => r.oid);
       } else {
         // Only tag objects the selection names (a pushed tag arrives as its tag object id).
-        const types = await objectTypes(sel.include ?? [], opts);
-        oids = [...types].filter(([, t]) => t === "tag").map(([o]) => o);
+        oids = [...(await types(sel.include ?? []))].filter(([, t]) => t === "tag").map(([o]) => o);
       }
       // A tag of a tag: follow each chain to its end, every tag once.
       const seen = new Set<string>();
@@ -102,7 +109,7 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
       })();
     },
 
-    types: (oids) => objectTypes(oids, opts),
+    types,
 
     listTree: (tree) => listTree(tree, opts),
 
