@@ -47,8 +47,6 @@ const KEY_FILTER: BlobFilter = {
   pcre: STRIPE_KEY_PCRE,
   window: { size: WINDOW_BYTES, overlap: WINDOW_OVERLAP },
 };
-/** dotenv files are found by path: their blobs are read whatever they hold. */
-const ALL_FILTER: BlobFilter = { test: () => true, overlap: 0, window: KEY_FILTER.window! };
 
 /**
  * Scans the objects of a selection (src/objects/walk-objects.ts says which). Each unique
@@ -126,12 +124,10 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
   // dotenv blobs that did not pass the key prefilter, and windowed blobs that matched.
   const again = [...new Set([...[...index.dotenvAt.keys()].filter((b) => !candidates.has(b) && !index.unread.includes(b)), ...windowed])];
   const unread = new Set(index.unread);
-  if (again.length) {
-    for await (const r of engine.readBlobs(again, ALL_FILTER)) {
-      if ("unread" in r) unread.add(r.oid);
-      else if ("window" in r) scanBlob(r.oid, r.bytes, r.window);
-      else if (r.bytes) scanBlob(r.oid, r.bytes, null);
-    }
+  for await (const r of walked.reread(again)) {
+    if ("unread" in r) unread.add(r.oid);
+    else if ("window" in r) scanBlob(r.oid, r.bytes, r.window);
+    else if (r.bytes) scanBlob(r.oid, r.bytes, null);
   }
 
   for (const m of index.messages) collector.run(m.path, m.bytes, { path: m.path, commit: m.commit, blob: m.object, source: m.source });

@@ -46,6 +46,11 @@ export interface WalkedObjects {
   blobs: AsyncIterable<BlobRead>;
   /** Resolves once `blobs` is drained: where each blob came from, and what was not read. */
   index(): Promise<ObjectIndex>;
+  /**
+   * Reads blobs again, whatever they hold, once their paths are known (a dotenv file the
+   * key filter passed over, a big blob whose windows matched); in windows when big.
+   */
+  reread(oids: readonly string[]): AsyncIterable<BlobRead>;
 }
 
 /**
@@ -174,6 +179,10 @@ export function walkObjects(engine: GitEngine, selection: Selection, filter: Blo
       for (const blob of firstSeen.keys()) if (!read.has(blob)) unread.add(blob);
       for (const c of commitMeta.keys()) if (!read.has(c)) unread.add(c);
       return { ...state, firstSeen, dotenvAt, messages, unread: [...unread].sort() };
+    },
+    reread(oids) {
+      if (oids.length === 0) return (async function* () {})();
+      return engine.readBlobs(oids, { test: () => true, overlap: 0, ...(filter.window ? { window: filter.window } : {}) });
     },
   };
 }

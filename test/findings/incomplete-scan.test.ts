@@ -35,6 +35,18 @@ describe.each(["native", "isomorphic"] as const)("scan --history with the %s eng
   });
 });
 
+describe("scan --history on a complete repository", () => {
+  it("reports a successful run and no unread objects", async () => {
+    const repo = makeRepo();
+    repo.commit("init", { "README.md": "hello\n" });
+    const sarif = await runCli(["scan", repo.dir, "--history", "--format", "sarif"]);
+    expect(sarif.code).toBe(0);
+    expect(JSON.parse(sarif.stdout).runs[0].invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [] }]);
+    const json = JSON.parse((await runCli(["scan", repo.dir, "--history", "--format", "json"])).stdout);
+    expect(json.stats).toMatchObject({ partial: false, incomplete: false, unreadObjects: [] });
+  });
+});
+
 describe("scan --history when git itself refuses or dies", () => {
   it("gives git's reason on one line and exits 2 for a repository owned by someone else", async () => {
     // Handing the repository to another user needs chown, so this runs as root (as CI does).

@@ -3,7 +3,9 @@ import type { AnnotatedTag, CommitChanges, GitEngine, ObjectType, Selection } fr
 import { GitError, UsageError } from "../../errors.js";
 import { firstLine, gitText, spawnGit } from "../run-git.js";
 import { listTree } from "./list-tree.js";
-import { listRefTargets, objectTypes, quarantineBlobs } from "./list-objects.js";
+import { listRefTargets } from "./list-ref-targets.js";
+import { objectTypes } from "./object-types.js";
+import { quarantineBlobs } from "./quarantine-blobs.js";
 import { createLogParser, LOG_FORMAT } from "./log-parser.js";
 import { parseProcess } from "./stream.js";
 import type { Prefilter } from "./read-blobs.js";
