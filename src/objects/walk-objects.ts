@@ -97,6 +97,7 @@ export function walkObjects(engine: GitEngine, selection: Selection, filter: Blo
       const points = await startPoints(engine, selection);
       const { walkSel, tags } = points;
       roots.push(...points.roots);
+      for (const oid of points.missing) unread.add(oid);
       for (const tag of tags) {
         const path = `(tag ${tag.name} message)`;
         if (filter.test(tag.message)) {
@@ -194,7 +195,7 @@ interface Root {
 }
 
 /** What to walk as commits, every tag of every chain, and the trees and blobs held directly. */
-async function startPoints(engine: GitEngine, sel: Selection): Promise<{ walkSel: Selection | null; tags: AnnotatedTag[]; roots: Root[] }> {
+async function startPoints(engine: GitEngine, sel: Selection): Promise<{ walkSel: Selection | null; tags: AnnotatedTag[]; roots: Root[]; missing: string[] }> {
   const tags: AnnotatedTag[] = [];
   for await (const t of engine.tags(sel)) tags.push(t);
   const byOid = new Map(tags.map((t) => [t.oid, t] as const));
@@ -203,19 +204,22 @@ async function startPoints(engine: GitEngine, sel: Selection): Promise<{ walkSel
   for (const t of tags) if (t.targetType === "tree" || t.targetType === "blob") roots.push({ oid: t.target, type: t.targetType, via: `tag ${t.name}` });
   if (sel.all) {
     for await (const r of engine.refs()) if (r.type === "tree" || r.type === "blob") roots.push({ oid: r.oid, type: r.type, via: r.name });
-    return { walkSel: sel, tags, roots };
+    return { walkSel: sel, tags, roots, missing: [] };
   }
   const include = sel.include ?? [];
   const types = await engine.types(include);
   const commits: string[] = [];
+  const missing: string[] = [];
   for (const oid of include) {
     let type: ObjectType | "missing" = types.get(oid) ?? "missing";
     let at = oid;
     for (let t = byOid.get(at); type === "tag" && t; t = byOid.get(at)) [at, type] = [t.target, t.targetType];
-    if (type === "commit") commits.push(oid);
+    if (type === "missing") missing.push(oid);
+    // A tag still unresolved here was named, not given by id: the walk peels it.
+    else if (type === "commit" || type === "tag") commits.push(oid);
     else if ((type === "tree" || type === "blob") && at === oid) roots.push({ oid, type, via: `pushed ${type} ${oid}` });
   }
-  return { walkSel: commits.length ? { ...sel, include: [...new Set(commits)] } : null, tags, roots };
+  return { walkSel: commits.length ? { ...sel, include: [...new Set(commits)] } : null, tags, roots, missing };
 }
 
 /** Continues an iterator whose first step was already asked for. */

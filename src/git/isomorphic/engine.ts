@@ -13,7 +13,7 @@ import { walkCommits } from "./walk-commits.js";
 import { createTreeReader, diffTrees } from "./diff-trees.js";
 import { readAllBlobs, readBlobs } from "./read-blobs.js";
 import { listTags } from "./list-tags.js";
-import { resolveCommit } from "./resolve-rev.js";
+import { resolveCommit, resolveObject } from "./resolve-rev.js";
 
 // The engine for machines without a git binary: isomorphic-git reads the objects (loose
 // and packed) in-process; refs, trees, commits and the walk order are handled here so
@@ -78,7 +78,10 @@ export function createIsomorphicEngine(dir: string, fs: PromiseFsClient = nodeFs
     async types(oids) {
       const r = await repo();
       const out = new Map<string, ObjectType | "missing">();
-      for (const oid of new Set(oids)) out.set(oid, (await readRaw(r, oid))?.type ?? "missing");
+      for (const name of new Set(oids)) {
+        const oid = /^[0-9a-f]{40}$/.test(name) ? name : await resolveObject(r, name);
+        out.set(name, (oid && (await readRaw(r, oid))?.type) || "missing");
+      }
       return out;
     },
 

@@ -9,10 +9,12 @@ export async function objectTypes(oids: readonly string[], opts: GitOptions): Pr
   const types = new Map<string, ObjectType | "missing">();
   const named = [...new Set(oids)];
   if (named.length === 0) return types;
-  const out = await gitText(["cat-file", "--batch-check=%(objectname) %(objecttype)"], { ...opts, input: named.join("\n") + "\n" });
-  for (const line of out.split("\n")) {
-    const [oid, type] = line.split(" ");
-    if (oid && type) types.set(oid, TYPES.has(type) ? (type as ObjectType) : "missing");
-  }
+  // One answer line per question, in order: keyed by what was asked (an id or a name).
+  const out = await gitText(["cat-file", "--batch-check=%(objecttype)"], { ...opts, input: named.join("\n") + "\n" });
+  const lines = out.split("\n");
+  named.forEach((name, i) => {
+    const type = lines[i] ?? "";
+    types.set(name, TYPES.has(type) ? (type as ObjectType) : "missing");
+  });
   return types;
 }
