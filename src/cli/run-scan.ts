@@ -86,6 +86,12 @@ export async function runScan(path: string, flags: ScanFlags, io: CliIo): Promis
     io.exitCode = 2;
     return;
   }
+  if (result.stats.incomplete) {
+    // An object the selection names could not be read (issue 8): the report names them all.
+    io.stderr.write(`[leakguard] incomplete scan: ${result.stats.unreadObjects.length} object(s) could not be read (first: ${result.stats.unreadObjects[0] ?? "?"})\n`);
+    io.exitCode = 2;
+    return;
+  }
   const failOn = flags.failOn ?? config.failOn ?? "low";
   const failing = result.findings.filter((f) => severityAtLeast(f.severity, failOn)).length;
   const below = result.findings.length - failing;

@@ -1,12 +1,26 @@
-import type { Detector } from "../detectors/types.js";
+import type { Detector, Match } from "../detectors/types.js";
 import type { Finding, ScanStats, SuppressedFinding } from "./finding.js";
 import type { MatchContext } from "./to-finding.js";
 import { toFinding } from "./to-finding.js";
 
+/** Where a window of a big blob starts (see WINDOW_BYTES in scan-history.ts). */
+export interface WindowAt {
+  offset: number;
+  /** 1-based line number of the window's first byte. */
+  line: number;
+  /** Leading bytes the previous window already held whole (a hard cut), else 0. */
+  lead: number;
+  /** Bytes of the first line before the window (a hard cut in a long line): added to its columns. */
+  column: number;
+  /** The window ends in a hard cut: a match touching its end is cut short (the next window has it whole). */
+  cutEnd: boolean;
+}
+
 /**
  * Runs detectors over one input and keeps what survives suppression. Shared by the
  * history and working-tree scans so that both apply `leakguard:allow` and the baseline
- * the same way.
+ * the same way. A window of a big blob reports lines of the whole blob; a match that
+ * starts in the part it repeats from the previous window was reported there.
  */
 export function createCollector(detectors: readonly Detector[], baseline: ReadonlySet<string>, stats: ScanStats) {
   const findings: Finding[] = [];
@@ -16,12 +30,14 @@ export function createCollector(detectors: readonly Detector[], baseline: Readon
   return {
     findings,
     suppressed,
-    run(path: string, bytes: Uint8Array, ctx: MatchContext, only?: (rule: string) => boolean) {
+    run(path: string, bytes: Uint8Array, ctx: MatchContext, only?: (rule: string) => boolean, at: WindowAt | null = null) {
       for (const detect of detectors) {
-        for (const m of detect({ path, bytes })) {
-          if (only && !only(m.rule)) continue;
+        for (const raw of detect({ path, bytes })) {
+          if (only && !only(raw.rule)) continue;
+          const m = at ? placeInBlob(raw, bytes, at) : raw;
+          if (!m) continue;
           const f = toFinding(m, ctx);
-          const key = `${f.blob}:${f.commit}:${f.rule}:${f.fingerprint}:${f.line}:${f.column}:${f.source}`;
+          const key = `${f.blob}:${f.commit}:${f.path}:${f.rule}:${f.fingerprint}:${f.line}:${f.column}:${f.source}`;
           if (seen.has(key)) continue;
           seen.add(key);
           if (m.allowed || baseline.has(f.fingerprint)) {
@@ -36,6 +52,42 @@ export function createCollector(detectors: readonly Detector[], baseline: Readon
   };
 }
 
+const LF = 0x0a;
+
+/** Byte offset of a match from its line's start and its column (UTF-16 units from there). */
+function byteOffset(buf: Buffer, lineStart: number, column: number): number {
+  const text = buf.subarray(lineStart, Math.min(buf.length, lineStart + 4 * column)).toString("utf8");
+  return lineStart + Buffer.byteLength(text.slice(0, column - 1));
+}
+
+/**
+ * A window's match in the blob's own lines, or null when another window reports it: a
+ * match wholly inside the lead was found whole by the previous window, and one touching a
+ * hard cut at the end is cut short here and found whole by the next. File-level findings
+ * come from the first window only.
+ */
+function placeInBlob(m: Match, bytes: Uint8Array, at: WindowAt): Match | null {
+  if (m.secret === null) return at.offset === 0 ? m : null;
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  // A hard cut leaves no line break in the lead or near the end (it happens only where
+  // the last half of a window has none), so these lines are the cut one.
+  if (at.lead > 0 && m.line === 1 && byteOffset(buf, 0, m.column) + m.secret.length < at.lead) return null;
+  if (at.cutEnd) {
+    const lastStart = buf.lastIndexOf(LF) + 1;
+    const onLast = lastStart === 0 ? m.line === 1 : m.line === countLines(buf) + 1;
+    if (onLast && byteOffset(buf, lastStart, m.column) + m.secret.length >= buf.length) return null;
+  }
+  // Columns on a cut line count the bytes before the cut as one column each: exact for
+  // one-byte text, close otherwise (only lines over half a window are ever cut).
+  return { ...m, line: m.line + at.line - 1, column: m.line === 1 ? m.column + at.column : m.column };
+}
+
+function countLines(buf: Buffer): number {
+  let n = 0;
+  for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, i + 1)) n++;
+  return n;
+}
+
 export function emptyStats(): ScanStats {
-  return { commits: 0, blobs: 0, bytes: 0, ms: 0, submodules: 0, suppressed: 0, unreadable: 0, skipped: 0, partial: false };
+  return { commits: 0, blobs: 0, bytes: 0, ms: 0, submodules: 0, suppressed: 0, unreadable: 0, skipped: 0, partial: false, incomplete: false, unreadObjects: [] };
 }

@@ -39,8 +39,18 @@ export interface ScanStats {
   unreadable: number;
   /** Working tree: entries not read because git would not commit their content (FIFOs, devices, sockets). */
   skipped?: number;
-  /** True when the repository is shallow: history before the graft is not scanned. */
+  /**
+   * True when part of the selection was not scanned: a shallow repository (history before
+   * the graft is a known limit, reported, exit code unchanged), or anything `incomplete`.
+   */
   partial: boolean;
+  /**
+   * True when an object the selection names could not be read (a blobless partial clone,
+   * a missing object): the result is incomplete, never clean; the CLI exits 2.
+   */
+  incomplete: boolean;
+  /** The ids of the objects that could not be read, sorted. */
+  unreadObjects: string[];
 }
 
 /** Why a finding was not reported: an inline `leakguard:allow` comment, the baseline file, or a test-mode key in a declared fixture path (.leakguard.yml). */

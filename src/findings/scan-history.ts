@@ -1,11 +1,14 @@
 import type { Detector } from "../detectors/types.js";
-import { DETECTORS, isDotenvPath, mayHoldStripeKey, STRIPE_KEY_PCRE, STRIPE_MARKER_BYTES } from "../detectors/index.js";
-import type { AnnotatedTag, BlobContent, BlobFilter, CommitMeta, GitEngine, Selection, SkippedBlob } from "../git/engine.js";
+import { DETECTORS, mayHoldStripeKey, STRIPE_KEY_PCRE, STRIPE_MARKER_BYTES } from "../detectors/index.js";
+import type { BlobFilter, GitEngine, Selection } from "../git/engine.js";
+import type { WindowAt } from "./collector.js";
+
 import type { ScanResult, ScanStats } from "./finding.js";
 import { createCollector, emptyStats } from "./collector.js";
 import { compareFindings } from "./to-finding.js";
-import { createQueue } from "./queue.js";
 import { detectKeysInPath } from "./detect-keys-in-path.js";
+import type { Introduction } from "../objects/walk-objects.js";
+import { walkObjects } from "../objects/walk-objects.js";
 
 export interface Progress {
   commits: number;
@@ -26,115 +29,117 @@ export interface HistoryScanOptions {
   signal?: AbortSignal;
 }
 
-interface Introduction {
-  commit: number; // index into commits[]
-  path: string;
-}
+/**
+ * Bounded memory (issue 8): a blob over WINDOW_BYTES is never held whole; the native
+ * engine hands it on in windows of about that size. Windows end at a line break when
+ * there is one in their second half; otherwise the next window repeats the last
+ * WINDOW_OVERLAP bytes, so a key up to WINDOW_OVERLAP bytes long (4,096 characters in
+ * UTF-16, over 40 times the longest key Stripe issues today) always lies whole in one
+ * window. A longer key is still found when its blob fits in one window, or when it sits
+ * on a line of its own shorter than half a window.
+ */
+export const WINDOW_BYTES = 32 * 1024 * 1024;
+export const WINDOW_OVERLAP = 8192;
+
+/** Every read that a detector may need, through the key prefilter. */
+const KEY_FILTER: BlobFilter = {
+  test: mayHoldStripeKey,
+  overlap: STRIPE_MARKER_BYTES - 1,
+  pcre: STRIPE_KEY_PCRE,
+  window: { size: WINDOW_BYTES, overlap: WINDOW_OVERLAP },
+};
 
 /**
- * Scans the commits of a selection. Each unique blob is read and matched once; only the
- * few blobs that can hold a key (or sit at a dotenv path) are kept and attributed to the
- * commit and path that introduced them. Walking history and inflating blobs run at the
- * same time: git inflates on one core while this process matches on the other.
+ * Scans the objects of a selection (src/objects/walk-objects.ts says which). Each unique
+ * blob is read and matched once; only the few blobs that can hold a key (or sit at a
+ * dotenv path) are kept and attributed to the commit and path that introduced them.
+ * Objects the selection names that could not be read are listed in the stats, and the
+ * result is then incomplete (exit 2, never a clean pass).
  */
 export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult> {
   const { engine, selection } = opts;
   const started = performance.now();
   const stats: ScanStats = emptyStats();
-  const collector = createCollector(opts.detectors ?? DETECTORS, opts.baseline ?? new Set(), stats);
+  const detectors = opts.detectors ?? DETECTORS;
+  const collector = createCollector(detectors, opts.baseline ?? new Set(), stats);
   await engine.open();
-  stats.partial = await engine.isShallow();
-  // Tags are read while the walk runs: each sequential git process adds to a push's wait.
-  const tags = collectTags(engine, selection);
-  tags.catch(() => {});
-
-  const commits: CommitMeta[] = [];
-  const firstSeen = new Map<string, Introduction>(); // blob -> oldest introduction
-  const dotenvAt = new Map<string, Map<string, number>>(); // blob -> dotenv path -> commit
-  const candidates = new Map<string, Buffer>();
-  const keyedPaths = new Map<string, Introduction & { blob: string }>(); // a key in a file name (issue 8)
   const report = () => opts.onProgress?.({ commits: stats.commits, blobs: stats.blobs, bytes: stats.bytes });
-
-  // Full history reads every blob in pack order without waiting for the walk; a range
-  // reads only the blobs its commits introduce, as the walk finds them.
-  const wanted = selection.all ? null : createQueue<string>();
-  const walking = (async () => {
-    try {
-      for await (const c of engine.walk(selection)) {
-        const index = commits.push(c.commit) - 1;
-        stats.commits++;
-        stats.submodules += c.gitlinks;
-        if (mayHoldStripeKey(c.message)) {
-          collector.run("(commit message)", c.message, { path: "(commit message)", commit: c.commit, blob: null, source: "commit-message" });
-        }
-        for (const ch of c.changes) {
-          // git log lists newer commits first, so the last introduction seen is the oldest.
-          if (!firstSeen.has(ch.blob)) wanted?.push(ch.blob);
-          firstSeen.set(ch.blob, { commit: index, path: ch.path });
-          if (ch.path.includes("k_live_") || ch.path.includes("k_test_")) keyedPaths.set(ch.path, { commit: index, path: ch.path, blob: ch.blob });
-          if (isDotenvPath(ch.path)) {
-            const paths = dotenvAt.get(ch.blob) ?? new Map<string, number>();
-            paths.set(ch.path, index);
-            dotenvAt.set(ch.blob, paths);
-          }
-        }
-        if (stats.commits % 256 === 0) report();
-      }
-    } finally {
-      wanted?.close();
-    }
-  })();
 
   // Blobs without a key marker (or, where the engine can search in bulk, without a
   // key-shaped token) are streamed past, never gathered. Of the rest, only blobs where a
   // detector really matches are kept until attribution: placeholders such as test
-  // fixtures' short fake keys are common and would pile up.
-  const detectors = opts.detectors ?? DETECTORS;
-  const filter: BlobFilter = { test: mayHoldStripeKey, overlap: STRIPE_MARKER_BYTES - 1, pcre: STRIPE_KEY_PCRE };
-  const keep = (blob: BlobContent | SkippedBlob) => {
+  // fixtures' short fake keys are common and would pile up. A windowed blob that matches
+  // is only noted, and read again once its path is known.
+  const candidates = new Map<string, Buffer>();
+  const windowed = new Set<string>();
+  // A blob the detectors cannot get through (the isomorphic engine hands on a 700 MB
+  // blob whole, more than one string can hold) is named as unread; the scan goes on.
+  const unscannable = new Set<string>();
+  const guard = <T>(oid: string, run: () => T, otherwise: T): T => {
+    try {
+      return run();
+    } catch (err) {
+      if (err instanceof RangeError || (err as { code?: string }).code === "ERR_STRING_TOO_LONG") {
+        unscannable.add(oid);
+        return otherwise;
+      }
+      throw err;
+    }
+  };
+  const matches = (oid: string, bytes: Buffer) => mayHoldStripeKey(bytes) && guard(oid, () => detectors.some((d) => d({ path: "", bytes }).length > 0), false);
+  const walked = walkObjects(engine, selection, KEY_FILTER, (n) => {
+    stats.commits = n;
+    if ((n & 255) === 0) report();
+  });
+  for await (const blob of walked.blobs) {
+    if ("window" in blob) {
+      if (!windowed.has(blob.oid) && matches(blob.oid, blob.bytes)) windowed.add(blob.oid);
+      continue;
+    }
+    if ("unread" in blob) continue;
     stats.blobs++;
     if (blob.bytes === null) stats.bytes += blob.size;
     else {
       stats.bytes += blob.bytes.length;
-      if (mayHoldStripeKey(blob.bytes) && detectors.some((d) => d({ path: "", bytes: blob.bytes }).length > 0)) {
-        candidates.set(blob.oid, Buffer.from(blob.bytes));
-      }
+      if (matches(blob.oid, blob.bytes)) candidates.set(blob.oid, Buffer.from(blob.bytes));
     }
     if ((stats.blobs & 1023) === 0) report();
-  };
-  const reading = (async () => {
-    for await (const blob of engine.readBlobs(wanted ?? "all", filter)) keep(blob);
-  })();
-  await Promise.all([walking, reading]);
+  }
+  const index = await walked.index();
   opts.signal?.throwIfAborted();
+  stats.commits = index.commits;
+  stats.submodules = index.submodules;
 
-  // dotenv files are found by path, so their blobs may not have passed the key prefilter.
-  const dotenvOnly = [...dotenvAt.keys()].filter((b) => !candidates.has(b));
-  for await (const { oid, bytes } of engine.readBlobs(dotenvOnly)) candidates.set(oid, Buffer.from(bytes));
-
-  for (const [blob, bytes] of candidates) {
-    const first = firstSeen.get(blob);
-    if (!first) continue; // reachable from no commit of the selection (dangling object)
-    const commit = commits[first.commit]!;
-    collector.run(first.path, bytes, { path: first.path, commit, blob, source: "file" });
-    for (const [path, ci] of dotenvAt.get(blob) ?? []) {
+  const scanBlob = (blob: string, bytes: Buffer, at: WindowAt | null) => {
+    const first = index.firstSeen.get(blob);
+    if (!first) return; // reachable from nothing in the selection (a dangling object)
+    const ctx = (i: Introduction) => ({ path: i.path, commit: i.commit, blob, source: "file" as const });
+    guard(blob, () => collector.run(first.path, bytes, ctx(first), undefined, at), undefined);
+    for (const [path, i] of index.dotenvAt.get(blob) ?? []) {
       if (path === first.path) continue;
-      collector.run(path, bytes, { path, commit: commits[ci]!, blob, source: "file" }, (rule) => rule === "dotenv-file");
+      guard(blob, () => collector.run(path, bytes, ctx(i), (rule) => rule === "dotenv-file", at), undefined);
     }
+  };
+  for (const [blob, bytes] of candidates) scanBlob(blob, bytes, null);
+
+  // dotenv blobs that did not pass the key prefilter, and windowed blobs that matched.
+  const again = [...new Set([...[...index.dotenvAt.keys()].filter((b) => !candidates.has(b) && !index.unread.includes(b)), ...windowed])];
+  const unread = new Set(index.unread);
+  for await (const r of walked.reread(again)) {
+    if ("unread" in r) unread.add(r.oid);
+    else if ("window" in r) scanBlob(r.oid, r.bytes, r.window);
+    else if (r.bytes) scanBlob(r.oid, r.bytes, null);
   }
 
-  for (const tag of await tags) {
-    const path = `(tag ${tag.name} message)`;
-    const commit = { oid: tag.target, author: tag.tagger, date: tag.date };
-    collector.run(path, tag.message, { path, commit, blob: tag.oid, source: "tag-message" });
-  }
+  for (const m of index.messages) collector.run(m.path, m.bytes, { path: m.path, commit: m.commit, blob: m.object, source: m.source });
 
   const names = createCollector([detectKeysInPath], opts.baseline ?? new Set(), stats);
-  for (const { path, commit, blob } of keyedPaths.values()) {
-    names.run(path, Buffer.alloc(0), { path, commit: commits[commit]!, blob, source: "path" });
-  }
+  for (const { path, commit, blob } of index.keyedPaths.values()) names.run(path, Buffer.alloc(0), { path, commit, blob, source: "path" });
 
   opts.signal?.throwIfAborted();
+  stats.unreadObjects = [...new Set([...unread, ...unscannable])].sort();
+  stats.incomplete = stats.unreadObjects.length > 0;
+  stats.partial = index.shallow || stats.incomplete;
   report();
   stats.ms = Math.round(performance.now() - started);
   return {
@@ -142,11 +147,4 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
     stats,
     suppressed: [...collector.suppressed, ...names.suppressed].sort(compareFindings),
   };
-}
-
-/** Annotated tags whose message may hold a key, read while the walk runs. */
-async function collectTags(engine: GitEngine, selection: Selection): Promise<AnnotatedTag[]> {
-  const out: AnnotatedTag[] = [];
-  for await (const tag of engine.tags(selection)) if (mayHoldStripeKey(tag.message)) out.push(tag);
-  return out;
 }

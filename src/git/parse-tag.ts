@@ -1,4 +1,4 @@
-import type { AnnotatedTag } from "./engine.js";
+import type { AnnotatedTag, ObjectType } from "./engine.js";
 import { isoDate } from "./iso-date.js";
 
 /** Parses a raw tag object ("object …\ntype …\ntag …\ntagger …\n\nmessage"). */
@@ -14,6 +14,9 @@ export function parseTag(oid: string, raw: Buffer): AnnotatedTag | null {
     oid,
     name: fields.get("tag") ?? "",
     target,
+    // A tag object always records its target's type; an odd one is read as a commit,
+    // which the walk then checks against the object itself.
+    targetType: (["commit", "tree", "blob", "tag"].includes(fields.get("type") ?? "") ? fields.get("type") : "commit") as ObjectType,
     tagger: m ? m[1]! : tagger,
     date: m ? isoDate(Number(m[2]), m[3]!) : "",
     message: split === -1 ? Buffer.alloc(0) : raw.subarray(split + 2),

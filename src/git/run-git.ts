@@ -5,6 +5,11 @@ import { GitError } from "../errors.js";
 
 // The only place that starts `git`. Argument arrays, never shell strings; GIT_* variables
 // pass through untouched because a pre-receive hook depends on the quarantine ones.
+// Two are always forced (issue 8): replace refs never change what is read (a pushed
+// `refs/replace/<leak>` would otherwise show a clean decoy in place of the leaking
+// commit), and a partial clone never fetches what it lacks behind the scan's back (a
+// missing object is reported as unread instead; git before 2.44 ignores the variable,
+// and the scan still names what it did not get).
 
 export interface GitOptions {
   cwd: string;
@@ -14,7 +19,7 @@ export interface GitOptions {
   signal?: AbortSignal;
 }
 
-const BASE_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
+const BASE_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", GIT_NO_REPLACE_OBJECTS: "1", GIT_NO_LAZY_FETCH: "1" };
 
 const available = new Map<string, boolean>(); // PATH -> found
 /** Whether a usable `git` binary is on `env`'s PATH (the native engine needs one). */
@@ -29,8 +34,15 @@ export function hasGitBinary(env: NodeJS.ProcessEnv = process.env): boolean {
   return found;
 }
 
-function firstLine(stderr: string): string {
+/** git's own reason, on one line: the first line of its stderr without the `fatal:` label. */
+export function firstLine(stderr: string): string {
   return stderr.split("\n").find((l) => l.trim() !== "")?.replace(/^(fatal|error): /, "") ?? "";
+}
+
+/** Why git failed, for a message: its reason, or the signal that ended it. */
+function failure(args: readonly string[], code: number | null, signal: NodeJS.Signals | null, stderr: string): GitError {
+  const why = signal ? `killed by ${signal}` : firstLine(stderr) || `exit status ${code}`;
+  return new GitError(`git ${args[0]} failed: ${why}`, code, stderr);
 }
 
 /** Runs git to completion and returns stdout; a non-zero exit throws GitError. */
@@ -47,10 +59,10 @@ export function git(args: readonly string[], opts: GitOptions): Promise<Buffer> 
     child.stdout.on("data", (c: Buffer) => out.push(c));
     child.stderr.on("data", (c: Buffer) => err.push(c));
     child.on("error", (e) => reject(new GitError(`cannot run git: ${e.message}`, null, "")));
-    child.on("close", (code) => {
+    child.on("close", (code, signal) => {
       const stderr = Buffer.concat(err).toString("utf8");
       if (code === 0) resolve(Buffer.concat(out));
-      else reject(new GitError(`git ${args[0]} failed: ${firstLine(stderr)}`, code, stderr));
+      else reject(failure(args, code, signal, stderr));
     });
     child.stdin.on("error", () => {}); // git may exit before reading all input; its exit code tells
     child.stdin.end(opts.input ?? "");
@@ -62,7 +74,11 @@ export async function gitText(args: readonly string[], opts: GitOptions): Promis
 }
 
 export type GitProcess = ChildProcessByStdio<Writable, Readable, Readable> & {
-  /** Resolves when git exits 0, rejects with GitError otherwise. */
+  /**
+   * Resolves when git exits 0, rejects with GitError otherwise, including when git ends by
+   * a signal: a git killed from outside (SIGTERM from an operator, the OOM killer) has
+   * written only part of its answer, and that part must never pass for all of it.
+   */
   done: Promise<void>;
 };
 
@@ -81,8 +97,8 @@ export function spawnGit(args: readonly string[], opts: Omit<GitOptions, "input"
     child.on("error", (e) => reject(new GitError(`cannot run git: ${e.message}`, null, "")));
     child.on("close", (code, signal) => {
       const stderr = Buffer.concat(err).toString("utf8");
-      if (code === 0 || signal === "SIGTERM") resolve();
-      else reject(new GitError(`git ${args[0]} failed: ${firstLine(stderr)}`, code, stderr));
+      if (code === 0) resolve();
+      else reject(failure(args, code, signal, stderr));
     });
   });
   child.done.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection

@@ -21,6 +21,7 @@ export const HookConfigSchema = z.strictObject({
       reasons: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lower-case words joined by -")).min(1).default([...D.bypass.reasons]),
     })
     .prefault({}),
+  allowReplaceRefs: z.boolean().default(D.allowReplaceRefs),
   auditLog: z.string().min(1).default(D.auditLog),
   inlineAllow: z.enum(INLINE_ALLOW).default(D.inlineAllow),
 });

@@ -34,6 +34,12 @@ export interface HookConfig {
    * log, like a bypass), "none" never.
    */
   inlineAllow: InlineAllow;
+  /**
+   * Whether a push may create or move `refs/replace/*`. A replace ref makes git show one
+   * object in place of another (a clean decoy for a leaking commit), so it is refused by
+   * default; its objects are scanned either way.
+   */
+  allowReplaceRefs: boolean;
   /** JSON lines, one per bypass; relative paths are taken from the repository directory. */
   auditLog: string;
 }
@@ -46,6 +52,7 @@ export const DEFAULT_HOOK_CONFIG: Readonly<HookConfig> = Object.freeze({
   maxBlobBytes: null,
   bypass: Object.freeze({ allowed: false, reasons: [...BYPASS_REASONS] }),
   inlineAllow: "test-keys",
+  allowReplaceRefs: false,
   auditLog: "leakguard-audit.log",
 });
 

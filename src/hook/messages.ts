@@ -39,7 +39,13 @@ function verdictLines(v: Verdict): string[] {
       out.push(`[leakguard] push accepted with ${n(v.warnings.length, "warning")} (below the blocking severity):`);
       break;
     case "rejected":
-      out.push(`[leakguard] push rejected: ${n(v.blocking.length, "secret")} found in the commits you are pushing.`);
+      if (v.replaceRefs.length) {
+        out.push(
+          `[leakguard] push rejected: it creates or moves ${n(v.replaceRefs.length, "replace ref")} (${v.replaceRefs.slice(0, 3).join(", ")}${v.replaceRefs.length > 3 ? ", …" : ""}).`,
+          "  A replace ref makes git show one commit in place of another; this server does not accept them (allowReplaceRefs: false).",
+        );
+      }
+      if (v.blocking.length || !v.replaceRefs.length) out.push(`[leakguard] push rejected: ${n(v.blocking.length, "secret")} found in the commits you are pushing.`);
       break;
     case "bypassed":
       out.push(`[leakguard] push accepted on bypass ('${reasonOf(v)}'); the bypass is recorded in the audit log.`);
@@ -63,7 +69,7 @@ function verdictLines(v: Verdict): string[] {
     if (v.inlineAllowed.length) out.push(`  ${v.inlineAllowed.length} of them would have blocked the push: recorded in the audit log.`);
   }
   if (v.skippedBlobs > 0) out.push("", `[leakguard] note: ${n(v.skippedBlobs, "file")} over the size limit (maxBlobBytes) were not scanned.`);
-  if (v.status === "rejected") out.push("", ...NEXT_STEPS);
+  if (v.status === "rejected" && v.blocking.length) out.push("", ...NEXT_STEPS);
   if (v.status === "rejected" || v.status === "failed-closed") out.push(...bypassHelp(v));
   return out;
 }
@@ -103,5 +109,9 @@ function reasonOf(v: Verdict): string {
 function problemText(v: Verdict): string {
   if (v.problem?.kind === "timeout") return `the scan did not finish within its time budget (${v.problem.budgetMs} ms)`;
   if (v.problem?.kind === "error") return `the scan failed (${escapeControls(v.problem.message.replace(/^\[leakguard\] /, ""), { oneLine: true })})`;
+  if (v.problem?.kind === "incomplete") {
+    const ids = v.problem.unread;
+    return `the scan is incomplete: ${ids.length} object${ids.length === 1 ? "" : "s"} could not be read (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", …" : ""})`;
+  }
   return "the scan did not finish";
 }

@@ -9,13 +9,20 @@ export interface PushPlan {
   scanned: RefUpdate[];
   /** Deletions: nothing new arrives, so nothing is scanned. */
   deleted: RefUpdate[];
+  /** `refs/replace/*` created or moved (deleting one is fine): refused unless the config allows them. */
+  replaceRefs: string[];
 }
+
+const REPLACE = "refs/replace/";
 
 /**
  * One scan for the whole push. `new --not --all` is right for every kind of update: for a
  * fast-forward it is old..new, for a new branch or tag it is what no ref has yet, and for
  * a force-push it is only the rewritten commits (the ones dropped are already on the
- * server). A tag object named in `include` is read by the engine's `tags()` as well.
+ * server). A tag object named in `include` is read by the engine's `tags()` as well, and
+ * a tree or blob pushed as a ref directly is scanned as what it is (src/objects). In the
+ * hook, the engine also reads every blob in the quarantine: new objects no ref reaches
+ * are read too.
  */
 export function pushSelection(updates: readonly RefUpdate[]): PushPlan {
   const scanned = updates.filter((u) => !isZeroOid(u.new));
@@ -25,5 +32,6 @@ export function pushSelection(updates: readonly RefUpdate[]): PushPlan {
     selection: include.length ? { include, excludeAllRefs: true } : null,
     scanned,
     deleted,
+    replaceRefs: scanned.filter((u) => u.ref.startsWith(REPLACE)).map((u) => u.ref),
   };
 }

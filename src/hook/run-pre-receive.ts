@@ -49,7 +49,7 @@ export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceive
   // A key in a ref name is a finding of the push like a key in a file.
   const outcome = scanned.kind === "scanned" ? { ...scanned, findings: [...refNameFindings(plan.scanned), ...scanned.findings] } : scanned;
   const request = bypassRequest(readPushOptions(env), config.bypass.reasons);
-  let verdict = decideVerdict(outcome, config, request);
+  let verdict = decideVerdict(outcome, config, request, plan.replaceRefs);
   let preface = "";
   if (verdict.inlineAllowed.length) {
     // An inline allow that lets a blocking finding through is recorded like a bypass; no
@@ -76,7 +76,7 @@ export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceive
       appendAuditEntry(config.auditLog, entry);
     } catch (err) {
       // No record, no bypass: decide again as if none had been asked for.
-      verdict = decideVerdict(outcome, config, { kind: "none" });
+      verdict = decideVerdict(outcome, config, { kind: "none" }, plan.replaceRefs);
       preface += `[leakguard] bypass refused: the audit log cannot be written (${(err as NodeJS.ErrnoException).code ?? "error"}).\n`;
     }
   }

@@ -21,7 +21,9 @@ export interface Verdict {
   status: "clean" | "warned" | "rejected" | "bypassed" | "failed-open" | "failed-closed";
   blocking: Finding[];
   warnings: Finding[];
-  problem: { kind: "timeout"; budgetMs: number } | { kind: "error"; message: string } | null;
+  problem: { kind: "timeout"; budgetMs: number } | { kind: "error"; message: string } | { kind: "incomplete"; unread: string[] } | null;
+  /** `refs/replace/*` the push creates or moves, refused unless `allowReplaceRefs`. */
+  replaceRefs: string[];
   skippedBlobs: number;
   /** Findings an inline `leakguard:allow` let through under the server's `inlineAllow`: always shown. */
   suppressed: Finding[];
@@ -34,8 +36,18 @@ export interface Verdict {
   bypassReasons: readonly string[];
 }
 
-/** Pure policy: scan outcome + config + bypass request -> accept or reject, and why. */
-export function decideVerdict(outcome: ScanOutcome, config: HookConfig, bypass: BypassRequest): Verdict {
+/**
+ * Pure policy: scan outcome + config + bypass request -> accept or reject, and why. A
+ * push that creates or moves replace refs is refused outright (no bypass: the operator's
+ * `allowReplaceRefs` is the switch); an incomplete scan is a failure under `failMode`.
+ */
+export function decideVerdict(outcome: ScanOutcome, config: HookConfig, bypass: BypassRequest, replaceRefs: readonly string[] = []): Verdict {
+  const v = decideScan(outcome, config, bypass);
+  if (replaceRefs.length === 0 || config.allowReplaceRefs) return v;
+  return { ...v, accept: false, status: "rejected", replaceRefs: [...replaceRefs] };
+}
+
+function decideScan(outcome: ScanOutcome, config: HookConfig, bypass: BypassRequest): Verdict {
   const base = {
     blocking: [] as Finding[],
     warnings: [] as Finding[],
@@ -43,6 +55,7 @@ export function decideVerdict(outcome: ScanOutcome, config: HookConfig, bypass: 
     skippedBlobs: 0,
     suppressed: [] as Finding[],
     inlineAllowed: [] as Finding[],
+    replaceRefs: [] as string[],
     bypass,
     bypassAllowed: config.bypass.allowed,
     bypassReasons: config.bypass.reasons,
@@ -64,6 +77,13 @@ export function decideVerdict(outcome: ScanOutcome, config: HookConfig, bypass: 
   const blocking = findings.filter(blocks);
   const warnings = findings.filter((f) => !blocks(f));
   const found = { ...base, blocking, warnings, skippedBlobs: outcome.skippedBlobs, suppressed: honoured, inlineAllowed: honoured.filter(blocks) };
+  if (blocking.length === 0 && outcome.stats.incomplete) {
+    // Objects the push names that could not be read: never passed as clean.
+    const problem = { kind: "incomplete" as const, unread: outcome.stats.unreadObjects };
+    if (config.failMode === "open") return { ...found, problem, accept: true, status: "failed-open" };
+    if (canBypass) return { ...found, problem, accept: true, status: "bypassed" };
+    return { ...found, problem, accept: false, status: "failed-closed" };
+  }
   if (blocking.length === 0) return { ...found, accept: true, status: warnings.length ? "warned" : "clean" };
   if (canBypass) return { ...found, accept: true, status: "bypassed" };
   return { ...found, accept: false, status: "rejected" };

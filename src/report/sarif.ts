@@ -85,6 +85,17 @@ export function formatSarif(result: ScanResult, ctx: ReportContext): string {
           },
         },
         results,
+        // An incomplete scan is a failed run, not a clean one (issue 8).
+        invocations: [
+          {
+            executionSuccessful: !result.stats.incomplete,
+            toolExecutionNotifications: result.stats.unreadObjects.map((oid) => ({
+              level: "error",
+              message: { text: `object ${oid} could not be read; the scan is incomplete` },
+              descriptor: { id: "unread-object" },
+            })),
+          },
+        ],
         properties: { mode: ctx.mode, stats: result.stats },
       },
     ],

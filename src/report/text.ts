@@ -44,7 +44,8 @@ export function formatText(result: ScanResult, ctx: ReportContext): string {
   }
   lines.push(summary(result, ctx));
   const { stats } = result;
-  if (stats.partial) lines.push("Note: this is a shallow clone; history before its graft point was not scanned.");
+  if (stats.partial && !stats.incomplete) lines.push("Note: this is a shallow clone; history before its graft point was not scanned.");
+  if (stats.incomplete) lines.push(...unreadLines(stats.unreadObjects));
   if (stats.submodules) lines.push(`Note: ${stats.submodules} submodule entr${stats.submodules === 1 ? "y was" : "ies were"} skipped; scan each submodule on its own.`);
   if (stats.suppressed) {
     lines.push(`Note: ${stats.suppressed} finding(s) suppressed by leakguard:allow or the baseline:`);
@@ -68,7 +69,7 @@ function summary({ findings, stats }: ScanResult, ctx: ReportContext): string {
       : `${stats.commits} commits, ${stats.blobs} blobs`;
   const size = `${(stats.bytes / 1e6).toFixed(1)} MB`;
   const target = shown(ctx.target);
-  if (findings.length === 0 && stats.unreadable) return `No leaks found in what could be read of ${target} (${scope}, ${size}, ${stats.ms} ms).`;
+  if (findings.length === 0 && (stats.incomplete || stats.unreadable)) return `Scan incomplete: no leaks found in what could be read of ${target} (${scope}, ${size}, ${stats.ms} ms).`;
   if (findings.length === 0) return `No leaks found in ${target} (${scope}, ${size}, ${stats.ms} ms).`;
   const bySeverity = (["critical", "high", "medium", "low"] as const)
     .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
@@ -76,4 +77,15 @@ function summary({ findings, stats }: ScanResult, ctx: ReportContext): string {
     .map(([s, n]) => `${n} ${s}`)
     .join(", ");
   return `${findings.length} finding${findings.length === 1 ? "" : "s"} (${bySeverity}) in ${target} (${scope}, ${size}, ${stats.ms} ms).`;
+}
+
+/** Incomplete is not clean (issue 8): say so, and name what was not read. */
+function unreadLines(oids: readonly string[]): string[] {
+  const shown = oids.slice(0, 20);
+  const more = oids.length - shown.length;
+  return [
+    `Incomplete: ${oids.length} object(s) could not be read (a partial clone, or missing from the repository), so this is not a clean result:`,
+    ...shown.map((o) => `  ${o}`),
+    ...(more > 0 ? [`  … and ${more} more (--format json lists them all)`] : []),
+  ];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createNativeEngine } from "../../src/git/native/engine.js";
-import { scanHistory } from "../../src/findings/scan-history.js";
+import { scanHistory, WINDOW_BYTES } from "../../src/findings/scan-history.js";
 import { fakeKey, fakeLongKey, redacted } from "../helpers/keys.js";
 import { makeRepo } from "../helpers/repo.js";
 
@@ -38,4 +38,35 @@ describe("scanHistory (native engine)", () => {
       ["stripe-live-restricted-key", ".env", "dotenv"],
     ]);
   });
+});
+
+describe("scanHistory on blobs larger than a window", () => {
+  it("finds keys in a blob too big to gather, at their real line and column, each once", async () => {
+    const repo = makeRepo();
+    const deep = fakeKey();
+    const cut = fakeKey("rk");
+    // 40 MB of 100-byte lines with a key deep inside, then one line longer than a window
+    // with a key near where a hard cut falls.
+    const line = "x".repeat(99) + "\n";
+    const before = 350_000;
+    const body = Buffer.from(line.repeat(before) + `k = "${deep}"\n` + line.repeat(50_000));
+    const long = Buffer.concat([Buffer.alloc(WINDOW_BYTES - 20, 0x61), Buffer.from(` ${cut} `), Buffer.alloc(1000, 0x61), Buffer.from("\n")]);
+    repo.commit("dumps", { "data/dump.sql": body, "data/long.min.js": long });
+    const { findings, stats } = await scanHistory({ engine: createNativeEngine(repo.dir), selection: { all: true } });
+    expect(stats.incomplete).toBe(false);
+    expect(findings.map((f) => [f.path, f.line, f.column, f.redacted])).toEqual([
+      ["data/dump.sql", before + 1, 6, redacted(deep)],
+      ["data/long.min.js", 1, WINDOW_BYTES - 20 + 2, redacted(cut)],
+    ]);
+  }, 120_000);
+
+  it("finds a key at the end of a 70 MB blob in a full-history scan (read in windows, not by git grep)", async () => {
+    const repo = makeRepo();
+    const key = fakeKey();
+    // 70 MB of NUL bytes (a few hundred KB once compressed), then a key: over git grep's share.
+    repo.commit("image", { "assets/disk.img": Buffer.concat([Buffer.alloc(70 * 1024 * 1024), Buffer.from(`\n${key}\n`)]) });
+    const { findings, stats } = await scanHistory({ engine: createNativeEngine(repo.dir), selection: { all: true } });
+    expect(stats).toMatchObject({ incomplete: false, blobs: 1 });
+    expect(findings.map((f) => [f.path, f.line, f.redacted])).toEqual([["assets/disk.img", 2, redacted(key)]]);
+  }, 120_000);
 });

@@ -1,7 +1,8 @@
-import { chmodSync, cpSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, cpSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TestRepo } from "../helpers/repo.js";
-import { makeRepo, runGit, tempDir } from "../helpers/repo.js";
+import { GIT_TEST_ENV, makeRepo, runGit, tempDir } from "../helpers/repo.js";
 import { fakeKey, fakeLongKey } from "../helpers/keys.js";
 
 // Repositories with the shapes history scanning has to get right, built with the git
@@ -169,3 +170,95 @@ export const shallow = once(buildShallow);
 export const bare = once(buildBare);
 export const submodule = once(buildSubmodule);
 export const skewed = once(buildSkewed);
+
+/** Keys for the shapes an attacker uses to get around a commit walk (issue 8). */
+export const HOSTILE_KEYS = {
+  blobRef: fakeKey(),
+  treeRef: fakeKey(),
+  blobTag: fakeKey(),
+  treeTag: fakeKey(),
+  innerTag: fakeKey(),
+  utf16: fakeKey(),
+  nulMessage: fakeKey(),
+  replaced: fakeKey(),
+} as const;
+
+export interface Hostile {
+  dir: string;
+  objects: { blobRef: string; treeRef: string; blobTag: string; utf16: string; nul: string; replaced: string; decoy: string; innerTag: string };
+}
+
+function hashObject(dir: string, type: string, content: string | Buffer): string {
+  return execFileSync("git", ["hash-object", "-t", type, "-w", "--stdin", "--literally"], { cwd: dir, input: content, env: GIT_TEST_ENV }).toString().trim();
+}
+
+/**
+ * Every way to hold a key where a commit walk does not look: a ref to a blob, a ref to a
+ * tree holding a `.env`, an annotated tag of a blob and of a tree, a tag chain whose inner
+ * tag (no ref of its own) carries the key in its message, a commit whose message is
+ * UTF-16LE (`encoding` header) and one with a NUL before the key, and a replace ref that
+ * shows a clean decoy in place of the leaking commit.
+ */
+function buildHostile(): Hostile {
+  const repo = makeRepo();
+  const base = repo.commit("init", { "README.md": "hello\n" });
+  const dir = repo.dir;
+  const K = HOSTILE_KEYS;
+  const blobRef = hashObject(dir, "blob", `token=${K.blobRef}\n`);
+  runGit(dir, ["update-ref", "refs/tags/blob-ref", blobRef]);
+  const envBlob = hashObject(dir, "blob", "DATABASE_URL=postgres://localhost/x\n");
+  const keyBlob = hashObject(dir, "blob", `key: ${K.treeRef}\n`);
+  const sub = runGit(dir, ["mktree"], `100644 blob ${keyBlob}\tstripe.yml\n`).trim();
+  const treeRef = runGit(dir, ["mktree"], `100644 blob ${envBlob}\t.env\n040000 tree ${sub}\tconfig\n`).trim();
+  runGit(dir, ["update-ref", "refs/trees/env", treeRef]);
+  const blobTag = hashObject(dir, "blob", `secret=${K.blobTag}\n`);
+  repo.git("tag", "-a", "tag-of-blob", "-m", "a blob", blobTag);
+  const tagTree = runGit(dir, ["mktree"], `100644 blob ${hashObject(dir, "blob", `k=${K.treeTag}\n`)}\tdeploy.sh\n`).trim();
+  repo.git("tag", "-a", "tag-of-tree", "-m", "a tree", tagTree);
+  repo.git("tag", "-a", "inner", "-m", `inner notes ${K.innerTag}`, base);
+  const innerTag = runGit(dir, ["rev-parse", "refs/tags/inner"]).trim();
+  repo.git("tag", "-a", "outer", "-m", "outer", "inner");
+  runGit(dir, ["update-ref", "-d", "refs/tags/inner"]);
+  const tree = runGit(dir, ["rev-parse", `${base}^{tree}`]).trim();
+  const head = (extra = "") => `tree ${tree}\nparent ${base}\nauthor Ada Dev <ada@example.com> 1700000000 +0000\ncommitter Ada Dev <ada@example.com> 1700000000 +0000\n${extra}\n`;
+  const utf16 = hashObject(dir, "commit", Buffer.concat([Buffer.from(head("encoding UTF-16LE\n")), Buffer.from(`rotate ${K.utf16}\n`, "utf16le")]));
+  runGit(dir, ["update-ref", "refs/heads/utf16", utf16]);
+  const nul = hashObject(dir, "commit", Buffer.concat([Buffer.from(head()), Buffer.from("harmless\n\0"), Buffer.from(`${K.nulMessage}\n`)]));
+  runGit(dir, ["update-ref", "refs/heads/nul", nul]);
+  repo.git("checkout", "-q", "-b", "leaky");
+  const replaced = repo.commit("config", { "pay.js": `stripe("${K.replaced}")\n` });
+  repo.git("checkout", "-q", "main");
+  const decoy = runGit(dir, ["commit-tree", tree, "-p", base, "-m", "config"], undefined, { GIT_AUTHOR_DATE: "1700000000 +0000", GIT_COMMITTER_DATE: "1700000000 +0000" }).trim();
+  runGit(dir, ["replace", replaced, decoy]);
+  repo.commit("second", { "b.txt": "b\n" });
+  return { dir, objects: { blobRef, treeRef, blobTag, utf16, nul, replaced, decoy, innerTag } };
+}
+
+/** A clone whose only copy of a key's blob was deleted from the object store. */
+function buildMissingBlob(): { dir: string; missing: string } {
+  const repo = makeRepo();
+  repo.commit("init", { "README.md": "hello\n" });
+  repo.commit("leak", { "pay.js": `stripe("${fakeKey()}")\n` });
+  const missing = runGit(repo.dir, ["rev-parse", "HEAD:pay.js"]).trim();
+  rmSync(join(repo.dir, ".git", "objects", missing.slice(0, 2), missing.slice(2)));
+  return { dir: repo.dir, missing };
+}
+
+/** A blobless partial clone (`--filter=blob:none --no-checkout`): history without blobs. */
+function buildPartial(): { dir: string; missing: string[] } {
+  const src = makeRepo();
+  src.commit("init", { "README.md": "hello\n" });
+  src.commit("leak", { "pay.js": `stripe("${fakeKey()}")\n` });
+  runGit(src.dir, ["config", "uploadpack.allowFilter", "true"]);
+  const dir = join(tempDir("leakguard-partial-"), "clone");
+  runGit(tempDir(), ["clone", "-q", "--filter=blob:none", "--no-checkout", `file://${src.dir}`, dir]);
+  const missing = runGit(src.dir, ["rev-list", "--all", "--objects"])
+    .split("\n")
+    .map((l) => l.slice(0, 40))
+    .filter((o) => o && runGit(src.dir, ["cat-file", "-t", o]).trim() === "blob");
+  return { dir, missing: missing.sort() };
+}
+
+export const hostile = once(buildHostile);
+export const missingBlob = once(buildMissingBlob);
+export const partial = once(buildPartial);

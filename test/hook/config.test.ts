@@ -18,6 +18,7 @@ describe("loadHookConfig", () => {
       blockDotenvFiles: true,
       maxBlobBytes: null,
       bypass: { allowed: false, reasons: ["false-positive", "used-in-tests", "will-fix-later"] },
+      allowReplaceRefs: false,
       auditLog: join(dir, "leakguard-audit.log"),
       inlineAllow: "test-keys",
     });

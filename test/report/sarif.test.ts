@@ -33,7 +33,7 @@ function finding(over: Partial<Finding> = {}): Finding {
   };
 }
 
-const stats = { commits: 3, blobs: 4, bytes: 100, ms: 5, submodules: 0, suppressed: 0, unreadable: 0, partial: false };
+const stats = { commits: 3, blobs: 4, bytes: 100, ms: 5, submodules: 0, suppressed: 0, unreadable: 0, partial: false, incomplete: false, unreadObjects: [] };
 const ctx = { mode: "history", target: ".", color: false, version: "0.1.0" } as const;
 
 describe("formatSarif", () => {

@@ -1,7 +1,9 @@
 import * as nodeFs from "node:fs";
 import { join } from "node:path";
 import type { PromiseFsClient } from "isomorphic-git";
-import type { CommitChanges, GitEngine, Selection } from "../engine.js";
+import type { BlobFilter, BlobIds, BlobRead, CommitChanges, GitEngine, ObjectType, Selection } from "../engine.js";
+import { readRaw } from "./repo.js";
+import { listRefs } from "./list-refs.js";
 import type { Repo } from "./repo.js";
 import { findGitDir, readText } from "./find-git-dir.js";
 import { createScanFs } from "./scan-fs.js";
@@ -11,7 +13,7 @@ import { walkCommits } from "./walk-commits.js";
 import { createTreeReader, diffTrees } from "./diff-trees.js";
 import { readAllBlobs, readBlobs } from "./read-blobs.js";
 import { listTags } from "./list-tags.js";
-import { resolveCommit } from "./resolve-rev.js";
+import { resolveCommit, resolveObject } from "./resolve-rev.js";
 
 // The engine for machines without a git binary: isomorphic-git reads the objects (loose
 // and packed) in-process; refs, trees, commits and the walk order are handled here so
@@ -52,15 +54,44 @@ export function createIsomorphicEngine(dir: string, fs: PromiseFsClient = nodeFs
       yield* listTags(await repo(), sel);
     },
 
-    async *readBlobs(oids) {
+    // isomorphic-git inflates whole objects: a filter's window is not honoured here, so
+    // this engine's memory grows with the largest blob (the native engine streams).
+    readBlobs: async function* (oids: BlobIds, filter?: BlobFilter): AsyncGenerator<BlobRead> {
       const r = await repo();
-      if (oids !== "all") return yield* readBlobs(r, oids);
-      if (!feed) return yield* readAllBlobs(r);
+      const lenient = filter !== undefined;
+      if (oids !== "all") return yield* readBlobs(r, oids, lenient);
+      if (!feed) return yield* readAllBlobs(r, new Set(), lenient);
       // A full walk is running: read what it finds; finish alone if it stops early.
       const sub = feed.subscribe();
-      yield* readBlobs(r, sub);
-      if (!sub.complete()) yield* readAllBlobs(r, sub.seen);
+      yield* readBlobs(r, sub, lenient);
+      if (!sub.complete()) yield* readAllBlobs(r, sub.seen, lenient);
+    } as GitEngine["readBlobs"],
+
+    async *refs() {
+      const r = await repo();
+      for (const ref of await listRefs(r)) {
+        const obj = await readRaw(r, ref.oid);
+        if (obj) yield { name: ref.name, oid: ref.oid, type: obj.type };
+      }
     },
+
+    async types(oids) {
+      const r = await repo();
+      const out = new Map<string, ObjectType | "missing">();
+      for (const name of new Set(oids)) {
+        const oid = /^[0-9a-f]{40}$/.test(name) ? name : await resolveObject(r, name);
+        out.set(name, (oid && (await readRaw(r, oid))?.type) || "missing");
+      }
+      return out;
+    },
+
+    async listTree(tree) {
+      // Against no tree at all, a diff lists every blob with its path: ls-tree -r.
+      return diffTrees(createTreeReader(await repo()), null, tree);
+    },
+
+    // The pre-receive quarantine is the native engine's (see above).
+    newBlobs: async () => null,
 
     async isShallow() {
       return (await repo()).shallow.size > 0;

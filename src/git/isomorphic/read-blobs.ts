@@ -1,4 +1,4 @@
-import type { BlobContent } from "../engine.js";
+import type { BlobContent, UnreadObject } from "../engine.js";
 import type { Repo } from "./repo.js";
 import { readExisting, readRaw } from "./repo.js";
 import { parseCommit } from "./parse-commit.js";
@@ -8,13 +8,15 @@ import { UsageError } from "../../errors.js";
 
 /**
  * Reads the objects named, in the order given (like `git cat-file --batch`, any object
- * type). Missing ones are reported together at the end, as the native engine does.
+ * type). Missing ones are reported together at the end, as the native engine does; when
+ * `lenient` (a scan's filtered read) each is handed on as unread instead.
  */
-export async function* readBlobs(repo: Repo, oids: AsyncIterable<string> | Iterable<string>): AsyncGenerator<BlobContent> {
+export async function* readBlobs(repo: Repo, oids: AsyncIterable<string> | Iterable<string>, lenient = false): AsyncGenerator<BlobContent | UnreadObject> {
   const missing: string[] = [];
   for await (const oid of oids) {
     const obj = await readRaw(repo, oid);
     if (obj) yield { oid, bytes: obj.bytes };
+    else if (lenient) yield { oid, bytes: null, size: 0, unread: "missing" };
     else missing.push(oid);
   }
   if (missing.length) throw new UsageError(`object ${missing[0]} is missing: the repository is corrupt or incomplete`);
@@ -25,13 +27,14 @@ export async function* readBlobs(repo: Repo, oids: AsyncIterable<string> | Itera
  * isomorphic-git has no way to list a pack's objects by type, so this walks commits and
  * each unique tree once, reading a blob as soon as it is found.
  */
-export async function* readAllBlobs(repo: Repo, skip: ReadonlySet<string> = new Set()): AsyncGenerator<BlobContent> {
+export async function* readAllBlobs(repo: Repo, skip: ReadonlySet<string> = new Set(), lenient = false): AsyncGenerator<BlobContent | UnreadObject> {
   const seen = new Set<string>(skip);
   const pending = [...(await listRefs(repo)).map((r) => r.oid), ...(await listHeads(repo))];
-  const blob = async (oid: string) => {
+  const blob = async (oid: string): Promise<BlobContent | UnreadObject> => {
     const obj = await readRaw(repo, oid);
-    if (!obj) throw new UsageError(`object ${oid} is missing: the repository is corrupt or incomplete`);
-    return { oid, bytes: obj.bytes };
+    if (obj) return { oid, bytes: obj.bytes };
+    if (lenient) return { oid, bytes: null, size: 0, unread: "missing" };
+    throw new UsageError(`object ${oid} is missing: the repository is corrupt or incomplete`);
   };
   while (pending.length) {
     const oid = pending.pop()!;

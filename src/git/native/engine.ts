@@ -1,7 +1,11 @@
 import { existsSync, statSync } from "node:fs";
-import type { AnnotatedTag, CommitChanges, GitEngine, Selection } from "../engine.js";
+import type { AnnotatedTag, CommitChanges, GitEngine, ObjectType, Selection } from "../engine.js";
 import { GitError, UsageError } from "../../errors.js";
-import { gitText, spawnGit } from "../run-git.js";
+import { firstLine, gitText, spawnGit } from "../run-git.js";
+import { listTree } from "./list-tree.js";
+import { listRefTargets } from "./list-ref-targets.js";
+import { objectTypes } from "./object-types.js";
+import { quarantineBlobs } from "./quarantine-blobs.js";
 import { createLogParser, LOG_FORMAT } from "./log-parser.js";
 import { parseProcess } from "./stream.js";
 import type { Prefilter } from "./read-blobs.js";
@@ -33,6 +37,14 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
   const readBlobs = createBlobReader(opts, options.prefilter);
 
   let shallow: boolean | undefined;
+  // Object types never change: the tag reader and the object walk ask about the same ids,
+  // and each question answered again would be one more process on a push's wait.
+  const known = new Map<string, ObjectType | "missing">();
+  const types = async (oids: readonly string[]) => {
+    const ask = oids.filter((o) => !known.has(o));
+    if (ask.length) for (const [o, t] of await objectTypes(ask, opts)) known.set(o, t);
+    return new Map(oids.map((o) => [o, known.get(o) ?? "missing"] as const));
+  };
 
   return {
     name: "native",
@@ -40,11 +52,11 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
     async open() {
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`no such directory: ${dir}`);
       // One process answers both questions: each spawn costs a pre-receive hook ~10 ms.
+      // git's own refusal (not a repository, dubious ownership, a broken config) is the
+      // reason given, on one line: a scan that cannot start must not look like a clean one.
       const out = await gitText(["rev-parse", "--git-dir", "--is-shallow-repository"], opts).catch((err: unknown) => {
-        // git's own refusal (dubious ownership, a bad .git) is the reason the user needs (issue 8).
-        const stderr = err instanceof GitError ? err.stderr : "";
-        const reason = stderr.split("\n").find((l) => l.trim() !== "")?.replace(/^(fatal|error): /, "");
-        throw new UsageError(!reason || /not a git repository/i.test(reason) ? `not a git repository: ${dir}` : `git refused ${dir}: ${reason}`);
+        const reason = err instanceof GitError ? firstLine(err.stderr) : "";
+        throw new UsageError(/not a git repository/i.test(reason) || !reason ? `not a git repository: ${dir}` : `git refused ${dir}: ${reason}`);
       });
       shallow = out.trim().endsWith("true");
     },
@@ -71,26 +83,39 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
     async *tags(sel) {
       let oids: string[];
       if (sel.all) {
-        const out = await gitText(["for-each-ref", "--format=%(objectname) %(objecttype) %(refname)", "refs/tags"], opts);
-        oids = out
-          .split("\n")
-          .filter((l) => l.split(" ")[1] === "tag")
-          .map((l) => l.split(" ")[0]!);
+        // Every ref that holds a tag object, whatever its namespace.
+        oids = (await listRefTargets(opts)).filter((r) => r.type === "tag").map((r) => r.oid);
       } else {
         // Only tag objects the selection names (a pushed tag arrives as its tag object id).
-        // One batch-check for all of them: a mirror push may name thousands of tips.
-        const named = [...new Set(sel.include ?? [])];
-        const out = named.length ? await gitText(["cat-file", "--batch-check=%(objecttype) %(objectname)"], { ...opts, input: named.join("\n") + "\n" }) : "";
-        oids = out
-          .split("\n")
-          .filter((l) => l.startsWith("tag "))
-          .map((l) => l.slice(4));
+        oids = [...(await types(sel.include ?? []))].filter(([, t]) => t === "tag").map(([o]) => o);
       }
-      for await (const obj of this.readBlobs(oids)) {
-        const tag: AnnotatedTag | null = parseTag(obj.oid, obj.bytes);
-        if (tag) yield tag;
+      // A tag of a tag: follow each chain to its end, every tag once.
+      const seen = new Set<string>();
+      while (oids.length) {
+        const next: string[] = [];
+        const fresh = [...new Set(oids)].filter((o) => !seen.has(o));
+        for (const o of fresh) seen.add(o);
+        for await (const obj of this.readBlobs(fresh)) {
+          const tag: AnnotatedTag | null = parseTag(obj.oid, obj.bytes);
+          if (!tag) continue;
+          yield tag;
+          if (tag.targetType === "tag") next.push(tag.target);
+        }
+        oids = next;
       }
     },
+
+    refs() {
+      return (async function* () {
+        yield* await listRefTargets(opts);
+      })();
+    },
+
+    types,
+
+    listTree: (tree) => listTree(tree, opts),
+
+    newBlobs: () => quarantineBlobs(opts),
 
     readBlobs,
 

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { BatchObject } from "../../../src/git/native/cat-file.js";
 import { createBatchParser } from "../../../src/git/native/cat-file.js";
-import { mayHoldStripeKey, STRIPE_MARKER_BYTES } from "../../../src/detectors/index.js";
+import { DETECTORS, mayHoldStripeKey, STRIPE_MARKER_BYTES } from "../../../src/detectors/index.js";
+import { createCollector, emptyStats } from "../../../src/findings/collector.js";
 import { CorruptObjectError } from "../../../src/errors.js";
-import { fakeKey } from "../../helpers/keys.js";
+import { fakeKey, redacted } from "../../helpers/keys.js";
 import { GIT_TEST_ENV, makeRepo } from "../../helpers/repo.js";
 
 // Real `git cat-file --batch` output, cut into pipe chunks of every awkward size.
@@ -91,6 +92,62 @@ describe("cat-file framing with a prefilter", () => {
       expect(objects[1]!.bytes!.equals(withKey)).toBe(true);
       expect(objects[2]!.bytes!.equals(wide)).toBe(true);
       expect(objects[0]!.size).toBe(clean.length);
+    }
+  });
+});
+
+describe("cat-file framing of objects larger than a window", () => {
+  const win = { test: (b: Buffer) => mayHoldStripeKey(b), overlap: STRIPE_MARKER_BYTES - 1, window: { size: 4096, overlap: 64 } };
+
+  it("hands on only the windows that may hold a key, cut at line breaks, with the line each starts on", () => {
+    const key = fakeKey();
+    const lines = Array.from({ length: 2000 }, (_, i) => (i === 1234 ? `k = "${key}"` : `line ${i}`));
+    const blob = Buffer.from(lines.join("\n") + "\n");
+    const { out } = batchOutput([blob, Buffer.from("small\n")]);
+    for (const size of [7, 1000, 65536]) {
+      const { objects } = parse(out, size, win);
+      const windows = objects.filter((o) => o.window);
+      expect(windows).toHaveLength(1);
+      const w = windows[0]!;
+      const text = w.bytes!.toString();
+      expect(text.startsWith("line ")).toBe(true); // starts at a line
+      expect(w.window!.line + text.slice(0, text.indexOf(key)).split("\n").length - 1).toBe(1235);
+      expect(w.window!.lead).toBe(0);
+      // the windowed blob then ends as a skipped one; the small one is whole
+      expect(objects.filter((o) => !o.window).map((o) => [o.size, o.bytes && o.bytes.toString()])).toEqual([[blob.length, null], [6, null]]);
+    }
+  });
+
+  it("finds a key that a hard cut inside one long line would split, in the window that holds it whole", () => {
+    const key = fakeKey();
+    for (const at of [4000, 4090, 4096 - key.length, 8100]) {
+      const blob = Buffer.concat([Buffer.alloc(at, 0x61), Buffer.from(key), Buffer.alloc(9000, 0x61)]);
+      const { out } = batchOutput([blob]);
+      const windows = parse(out, 1000, win).objects.filter((o) => o.window);
+      const whole = windows.filter((o) => o.bytes!.includes(key));
+      expect(whole.length).toBeGreaterThan(0);
+      const w = whole[0]!;
+      expect(w.window!.offset + w.bytes!.indexOf(key)).toBe(at);
+      expect(w.window!.column).toBe(w.window!.offset); // one line: every byte before the window is on it
+    }
+  });
+});
+
+describe("windows through the detectors", () => {
+  it("reports a key near any hard cut exactly once, whole, at its column in the blob", () => {
+    const key = fakeKey();
+    const win = { test: (b: Buffer) => mayHoldStripeKey(b), overlap: STRIPE_MARKER_BYTES - 1, window: { size: 4096, overlap: 64 } };
+    for (let at = 3990; at < 4200; at += 7) {
+      const blob = Buffer.concat([Buffer.alloc(at, 0x20), Buffer.from(key), Buffer.alloc(9000, 0x20)]);
+      const { out } = batchOutput([blob]);
+      for (const chunk of [512, 4096, 65536]) {
+        const stats = emptyStats();
+        const collector = createCollector(DETECTORS, new Set(), stats);
+        for (const o of parse(out, chunk, win).objects) {
+          if (o.window) collector.run("a.txt", o.bytes!, { path: "a.txt", commit: null, blob: o.oid, source: "file" }, undefined, o.window);
+        }
+        expect(collector.findings.map((f) => [f.line, f.column, f.redacted])).toEqual([[1, at + 1, redacted(key)]]);
+      }
     }
   });
 });
