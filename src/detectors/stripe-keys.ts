@@ -1,7 +1,9 @@
-import type { Detector, Match, RuleId } from "./types.js";
+import type { Detector, Match, RuleId, Vector } from "./types.js";
 import { RULES } from "./types.js";
+import { isDotenvPath } from "./dotenv-path.js";
 import { isPlaceholder } from "./placeholder.js";
-import { columnOf, lineText, makeLineCounter } from "./text-position.js";
+import type { ColumnWidth } from "./text-position.js";
+import { lineWindow, makePositionCounter, utf8Width } from "./text-position.js";
 import { vectorOf } from "./vector.js";
 
 /**
@@ -61,58 +63,96 @@ export function mayHoldStripeKey(bytes: Uint8Array): boolean {
 export const detectStripeKeys: Detector = (input) => {
   const buf = asBuffer(input.bytes);
   const narrow = MARKERS.some((m) => buf.indexOf(m) !== -1) ? detectNarrow(input.path, buf) : [];
-  const wide = buf.indexOf(0) !== -1 && WIDE_MARKERS.some((m) => buf.indexOf(m) !== -1) ? detectWide(input.path, buf) : [];
+  const wide = buf.indexOf(0) !== -1 ? detectWide(input.path, buf) : [];
   return wide.length ? [...narrow, ...wide] : narrow;
 };
 
 function detectNarrow(path: string, bytes: Buffer): Match[] {
-
   // latin1 maps each byte to one code unit, so string indexes are byte offsets.
-  const text = bytes.toString("latin1");
-  const lineAt = makeLineCounter(bytes);
+  return matchKeys(path, bytes.toString("latin1"), utf8Width(bytes));
+}
+
+/**
+ * UTF-16LE text: decoded at each alignment a wide marker sits at (a decoy marker at the
+ * other alignment must not hide the real ones), lines and columns counted in characters.
+ */
+function detectWide(path: string, bytes: Buffer): Match[] {
+  const out: Match[] = [];
+  for (const parity of wideAlignments(bytes)) out.push(...matchKeys(path, bytes.subarray(parity).toString("utf16le")));
+  return out;
+}
+
+function wideAlignments(bytes: Buffer): number[] {
+  const found = new Set<number>();
+  for (const m of WIDE_MARKERS) {
+    for (let i = bytes.indexOf(m); i !== -1 && found.size < 2; i = bytes.indexOf(m, i + 1)) found.add(i % 2);
+  }
+  return [...found].sort();
+}
+
+/**
+ * Work caps, so that what one blob costs is bounded by its size (issue 8, item 5). Each
+ * key's line is read at most LINE_CAP code units either side of it; lines up to that
+ * long are read once for all their keys. Past CONTEXT_BUDGET code units of lines read in
+ * one blob (a 3 MB line of 100,000 keys gets there after ~400 keys), the remaining keys
+ * are still every one reported, with their exact line, column and fingerprint, but
+ * without reading their line: they take the file's vector, and an inline
+ * `leakguard:allow` no longer suppresses them. The cap fails toward reporting.
+ */
+export const LINE_CAP = 4096;
+export const CONTEXT_BUDGET = 4 * 1024 * 1024;
+
+interface LineContext {
+  start: number;
+  end: number;
+  vector: Vector;
+  allowed: boolean;
+}
+
+function matchKeys(path: string, text: string, width?: ColumnWidth): Match[] {
+  const positionOf = makePositionCounter(text, width);
+  // What vectorOf needs of the whole file, read once: only dotenv files consult it.
+  const fileFacts = isDotenvPath(path) ? appDebugLines(text) : "";
+  let fileVector: Vector | undefined;
+  let budget = CONTEXT_BUDGET;
+  let last: LineContext | null = null;
   const matches: Match[] = [];
   for (const m of text.matchAll(STRIPE_KEY_PATTERN)) {
     const [secret, kind, mode, body] = m as unknown as [string, string, string, string];
     if (isPlaceholder(body)) continue;
-    const offset = m.index;
+    const { line, column } = positionOf(m.index);
+    let ctx: { vector: Vector; allowed: boolean };
+    if (budget > 0) {
+      const [start, end] = lineWindow(text, m.index, LINE_CAP);
+      if (!last || last.start !== start || last.end !== end) {
+        const lineText = text.slice(start, end);
+        last = { start, end, vector: vectorOf(path, lineText, fileFacts), allowed: lineText.includes(ALLOW_COMMENT) };
+        budget -= end - start;
+      }
+      ctx = last;
+    } else {
+      ctx = { vector: (fileVector ??= vectorOf(path, "", fileFacts)), allowed: false };
+    }
     const rule = RULE_OF[`${kind}_${mode}`]!;
-    const line = lineText(bytes, offset);
-    matches.push({
-      rule,
-      severity: RULES[rule].severity,
-      vector: vectorOf(path, line, text),
-      line: lineAt(offset),
-      column: columnOf(bytes, offset),
-      secret,
-      identity: null,
-      allowed: line.includes(ALLOW_COMMENT),
-    });
+    matches.push({ rule, severity: RULES[rule].severity, vector: ctx.vector, line, column, secret, identity: null, allowed: ctx.allowed });
   }
   return matches;
 }
 
-/** UTF-16LE text: decode at the marker's alignment and count lines in characters. */
-function detectWide(path: string, bytes: Buffer): Match[] {
-  const at = Math.min(...WIDE_MARKERS.map((m) => bytes.indexOf(m)).filter((i) => i !== -1));
-  const text = bytes.subarray(at % 2).toString("utf16le");
-  const matches: Match[] = [];
-  for (const m of text.matchAll(STRIPE_KEY_PATTERN)) {
-    const [secret, kind, mode, body] = m as unknown as [string, string, string, string];
-    if (isPlaceholder(body)) continue;
-    const start = text.lastIndexOf("\n", m.index) + 1;
-    const end = text.indexOf("\n", m.index);
-    const line = text.slice(start, end === -1 ? undefined : end);
-    const rule = RULE_OF[`${kind}_${mode}`]!;
-    matches.push({
-      rule,
-      severity: RULES[rule].severity,
-      vector: vectorOf(path, line, text),
-      line: text.slice(0, m.index).split("\n").length,
-      column: m.index - start + 1,
-      secret,
-      identity: null,
-      allowed: line.includes(ALLOW_COMMENT),
-    });
+/** At most this many `APP_DEBUG` lines, each cut this short, are what vectorOf reads of a dotenv file. */
+const APP_DEBUG_LINES = 64;
+const APP_DEBUG_LINE = /^[^\S\n\r\u2028\u2029]*APP_DEBUG[^\n\r\u2028\u2029]{0,80}/gim;
+
+/**
+ * The lines of a dotenv file that may set APP_DEBUG, leading blanks dropped. vectorOf's
+ * own test then runs on these few short lines, never on a file of 200,000 blank lines.
+ * (Each attempt here starts at a line start and stops at its end: linear.)
+ */
+export function appDebugLines(text: string): string {
+  const out: string[] = [];
+  for (const m of text.matchAll(APP_DEBUG_LINE)) {
+    out.push(m[0].trimStart());
+    if (out.length === APP_DEBUG_LINES) break;
   }
-  return matches;
+  return out.join("\n");
 }
