@@ -10,6 +10,9 @@ import { adviceFor, NEXT_STEPS } from "./advice.js";
 /** GitLab shows hook output in its web UI only on lines that carry this prefix. */
 export const GITLAB_PREFIX = "GL-HOOK-ERR: ";
 
+/** Findings listed in full per list (blocking, warnings); the rest are counted. */
+const MAX_LISTED = 50;
+
 export function isGitLab(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env["GL_ID"] || env["GL_PROTOCOL"]);
 }
@@ -46,9 +49,14 @@ function verdictLines(v: Verdict): string[] {
       }
       break;
   }
-  for (const f of v.blocking) out.push("", ...findingBlock(f));
+  // Hostile content can hold 100,000 keys: the pusher sees the first ones and the count.
+  const listed = (fs: Finding[]) => {
+    for (const f of fs.slice(0, MAX_LISTED)) out.push("", ...findingBlock(f));
+    if (fs.length > MAX_LISTED) out.push("", `[leakguard] ... and ${n(fs.length - MAX_LISTED, "more finding")} like these, not listed.`);
+  };
+  listed(v.blocking);
   if (v.warnings.length && v.status !== "warned") out.push("", `[leakguard] and ${n(v.warnings.length, "warning")} (not blocking):`);
-  for (const f of v.warnings) out.push("", ...findingBlock(f));
+  listed(v.warnings);
   if (v.skippedBlobs > 0) out.push("", `[leakguard] note: ${n(v.skippedBlobs, "file")} over the size limit (maxBlobBytes) were not scanned.`);
   if (v.status === "rejected") out.push("", ...NEXT_STEPS);
   if (v.status === "rejected" || v.status === "failed-closed") out.push(...bypassHelp(v));

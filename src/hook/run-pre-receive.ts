@@ -5,6 +5,7 @@ import { decideVerdict } from "./verdict.js";
 import { parseRefUpdates } from "./parse-ref-updates.js";
 import { pushSelection } from "./push-selection.js";
 import { scanPush } from "./scan-push.js";
+import type { ScanWorker } from "../scan-worker/start-scan-worker.js";
 import { bypassRequest, pusherOf, readPushOptions } from "./bypass.js";
 import { appendAuditEntry, auditEntry } from "./append-audit-entry.js";
 import { formatVerdict, GITLAB_PREFIX, isGitLab } from "./messages.js";
@@ -18,6 +19,8 @@ export interface PreReceiveOptions {
   config: HookConfig;
   /** Time already spent since the process started (Node start-up counts against the budget). */
   elapsedMs: number;
+  /** The scan's worker, started as early as the caller could; closed here when nothing needs scanning. */
+  worker?: ScanWorker;
   now?: Date;
 }
 
@@ -42,8 +45,10 @@ export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceive
         remainingMs: config.timeBudgetMs - opts.elapsedMs,
         budgetMs: config.timeBudgetMs,
         maxBlobBytes: config.maxBlobBytes,
+        ...(opts.worker ? { worker: opts.worker } : {}),
       })
     : ({ kind: "nothing-to-scan" } as const);
+  if (!plan.selection) void opts.worker?.close();
 
   const request = bypassRequest(readPushOptions(env), config.bypass.reasons);
   let verdict = decideVerdict(outcome, config, request);

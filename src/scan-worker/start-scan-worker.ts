@@ -32,9 +32,13 @@ export function startScanWorker(): ScanWorker {
   void exit.then(() => (exited = true));
   let stopping: Promise<void> | null = null;
 
+  let answered = false;
   const stop = () =>
     (stopping ??= (async () => {
-      if (!exited) {
+      if (answered) {
+        // The job ended and closed its git processes; the thread is on its way out.
+        worker.unref();
+      } else if (!exited) {
         worker.postMessage({ type: "abort" });
         await Promise.race([exit, new Promise((r) => setTimeout(r, ABORT_GRACE_MS).unref())]);
         await worker.terminate();
@@ -61,17 +65,19 @@ export function startScanWorker(): ScanWorker {
           clearTimeout(timer);
           f();
         };
+        // The timeout settles first: the worker's exit while it is being stopped is not a failure.
         const timer = setTimeout(() => {
-          void stop().then(() => settle(() => reject(new ScanTimeoutError(`the scan did not finish within ${timeoutMs} ms`, { timeoutMs }))));
+          settle(() => reject(new ScanTimeoutError(`the scan did not finish within ${timeoutMs} ms`, { timeoutMs })));
         }, Math.max(0, timeoutMs));
         worker.on("message", (m: { type: "done"; result: ScanJobResult } | { type: "failed"; error: Record<string, unknown>; aborted: boolean }) => {
-          if (m.type === "done") settle(() => resolve(m.result));
-          else if (!m.aborted) settle(() => reject(fromPlainError(m.error)));
+          if (m.type === "failed" && m.aborted) return;
+          answered = true;
+          settle(() => (m.type === "done" ? resolve(m.result) : reject(fromPlainError(m.error))));
         });
         worker.once("error", (err) => settle(() => reject(new LeakguardError(`scan worker failed: ${err.message}`))));
         void exit.then(() => settle(() => reject(new LeakguardError("scan worker ended without a result"))));
         worker.postMessage({ type: "run", job });
-      }).finally(() => void stop());
+      }).finally(stop);
     },
     close: stop,
   };
