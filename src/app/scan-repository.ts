@@ -1,7 +1,7 @@
-import { scanHistory } from "../findings/scan-history.js";
 import { createNativeEngine } from "../git/native/engine.js";
 import { git } from "../git/run-git.js";
-import { GitError, LeakguardError } from "../errors.js";
+import { GitError, LeakguardError, ScanTimeoutError } from "../errors.js";
+import { startScanWorker } from "../scan-worker/start-scan-worker.js";
 import type { AppContext, ScanRequest } from "./context.js";
 import { chooseSelection } from "./choose-selection.js";
 import { buildCheckRun, neutralCheckRun, publishCheckRun } from "./github/check-run.js";
@@ -62,7 +62,7 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
   const known = await ctx.store.getRepo(repo.fullName);
   const firstSight = !known?.historyScannedAt || sync.created;
   if (req.deleted && !firstSight) {
-    await recheckIncidents(ctx, gh, repo, createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: null }), new Set());
+    await recheckIncidents(ctx, gh, repo, createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: null, budgetMs: ctx.scanBudgetMs }), new Set());
     log.info("ref deleted; incidents re-checked");
     return;
   }
@@ -74,14 +74,16 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
 
   const before = req.before && (await exists(sync.dir, req.before)) ? req.before : null;
   const selection = chooseSelection({ firstSight, after: head, before, refs: sync.refsAfter, pushedRef: req.refName });
-  // A huge push must not hold the queue forever: past the budget git is stopped and the
-  // check run says why, instead of a partial scan passing as a clean one.
-  const signal = AbortSignal.timeout(ctx.scanBudgetMs);
+  // A huge push must not hold the queue forever: past the budget the scan's worker thread
+  // and its git processes are stopped and the check run says why, instead of a partial scan
+  // passing as a clean one. In a worker, hostile content never stalls the HTTP server.
   let scan;
   try {
-    scan = await scanHistory({ engine: createNativeEngine(sync.dir, process.env, signal), selection, signal });
+    const done = await startScanWorker().run({ kind: "history", dir: sync.dir, env: process.env, selection, maxBlobBytes: null }, ctx.scanBudgetMs);
+    if (done.kind !== "history") throw new Error("scan worker answered another job");
+    scan = done.result;
   } catch (err) {
-    if (signal.aborted) {
+    if (err instanceof ScanTimeoutError) {
       const minutes = Math.max(1, Math.round(ctx.scanBudgetMs / 60_000));
       return neutral(head, `the ${firstSight ? "history" : "push"} is too large to scan within ${minutes} minute${minutes === 1 ? "" : "s"}; run \`leakguard scan --history\` on a clone instead`);
     }
@@ -92,7 +94,7 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
 
   const { config, problems } = await loadConfig(gh, repo.owner, repo.name);
   const ref = req.ref ?? (scan.findings[0]?.commit ? await refsContaining(sync.dir, scan.findings[0].commit) : null);
-  const probe = createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: firstSight ? scan.findings : null });
+  const probe = createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: firstSight ? scan.findings : null, budgetMs: ctx.scanBudgetMs });
   const outcome = await reconcileIncidents(ctx, gh, { ...req, ref }, scan.findings, config, probe, firstSight);
   await recheckIncidents(ctx, gh, repo, probe, outcome.opened);
 

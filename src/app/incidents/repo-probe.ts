@@ -1,8 +1,6 @@
-import { scanHistory } from "../../findings/scan-history.js";
-import { createNativeEngine } from "../../git/native/engine.js";
 import type { Finding } from "../../findings/finding.js";
+import { startScanWorker } from "../../scan-worker/start-scan-worker.js";
 import { isPathIgnored } from "../mirror/path-ignored.js";
-import { scanTip } from "../mirror/scan-tip.js";
 import type { IncidentStatus } from "../store/store.js";
 import { watchesIgnore } from "./render-status.js";
 
@@ -13,22 +11,26 @@ export interface RepoProbe {
   statusOf(i: { fingerprint: string; path: string }): Promise<IncidentStatus>;
 }
 
-export function createRepoProbe(opts: { dir: string; tip: string | null; historyFindings: readonly Finding[] | null }): RepoProbe {
+/** Each scan runs in its own worker thread, stopped (ScanTimeoutError) after `budgetMs`. */
+export function createRepoProbe(opts: { dir: string; tip: string | null; historyFindings: readonly Finding[] | null; budgetMs: number }): RepoProbe {
   let tip: Promise<Set<string>> | undefined;
   let history: Promise<Set<string>> | undefined;
   const fps = (fs: readonly Finding[]) => new Set(fs.map((f) => f.fingerprint));
-  const tipFps = () => (tip ??= opts.tip ? scanTip(opts.dir, opts.tip).then(fps) : Promise.resolve(new Set<string>()));
+  const tipFps = (commit: string) =>
+    startScanWorker()
+      .run({ kind: "tip", dir: opts.dir, commit }, opts.budgetMs)
+      .then((done) => fps(done.kind === "tip" ? done.findings : done.result.findings));
   const historyFps = () =>
-    (history ??= opts.historyFindings
-      ? Promise.resolve(fps(opts.historyFindings))
-      : scanHistory({ engine: createNativeEngine(opts.dir), selection: { all: true } }).then((r) => fps(r.findings)));
+    startScanWorker()
+      .run({ kind: "history", dir: opts.dir, env: process.env, selection: { all: true }, maxBlobBytes: null }, opts.budgetMs)
+      .then((done) => fps(done.kind === "history" ? done.result.findings : done.findings));
 
   return {
     async statusOf(i) {
       const ignored = watchesIgnore(i) && opts.tip ? await isPathIgnored(opts.dir, opts.tip, i.path) : null;
       return {
-        inDefaultBranchTip: (await tipFps()).has(i.fingerprint),
-        inHistory: (await historyFps()).has(i.fingerprint),
+        inDefaultBranchTip: (await (tip ??= opts.tip ? tipFps(opts.tip) : Promise.resolve(new Set<string>()))).has(i.fingerprint),
+        inHistory: (await (history ??= opts.historyFindings ? Promise.resolve(fps(opts.historyFindings)) : historyFps())).has(i.fingerprint),
         pathIgnored: ignored,
         checkedAt: new Date().toISOString(),
         checkedCommit: opts.tip ?? "0000000",
