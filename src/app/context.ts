@@ -11,6 +11,10 @@ export interface AppContext {
   /** How long one scan may run before it is stopped and reported as too large (neutral check). */
   scanBudgetMs: number;
   github(installationId: number): GitHub;
+  /** The configured REST base URL: clone URLs must point at the same GitHub (github/trusted-clone-url.ts). */
+  githubApiUrl: string;
+  /** The installation the app has on `fullName`, as GitHub says (cached); `fresh` asks again. */
+  installationOf(fullName: string, fresh?: boolean): Promise<number>;
 }
 
 /** A repository as the handlers need it, whichever event named it. */

@@ -1,29 +1,45 @@
 import { Webhooks } from "@octokit/webhooks";
-import type { Server } from "node:http";
+import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { UsageError } from "../errors.js";
 import type { AppConfig } from "../config/env.js";
 import type { AppContext } from "./context.js";
 import type { Logger } from "./create-logger.js";
 import { createLogger } from "./create-logger.js";
 import type { GitHub } from "./github/create-octokit.js";
-import { createInstallationOctokit } from "./github/create-octokit.js";
+import { stripAppSecrets } from "./child-env.js";
+import { createAppOctokit, createInstallationOctokit } from "./github/create-octokit.js";
+import type { GitHubOptions } from "./github/create-octokit.js";
+import { findInstallation } from "./github/find-installation.js";
+import { trustDelivery } from "./handlers/trust-delivery.js";
 import { onInstallation } from "./handlers/on-installation.js";
 import { onPush } from "./handlers/on-push.js";
 import { createServer } from "./server.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
+import { openPostgresStore } from "./store/postgres-store.js";
+import { createSqliteWorker } from "./store/sqlite-worker.js";
+import { createPostgresWorker } from "./store/postgres-worker.js";
 import type { Store } from "./store/store.js";
-import type { Worker } from "./worker.js";
-import { createWorker } from "./worker.js";
+import type { Worker, WorkerOptions } from "./worker.js";
 
-// Wiring: config -> store, GitHub clients, webhook routing, worker, HTTP server.
+// Wiring: config -> store, GitHub clients, webhook routing, worker, HTTP server. Whatever
+// can be wrong with the machine (data dir, port, address) is a UsageError before the first
+// delivery is accepted: one line and exit 2 at the CLI (issue 9, item 8).
+
+const DAY_MS = 86_400_000;
+/** Body digests (the replay guard) outlive the deliveries: at least this long. */
+export const REPLAY_WINDOW_DAYS = 30;
+const PURGE_EVERY_MS = 60 * 60_000;
 
 export interface StartOptions {
   log?: Logger;
-  /** Bind address; loopback in tests. */
+  /** Bind address, over config.host; loopback in tests. */
   host?: string;
   /** false: acknowledge and queue only (tests use it to stop between ack and processing). */
   processDeliveries?: boolean;
   retryBaseMs?: number;
+  /** Spacing of one installation's writes to GitHub (default: GitHub's documented limit). */
+  writeSpacingMs?: number;
   retryDelayMs?: number;
   pollMs?: number;
   /** Default 10 minutes. */
@@ -33,15 +49,20 @@ export interface StartOptions {
 export interface RunningApp {
   url: string;
   port: number;
+  /** The address the server is bound to (HOST). */
+  address: string;
   store: Store;
   worker: Worker;
   close(): Promise<void>;
 }
 
 export async function startApp(config: AppConfig, opts: StartOptions = {}): Promise<RunningApp> {
-  const log = opts.log ?? createLogger();
-  const store = openSqliteStore(config.dataDir);
+  const log = opts.log ?? createLogger(undefined, config.logLevel);
+  // The configuration is read: from here on no child process may inherit it (item 7).
+  stripAppSecrets(process.env);
+  const store = config.databaseUrl ? await openPostgresStore(config.databaseUrl) : openSqliteStore(config.dataDir);
   const clients = new Map<number, GitHub>();
+  const ghOptions: GitHubOptions = { appId: config.appId, privateKey: config.privateKey, baseUrl: config.githubApiUrl, log, ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}), ...(opts.writeSpacingMs !== undefined ? { writeSpacingMs: opts.writeSpacingMs } : {}) };
   const ctx: AppContext = {
     store,
     log,
@@ -50,11 +71,13 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
     github(installationId) {
       let gh = clients.get(installationId);
       if (!gh) {
-        gh = createInstallationOctokit({ appId: config.appId, privateKey: config.privateKey, baseUrl: config.githubApiUrl, log, ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}) }, installationId);
+        gh = createInstallationOctokit(ghOptions, installationId);
         clients.set(installationId, gh);
       }
       return gh;
     },
+    githubApiUrl: config.githubApiUrl,
+    installationOf: findInstallation(createAppOctokit(ghOptions)),
   };
 
   const webhooks = new Webhooks({ secret: config.webhookSecret, log: { debug: () => {}, info: () => {}, warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) } });
@@ -62,32 +85,73 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
   webhooks.on("installation", (e) => onInstallation(ctx, e.payload, "installation"));
   webhooks.on("installation_repositories", (e) => onInstallation(ctx, e.payload, "installation_repositories"));
 
-  const worker = createWorker({
-    store,
+  const workerOptions: WorkerOptions = {
     log,
-    handle: (d) => webhooks.receive({ id: d.id, name: d.name, payload: JSON.parse(d.payload) } as Parameters<typeof webhooks.receive>[0]),
+    concurrency: config.workers,
+    handle: async (d) => {
+      const payload = await trustDelivery(ctx, d.name, JSON.parse(d.payload));
+      await webhooks.receive({ id: d.id, name: d.name, payload } as Parameters<typeof webhooks.receive>[0]);
+    },
     ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
     ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}),
-  });
+  };
+  const worker: Worker =
+    store.kind === "postgres"
+      ? createPostgresWorker(store, { ...workerOptions, leaseMs: config.instanceLeaseMs })
+      : createSqliteWorker(store, workerOptions);
   const processing = opts.processDeliveries ?? true;
-  const app = createServer({ webhooks, store, log, onEnqueued: () => processing && worker.kick() });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, opts.host ?? "0.0.0.0", () => resolve(s));
-    s.once("error", reject);
-  });
+  const purge = async () => {
+    const now = Date.now();
+    const removed = await store.purge({ deliveries: new Date(now - config.retentionDays * DAY_MS), digests: new Date(now - Math.max(config.retentionDays, REPLAY_WINDOW_DAYS) * DAY_MS) });
+    if (removed.deliveries || removed.digests) log.info(removed, "finished deliveries past the retention period purged");
+  };
+  const app = createServer({ secret: config.webhookSecret, store, log, onEnqueued: () => processing && worker.kick() });
+  const server = createHttpServer(app);
+  // A slow body holds one of the few in-flight slots (server.ts): GitHub itself gives up after 10 s.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  const host = opts.host ?? config.host ?? undefined;
+  try {
+    await purge();
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await store.close();
+    throw listenError(err, config.port, host);
+  }
   if (processing) await worker.start();
-  const port = (server.address() as AddressInfo).port;
-  log.info({ port, dataDir: config.dataDir, githubApiUrl: config.githubApiUrl }, "leakguard app listening");
+  const purger = setInterval(() => void purge().catch((err: unknown) => log.error({ err }, "purge failed")), PURGE_EVERY_MS);
+  purger.unref();
+  const address = server.address() as AddressInfo;
+  log.info({ host: address.address, port: address.port, dataDir: config.dataDir, githubApiUrl: config.githubApiUrl, retentionDays: config.retentionDays }, "leakguard app listening");
+  const shown = !host || host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
 
   return {
-    url: `http://${opts.host ?? "127.0.0.1"}:${port}`,
-    port,
+    url: `http://${shown}:${address.port}`,
+    port: address.port,
+    address: address.address,
     store,
     worker,
     async close() {
+      clearInterval(purger);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker.stop();
       await store.close();
     },
   };
+}
+
+/** The listen errors a user can fix, as one line naming the variable. */
+function listenError(err: unknown, port: number, host: string | undefined): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  const where = host ? ` on HOST ${host}` : "";
+  if (code === "EADDRINUSE") return new UsageError(`PORT ${port} is already in use${where}`);
+  if (code === "EACCES") return new UsageError(`PORT ${port} needs privileges this process does not have${where}`);
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EAI_AGAIN") return new UsageError(`HOST ${host ?? ""} is not an address of this machine (${code})`);
+  return err;
 }

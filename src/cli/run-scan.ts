@@ -9,11 +9,18 @@ import { scanHistory } from "../findings/scan-history.js";
 import { scanTree } from "../findings/scan-tree.js";
 import { readBaseline, writeBaseline } from "../findings/baseline.js";
 import type { ScanResult } from "../findings/finding.js";
+import { emptyStats } from "../findings/collector.js";
 import type { Format, ReportContext } from "../report/index.js";
 import { FORMATTERS } from "../report/index.js";
 import { createProgressBar } from "./progress.js";
 import { writeOutput } from "./write-output.js";
 import { VERSION } from "../version.js";
+import type { Severity } from "../detectors/types.js";
+import { severityAtLeast } from "../detectors/types.js";
+import { FIXTURE_RULES, loadRepoConfig } from "../config/repo-config.js";
+import type { RepoConfig } from "../config/repo-config.js";
+import { stagedFiles } from "../objects/staged.js";
+import { gitText } from "../git/run-git.js";
 
 export interface ScanFlags {
   history?: boolean;
@@ -25,14 +32,34 @@ export interface ScanFlags {
   writeBaseline?: string;
   progress: boolean;
   color: boolean;
+  /** The index (what the next commit holds) instead of the files on disk. */
+  staged?: boolean;
+  /** pre-push: the remote's name; the refs being pushed come on stdin as git gives them. */
+  pushed?: string;
+  /** Exit 1 only for findings at or above this severity (default: every finding fails). */
+  failOn?: Severity;
+  /** A `.leakguard.yml` to use instead of the one at the scanned root. */
+  config?: string;
 }
 
-/** `leakguard scan`: flags -> scan (tree or history) -> report -> exit code. */
+/** `leakguard scan`: flags -> scan (tree, index or history) -> report -> exit code. */
 export async function runScan(path: string, flags: ScanFlags, io: CliIo): Promise<void> {
   const root = resolve(io.cwd, path);
-  const baseline = flags.baseline ? readBaseline(resolve(io.cwd, flags.baseline)) : new Set<string>();
-  const mode: ReportContext["mode"] = flags.range ? "range" : flags.history ? "history" : "tree";
-  const result = mode === "tree" ? await scanTree({ root, baseline }) : await scanRepo(root, flags, baseline, io);
+  if ([flags.staged, flags.pushed !== undefined, flags.range !== undefined || flags.history].filter(Boolean).length > 1) {
+    throw new UsageError("choose one of --staged, --pushed, and --history/--range");
+  }
+  // The index's paths are the repository's, so its config is the one at the top.
+  const configRoot = flags.staged || flags.pushed !== undefined ? await topLevel(root) : root;
+  const config = loadRepoConfig({ root: configRoot, file: flags.config ? resolve(io.cwd, flags.config) : undefined });
+  const baselineFile = flags.baseline ? resolve(io.cwd, flags.baseline) : config.baseline;
+  const baseline = baselineFile ? readBaseline(baselineFile) : new Set<string>();
+  const mode: ReportContext["mode"] = flags.range || flags.pushed !== undefined ? "range" : flags.history ? "history" : "tree";
+  const result = flags.staged
+    ? await scanStaged(root, baseline, io.env)
+    : mode === "tree"
+      ? await scanTree({ root, baseline })
+      : await scanRepo(root, flags, baseline, io);
+  foldTestFixtures(result, config);
 
   if (flags.writeBaseline) {
     const n = writeBaseline(resolve(io.cwd, flags.writeBaseline), result.findings, baseline);
@@ -41,18 +68,56 @@ export async function runScan(path: string, flags: ScanFlags, io: CliIo): Promis
     return;
   }
   const color = flags.color && !flags.output && Boolean(io.stdout.isTTY) && !io.env["NO_COLOR"];
-  const ctx: ReportContext = { mode, target: flags.range ? `${path} ${flags.range}` : path, color, version: VERSION };
+  const target = flags.range ? `${path} ${flags.range}` : flags.staged ? `${path} (staged)` : flags.pushed !== undefined ? `${path} (push to ${flags.pushed})` : path;
+  const ctx: ReportContext = { mode, target, color, version: VERSION };
   const text = FORMATTERS[flags.format](result, ctx);
   if (flags.output) writeOutput(resolve(io.cwd, flags.output), text);
   else io.stdout.write(text);
-  io.exitCode = result.findings.length > 0 ? 1 : 0;
+
+  const failOn = flags.failOn ?? config.failOn ?? "low";
+  const failing = result.findings.filter((f) => severityAtLeast(f.severity, failOn)).length;
+  const below = result.findings.length - failing;
+  if (below > 0 && failing === 0) {
+    io.stderr.write(`[leakguard] ${below} finding(s) below the fail threshold (${failOn}${flags.failOn ? "" : ` from ${config.source}`}): not failing\n`);
+  }
+  io.exitCode = failing > 0 ? 1 : flags.staged && result.stats.unreadable > 0 ? 2 : 0;
+  // A staged blob that could not be read was not looked at: never let that commit through as clean.
+  if (io.exitCode === 2) io.stderr.write(`[leakguard] ${result.stats.unreadable} staged file(s) could not be read: the scan is incomplete\n`);
+}
+
+/** Test-mode keys in the repository's declared fixture paths are counted as suppressed; live keys never are. */
+function foldTestFixtures(result: ScanResult, config: RepoConfig): void {
+  const kept = result.findings.filter((f) => !(FIXTURE_RULES.has(f.rule) && config.isTestFixture(f.path)));
+  result.stats.suppressed += result.findings.length - kept.length;
+  result.findings = kept;
+}
+
+async function topLevel(dir: string): Promise<string> {
+  const out = await gitText(["-c", "core.fsmonitor=false", "rev-parse", "--show-toplevel"], { cwd: dir }).catch(() => {
+    throw new UsageError(`not inside a git work tree: ${dir}`);
+  });
+  return out.trim();
+}
+
+async function scanStaged(root: string, baseline: Set<string>, env: NodeJS.ProcessEnv): Promise<ScanResult> {
+  const counts = { submodules: 0 };
+  const result = await scanTree({ root, baseline, files: stagedFiles(root, counts, env) });
+  result.stats.submodules += counts.submodules;
+  return result;
 }
 
 async function scanRepo(root: string, flags: ScanFlags, baseline: Set<string>, io: CliIo): Promise<ScanResult> {
   const engine = await openEngine(root, flags.engine, io.env);
   try {
     await engine.open();
-    const selection = flags.range ? await rangeSelection(flags.range, (rev) => engine.resolve(rev)) : { all: true };
+    const selection =
+      flags.pushed !== undefined
+        ? await pushSelection(await readAll(io.stdin), flags.pushed, root, (rev) => engine.resolve(rev))
+        : flags.range
+          ? await rangeSelection(flags.range, (rev) => engine.resolve(rev))
+          : { all: true };
+    // Deleting branches only, or pushing what the remote already has: nothing new to read.
+    if (selection.include?.length === 0) return { findings: [], stats: emptyStats() };
     const total = selection.all && engine.name === "native" && flags.progress ? await countAllCommits(root, io.env) : null;
     const bar = flags.progress ? createProgressBar(io.stderr, total) : null;
     try {
@@ -73,4 +138,35 @@ export async function rangeSelection(range: string, resolveRev: (rev: string) =>
   const [from, to] = range.split("..") as [string, string];
   const [a, b] = await Promise.all([resolveRev(from || "HEAD"), resolveRev(to || "HEAD")]);
   return { include: [b], exclude: [a] };
+}
+
+const ZERO = /^0+$/;
+
+/**
+ * pre-push: git gives `<local ref> <local oid> <remote ref> <remote oid>` per ref on stdin.
+ * What the push sends is every local tip, minus what the remote already has: its old tips
+ * that exist here and every remote-tracking ref of that remote (a new branch's base).
+ */
+export async function pushSelection(input: string, remote: string, root: string, resolveRev: (rev: string) => Promise<string>): Promise<Selection> {
+  const include: string[] = [];
+  const exclude: string[] = [];
+  for (const line of input.split("\n")) {
+    if (!line.trim()) continue;
+    const [, local, , remoteOid] = line.trim().split(" ");
+    if (!local || !remoteOid || !/^[0-9a-f]{40,64}$/.test(local) || !/^[0-9a-f]{40,64}$/.test(remoteOid)) {
+      throw new UsageError(`--pushed reads git's pre-push lines (<local ref> <oid> <remote ref> <oid>), got: ${line.slice(0, 200)}`);
+    }
+    if (!ZERO.test(local)) include.push(local);
+    // The remote's old tip may be a commit this clone never fetched: then it excludes nothing.
+    if (!ZERO.test(remoteOid)) await resolveRev(remoteOid).then((oid) => exclude.push(oid), () => {});
+  }
+  const tracking = await gitText(["for-each-ref", "--format=%(objectname)", `refs/remotes/${remote}/`], { cwd: root }).catch(() => "");
+  exclude.push(...tracking.split("\n").filter(Boolean));
+  return { include, exclude };
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream as AsyncIterable<Buffer | string>) chunks.push(typeof c === "string" ? Buffer.from(c) : c);
+  return Buffer.concat(chunks).toString("utf8");
 }

@@ -1,7 +1,7 @@
 import type { Detector, Severity } from "./types.js";
 import { isDotenvPath, isDotenvTemplate } from "./dotenv-path.js";
-import { appDebugLines, detectStripeKeys } from "./stripe-keys.js";
-import { vectorOf } from "./vector.js";
+import { detectStripeKeys } from "./stripe-keys.js";
+import { fileFacts, vectorOf } from "./vector.js";
 
 // A committed dotenv file is a leak even before we know what is in it: it is the file
 // that holds production secrets, and once tracked, the next real value lands in history.
@@ -35,14 +35,14 @@ export const detectDotenvFile: Detector = (input) => {
   if (!isDotenvPath(path)) return [];
   const keys = detectStripeKeys(input);
   if (isDotenvTemplate(path) && keys.length === 0) return [];
-  const live = keys.some((m) => m.rule.startsWith("stripe-live"));
+  const live = keys.some((m) => m.rule.startsWith("stripe-live") || m.rule === "generic-live-secret-key");
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   const severity: Severity = live ? "high" : hasSecretAssignment(text) ? "medium" : "low";
   return [
     {
       rule: "dotenv-file",
       severity,
-      vector: vectorOf(path, "", appDebugLines(text)),
+      vector: vectorOf(path, "", fileFacts(path, text)),
       line: 1,
       column: 1,
       secret: null,

@@ -7,5 +7,6 @@ export const DETECTORS: readonly Detector[] = [detectStripeKeys, detectDotenvFil
 export { detectDotenvFile, detectStripeKeys };
 export { isDotenvPath, isDotenvTemplate } from "./dotenv-path.js";
 export { mayHoldStripeKey, STRIPE_KEY_PATTERN, STRIPE_MARKER_BYTES, STRIPE_KEY_PCRE } from "./stripe-keys.js";
-export { vectorOf } from "./vector.js";
+export { fileFacts, vectorOf } from "./vector.js";
+export type { FileFacts } from "./vector.js";
 export * from "./types.js";

@@ -1,10 +1,10 @@
-import type { Detector, Match, RuleId, Vector } from "./types.js";
+import type { Detector, Match, Vector } from "./types.js";
 import { RULES } from "./types.js";
-import { isDotenvPath } from "./dotenv-path.js";
-import { isPlaceholder } from "./placeholder.js";
+import { classifyKey, DOCS_URL_LOOKBACK } from "./classify-key.js";
 import type { ColumnWidth } from "./text-position.js";
 import { lineWindow, makePositionCounter, utf8Width } from "./text-position.js";
-import { vectorOf } from "./vector.js";
+import type { FileFacts } from "./vector.js";
+import { fileFacts, vectorOf } from "./vector.js";
 
 /**
  * Stripe secret (`sk_`) and restricted (`rk_`) keys, live and test mode.
@@ -18,26 +18,28 @@ import { vectorOf } from "./vector.js";
  * a fingerprint that differs from the real key's. The class has no nested quantifier,
  * so the scan stays linear however long the run.
  *
- * The left guard rejects identifiers that merely contain the letters (`desk_live_…`).
+ * The left guard rejects identifiers that merely contain the letters (`desk_live_…`,
+ * `task_live_…`) but lets a key follow any non-alphanumeric character or a complete
+ * escape whose last character is a letter or digit: `%3D` (a percent-encoded `=` in a
+ * URL or form body), `\n` `\t` `\r` `\f` `\v` `\b` `\0` inside a string literal, `\u0022`,
+ * `\x3d` (issue 10 item 4). Each lookbehind has a fixed length (at most 6), so the
+ * guard costs a bounded check per candidate and the scan stays linear. An escaped
+ * backslash before the letter (`\\nsk_live_…`) also passes: counting backslashes would
+ * need an unbounded lookbehind, and a false positive there still has to pass the
+ * body checks, where a missed key would be a leak.
  * `pk_` publishable keys are public by design and not matched.
  *
  * Samples (built at run time in tests): sk_live_ + 24 base62; sk_live_51 + 97 base62;
- * rk_test_ + 24; inside `https://KEY:@api.stripe.com`, `curl -u KEY:`, JSON, YAML.
+ * rk_test_ + 24; inside `https://KEY:@api.stripe.com`, `curl -u KEY:`, JSON, YAML;
+ * `key%3DKEY`, `"\nKEY"`, `"\u0022KEY"`, `'\x3dKEY'`.
  */
-export const STRIPE_KEY_PATTERN = /(?<![A-Za-z0-9])([sr]k)_(live|test)_([A-Za-z0-9]{20,})/g;
+export const STRIPE_KEY_PATTERN = /(?:(?<![A-Za-z0-9])|(?<=%[0-9A-Fa-f]{2}|\\[ntrfvb0]|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}))([sr]k)_(live|test)_([A-Za-z0-9]{20,})/g;
 
 /** Cheap prefilter: a blob without either marker cannot hold a key (Buffer.indexOf is memchr-fast). */
 const MARKERS = [Buffer.from("k_live_"), Buffer.from("k_test_")];
 /** The same markers in UTF-16LE: what Windows PowerShell 5 writes for `echo … > .env`. */
 const WIDE_MARKERS = MARKERS.map((m) => Buffer.from(m.toString("latin1"), "utf16le"));
 const ALLOW_COMMENT = "leakguard:allow";
-
-const RULE_OF: Record<string, RuleId> = {
-  sk_live: "stripe-live-secret-key",
-  rk_live: "stripe-live-restricted-key",
-  sk_test: "stripe-test-secret-key",
-  rk_test: "stripe-test-restricted-key",
-};
 
 const asBuffer = (b: Uint8Array) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
@@ -111,48 +113,29 @@ interface LineContext {
 
 function matchKeys(path: string, text: string, width?: ColumnWidth): Match[] {
   const positionOf = makePositionCounter(text, width);
-  // What vectorOf needs of the whole file, read once: only dotenv files consult it.
-  const fileFacts = isDotenvPath(path) ? appDebugLines(text) : "";
+  let facts: FileFacts | undefined; // what vectorOf needs of the file: once, and only if it holds a key
   let fileVector: Vector | undefined;
   let budget = CONTEXT_BUDGET;
   let last: LineContext | null = null;
   const matches: Match[] = [];
   for (const m of text.matchAll(STRIPE_KEY_PATTERN)) {
     const [secret, kind, mode, body] = m as unknown as [string, string, string, string];
-    if (isPlaceholder(body)) continue;
+    const rule = classifyKey(kind, mode, body, text.slice(Math.max(0, m.index - DOCS_URL_LOOKBACK), m.index));
+    if (!rule) continue;
     const { line, column } = positionOf(m.index);
     let ctx: { vector: Vector; allowed: boolean };
     if (budget > 0) {
       const [start, end] = lineWindow(text, m.index, LINE_CAP);
       if (!last || last.start !== start || last.end !== end) {
         const lineText = text.slice(start, end);
-        last = { start, end, vector: vectorOf(path, lineText, fileFacts), allowed: lineText.includes(ALLOW_COMMENT) };
+        last = { start, end, vector: vectorOf(path, lineText, (facts ??= fileFacts(path, text))), allowed: lineText.includes(ALLOW_COMMENT) };
         budget -= end - start;
       }
       ctx = last;
     } else {
-      ctx = { vector: (fileVector ??= vectorOf(path, "", fileFacts)), allowed: false };
+      ctx = { vector: (fileVector ??= vectorOf(path, "", (facts ??= fileFacts(path, text)))), allowed: false };
     }
-    const rule = RULE_OF[`${kind}_${mode}`]!;
     matches.push({ rule, severity: RULES[rule].severity, vector: ctx.vector, line, column, secret, identity: null, allowed: ctx.allowed });
   }
   return matches;
-}
-
-/** At most this many `APP_DEBUG` lines, each cut this short, are what vectorOf reads of a dotenv file. */
-const APP_DEBUG_LINES = 64;
-const APP_DEBUG_LINE = /^[^\S\n\r\u2028\u2029]*APP_DEBUG[^\n\r\u2028\u2029]{0,80}/gim;
-
-/**
- * The lines of a dotenv file that may set APP_DEBUG, leading blanks dropped. vectorOf's
- * own test then runs on these few short lines, never on a file of 200,000 blank lines.
- * (Each attempt here starts at a line start and stops at its end: linear.)
- */
-export function appDebugLines(text: string): string {
-  const out: string[] = [];
-  for (const m of text.matchAll(APP_DEBUG_LINE)) {
-    out.push(m[0].trimStart());
-    if (out.length === APP_DEBUG_LINES) break;
-  }
-  return out.join("\n");
 }

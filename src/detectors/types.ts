@@ -7,6 +7,9 @@ export const RULES = {
   "stripe-test-secret-key": { severity: "medium", title: "Stripe test secret key" },
   "stripe-test-restricted-key": { severity: "low", title: "Stripe test restricted key" },
   "dotenv-file": { severity: "high", title: "Committed dotenv file" },
+  // `sk_live_` with a body Stripe never issues (Paystack's 40 lowercase hex): a live
+  // secret that can move money, but whose provider and rotation steps we cannot name.
+  "generic-live-secret-key": { severity: "high", title: "Live secret key (not Stripe's)" },
 } as const;
 
 export type RuleId = keyof typeof RULES;

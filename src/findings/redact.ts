@@ -4,7 +4,9 @@ export function redact(secret: string): string {
   return `${prefix}…${secret.slice(-4)}`;
 }
 
-const ANY_KEY = /(?<![A-Za-z0-9])[sr]k_(?:live|test)_[A-Za-z0-9]{8,}/g;
+// No left guard: the scanner finds keys after `%3D` or `\n` too (issue 10), and hiding a
+// `desk_live_…` identifier in an error line costs nothing.
+const ANY_KEY = /[sr]k_(?:live|test)_[A-Za-z0-9]{8,}/g;
 
 /** Last line of defence for free text (error messages, git stderr): no key survives it. */
 export function redactAll(text: string): string {

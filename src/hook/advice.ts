@@ -39,6 +39,7 @@ export function adviceFor(f: Finding): readonly string[] {
   if (f.source === "commit-message") return ["The key is in a commit message: reword it (git commit --amend, or git rebase -i and 'reword')."];
   if (f.source === "tag-message") return ["The key is in the tag's message: delete the local tag and create it again without the key."];
   if (f.rule === "dotenv-file") return BY_VECTOR[f.vector === "laravel" ? "laravel" : "dotenv"];
+  if (f.rule === "generic-live-secret-key") return ["Not a Stripe key: rotate it with the provider that issued it (its dashboard), not Stripe's.", ...BY_VECTOR[f.vector]];
   return BY_VECTOR[f.vector];
 }
 

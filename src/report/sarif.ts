@@ -18,6 +18,8 @@ const HELP: Record<RuleId, string> = {
   "stripe-test-secret-key":
     "Test keys move no money, but a committed test key shows where the live one is likely to end up. Move it to configuration outside the repository.",
   "stripe-test-restricted-key": "Move the test restricted key to configuration outside the repository.",
+  "generic-live-secret-key":
+    "A live secret key whose body Stripe never issues (another provider's, such as Paystack's). Rotate it with the provider that issued it, review its activity there, keep the replacement out of the repository, and remove the old one from history.",
   "dotenv-file":
     "A committed .env file puts every secret it ever holds into history. Remove it from the repository, add it to .gitignore, rotate what it held, and keep values in the deployment's configuration.",
 };

@@ -1,5 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll } from "vitest";
@@ -14,6 +15,7 @@ import { makeTestApp, startGitHubDouble } from "../helpers/github-double/index.j
 import type { GitHubDouble, RepoRecord } from "../helpers/github-double/index.js";
 import type { TestRepo } from "../helpers/repo.js";
 import { deliverWebhook, makeWebhook } from "../helpers/webhook.js";
+import { freshDatabase } from "../helpers/postgres.js";
 import { makeRepo, runGit, tempDir } from "../helpers/repo.js";
 
 // The whole world of an app test, all real: the GitHub REST double (every request checked
@@ -59,7 +61,11 @@ afterAll(async () => {
   for (const s of served.splice(0).reverse()) await s.close();
 });
 
-export async function createWorld(): Promise<World> {
+export type StoreKind = "sqlite" | "postgres";
+/** App scenarios that must hold whichever store the app runs on. */
+export const STORE_KINDS: readonly StoreKind[] = ["sqlite", "postgres"];
+
+export async function createWorld(opts: { store?: StoreKind } = {}): Promise<World> {
   const testApp = makeTestApp();
   const gh = await startGitHubDouble({ app: testApp });
   served.push(gh);
@@ -84,8 +90,14 @@ export async function createWorld(): Promise<World> {
     privateKey: testApp.privateKeyPem,
     webhookSecret: SECRET,
     port: 0,
+    host: "127.0.0.1",
     githubApiUrl: gh.url,
     dataDir,
+    databaseUrl: opts.store === "postgres" ? await freshDatabase() : null,
+    workers: 4,
+    instanceLeaseMs: 60_000,
+    logLevel: "debug",
+    retentionDays: 7,
   };
 
   const world: World = {
@@ -98,7 +110,7 @@ export async function createWorld(): Promise<World> {
     async start(opts = {}) {
       const stream = new PassThrough();
       stream.on("data", (c: Buffer) => logs.push(...c.toString("utf8").split("\n").filter(Boolean)));
-      const app = await startApp(config, { log: createLogger(stream, "debug"), host: "127.0.0.1", retryBaseMs: 5, retryDelayMs: 5, pollMs: 20, ...opts });
+      const app = await startApp(config, { log: createLogger(stream, "debug"), retryBaseMs: 5, retryDelayMs: 5, pollMs: 20, writeSpacingMs: 10, ...opts });
       served.push(app);
       return app;
     },
@@ -148,16 +160,34 @@ export async function settle(app: RunningApp): Promise<void> {
   await app.worker.idle();
 }
 
+/** Every file under `dir` (recursively), but not inside git object stores: the mirrors hold the repository as it is. */
+export function filesOutsideObjects(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name === "objects" && existsSync(join(dir, "HEAD"))) continue;
+      out.push(...filesOutsideObjects(path));
+    } else out.push(path);
+  }
+  return out;
+}
+
 /**
- * The contract: no request the app sent to GitHub, no log line and no byte of the database
- * (WAL included) holds the full key.
+ * The contract: no request the app sent to GitHub, no log line and no byte of any file
+ * under the data dir outside git object stores (the database, WAL and SHM included, the
+ * mirrors' refs and config) holds the full key.
  */
 export function expectKeyNowhere(world: World, key: string): void {
   const bodies = world.gh.requests.map((r) => r.rawBody).join("\n");
   if (bodies.includes(key)) throw new Error("a request body sent to GitHub holds the full key");
   if (world.logs.join("\n").includes(key)) throw new Error("a log line holds the full key");
-  for (const f of ["leakguard.db", "leakguard.db-wal"]) {
-    const path = join(world.dataDir, f);
-    if (existsSync(path) && readFileSync(path).includes(key)) throw new Error(`${f} holds the full key`);
-  }
+  const files = filesOutsideObjects(world.dataDir);
+  if (world.config.databaseUrl) {
+    // Every row of the shared database, the job queue's included, as pg_dump writes it.
+    const dump = execFileSync("pg_dump", ["--data-only", world.config.databaseUrl], { maxBuffer: 1 << 28 });
+    if (!dump.includes("leakguard")) throw new Error("the database dump is empty: nothing was searched");
+    if (dump.includes(key)) throw new Error("a row of the PostgreSQL database holds the full key");
+  } else if (!files.some((f) => f.endsWith("leakguard.db"))) throw new Error("no database under the data dir: nothing was searched");
+  for (const path of files) if (readFileSync(path).includes(key)) throw new Error(`${path.slice(world.dataDir.length + 1)} holds the full key`);
 }

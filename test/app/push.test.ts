@@ -1,17 +1,17 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { fakeKey, redacted } from "../helpers/keys.js";
 import type { ServedRepo, World } from "./harness.js";
-import { E2E_TIMEOUT } from "./harness.js";
+import { E2E_TIMEOUT, STORE_KINDS } from "./harness.js";
 import { createWorld, expectKeyNowhere, settle } from "./harness.js";
 import type { RunningApp } from "../../src/app/start-app.js";
 
-describe("the app on a push", { timeout: E2E_TIMEOUT }, () => {
+describe.each(STORE_KINDS)("the app on a push (%s store)", { timeout: E2E_TIMEOUT }, (store) => {
   let world: World;
   let app: RunningApp;
   let repo: ServedRepo;
 
   beforeAll(async () => {
-    world = await createWorld();
+    world = await createWorld({ store });
     app = await world.start();
     repo = world.addRepo("shop");
     repo.work.commit("init", { "README.md": "shop\n" });

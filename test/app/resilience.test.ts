@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { FAULTS } from "../helpers/github-double/index.js";
 import { fakeKey } from "../helpers/keys.js";
 import { createWorld, expectKeyNowhere, settle } from "./harness.js";
-import { E2E_TIMEOUT } from "./harness.js";
+import { E2E_TIMEOUT, STORE_KINDS } from "./harness.js";
 
 describe("the app under failure", { timeout: E2E_TIMEOUT }, () => {
-  it("loses nothing when it stops between acknowledging a delivery and processing it", async () => {
-    const world = await createWorld();
+  it.each(STORE_KINDS)("loses nothing when it stops between acknowledging a delivery and processing it (%s store)", async (store) => {
+    const world = await createWorld({ store });
     const repo = world.addRepo("shop");
     const key = fakeKey();
     repo.work.commit("leak", { "server.js": `stripe("${key}")\n` });

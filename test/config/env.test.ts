@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readEnv } from "../../src/config/env.js";
@@ -7,6 +8,9 @@ import { UsageError } from "../../src/errors.js";
 import { tempDir } from "../helpers/repo.js";
 
 const pem = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+const ed25519 = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+// A PEM frame around bytes that are no key: passes a pattern check, fails any parser.
+const garbage = pem.replace(/\n[A-Za-z0-9+/]{64}\n/, "\nthis-is-not-base64-at-all-" + "x".repeat(38) + "\n");
 const base = { APP_ID: "12345", PRIVATE_KEY: pem, WEBHOOK_SECRET: "s3cret" };
 
 describe("readEnv", () => {
@@ -17,9 +21,21 @@ describe("readEnv", () => {
       privateKey: pem,
       webhookSecret: "s3cret",
       port: 3000,
+      host: null,
       githubApiUrl: "https://api.github.com",
       dataDir: "/srv/app/.leakguard",
+      logLevel: "info",
+      retentionDays: 7,
+      databaseUrl: null,
+      workers: Math.min(16, 2 * availableParallelism()),
+      instanceLeaseMs: 60_000,
     });
+  });
+
+  it("takes PostgreSQL, the worker count and the instance lease; refuses what is not a postgres URL", () => {
+    const c = readEnv({ ...base, DATABASE_URL: "postgres://lg:pw@db.internal:5432/leakguard", LEAKGUARD_WORKERS: "8", LEAKGUARD_INSTANCE_LEASE_SECONDS: "30" });
+    expect([c.databaseUrl, c.workers, c.instanceLeaseMs]).toEqual(["postgres://lg:pw@db.internal:5432/leakguard", 8, 30_000]);
+    expect(() => readEnv({ ...base, DATABASE_URL: "mysql://db/x", LEAKGUARD_WORKERS: "0" })).toThrow(/DATABASE_URL must be a postgres:\/\/ URL.*LEAKGUARD_WORKERS/);
   });
 
   it("reads the key from PRIVATE_KEY_PATH and accepts a one-line PEM with \\n escapes", () => {
@@ -44,6 +60,15 @@ describe("readEnv", () => {
     [{ ...base, PRIVATE_KEY: undefined, PRIVATE_KEY_PATH: "/nonexistent/key.pem" }, "[leakguard] PRIVATE_KEY_PATH cannot be read: ENOENT"],
     [{ ...base, PORT: "http" }, /^\[leakguard\] PORT /],
     [{ ...base, GITHUB_API_URL: "ftp://x" }, /^\[leakguard\] GITHUB_API_URL /],
+    // The token and JWTs would cross a network in clear.
+    [{ ...base, GITHUB_API_URL: "http://ghe.example.com/api/v3" }, "[leakguard] GITHUB_API_URL must be https (plain http only for a loopback test server)"],
+    [{ ...base, GITHUB_API_URL: "https://user:pw@ghe.example.com/api/v3" }, "[leakguard] GITHUB_API_URL must not hold credentials"],
+    [{ ...base, PRIVATE_KEY: ed25519 }, "[leakguard] PRIVATE_KEY is an ed25519 key, not RSA: GitHub App keys are RSA (RS256)"],
+    [{ ...base, PRIVATE_KEY: garbage }, "[leakguard] PRIVATE_KEY holds a PEM block that is not a readable private key"],
+    [{ ...base, LOG_LEVEL: "loud" }, "[leakguard] LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent"],
+    [{ ...base, HOST: "not a host!" }, "[leakguard] HOST must be an IP address or a host name"],
+    [{ ...base, LEAKGUARD_RETENTION_DAYS: "1.5" }, /^\[leakguard\] LEAKGUARD_RETENTION_DAYS /],
+    [{ ...base, LEAKGUARD_RETENTION_DAYS: "-1" }, /^\[leakguard\] LEAKGUARD_RETENTION_DAYS /],
   ])("rejects bad configuration with one line naming the variable (%#)", (env, message) => {
     let err: unknown;
     try {
@@ -56,5 +81,25 @@ describe("readEnv", () => {
     expect(text).toMatch(message);
     expect(text).not.toContain("\n");
     expect(text).not.toContain("PRIVATE KEY-----");
+  });
+
+  it("lists every bad variable in one line", () => {
+    let err: unknown;
+    try {
+      readEnv({ APP_ID: "abc", PRIVATE_KEY: ed25519, WEBHOOK_SECRET: "", LOG_LEVEL: "loud", PORT: "http" });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    const text = (err as Error).message;
+    expect(text).not.toContain("\n");
+    for (const name of ["APP_ID", "PRIVATE_KEY", "WEBHOOK_SECRET", "LOG_LEVEL", "PORT"]) expect(text).toContain(name);
+    expect(text.split("; ")).toHaveLength(5);
+  });
+
+  it("takes HOST, LOG_LEVEL, LEAKGUARD_RETENTION_DAYS and a loopback http API for tests", () => {
+    const c = readEnv({ ...base, HOST: "127.0.0.1", LOG_LEVEL: "warn", LEAKGUARD_RETENTION_DAYS: "0", GITHUB_API_URL: "http://localhost:8080" });
+    expect([c.host, c.logLevel, c.retentionDays, c.githubApiUrl]).toEqual(["127.0.0.1", "warn", 0, "http://localhost:8080"]);
+    expect(readEnv({ ...base, HOST: "::1" }).host).toBe("::1");
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { detectDotenvFile } from "../../src/detectors/dotenv-file.js";
-import { isPlaceholder } from "../../src/detectors/placeholder.js";
+import { classifyKey } from "../../src/detectors/classify-key.js";
 import { CONTEXT_BUDGET, detectStripeKeys } from "../../src/detectors/stripe-keys.js";
 import { fakeKey } from "../helpers/keys.js";
 
@@ -8,12 +8,12 @@ import { fakeKey } from "../helpers/keys.js";
 // minute to hours; what is checked here is that the answer is right and complete (the
 // time they take now is in scripts/bench-hostile.mjs and docs/PERFORMANCE.md).
 
-/** n distinct live keys whose bodies the placeholder rules pass (a random body very rarely fails them). */
+/** n distinct live keys whose bodies the key rules pass (a random body very rarely fails them). */
 function realKeys(n: number): string[] {
   const out: string[] = [];
   while (out.length < n) {
     const k = fakeKey();
-    if (!isPlaceholder(k.slice("sk_live_".length))) out.push(k);
+    if (classifyKey("sk", "live", k.slice("sk_live_".length), "") !== null) out.push(k);
   }
   return out;
 }

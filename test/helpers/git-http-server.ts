@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // Repositories served over smart HTTP on loopback by `git http-backend`, for tests that
@@ -21,7 +22,8 @@ export interface GitHttpServerOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "git-http-backend.mjs");
+// Beside this file; from the repository root when a benchmark bundles this module elsewhere.
+const SCRIPT = [join(dirname(fileURLToPath(import.meta.url)), "git-http-backend.mjs"), resolve("test/helpers/git-http-backend.mjs")].find((p) => existsSync(p))!;
 
 export function startGitHttpServer(opts: GitHttpServerOptions): Promise<GitHttpServer> {
   const child = spawn(process.execPath, [SCRIPT, opts.root, ...(opts.remoteUser ? [opts.remoteUser] : [])], {

@@ -1,4 +1,4 @@
-import { randomInt } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 
 // Key material is built at run time so that no key-shaped literal is ever committed.
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -8,6 +8,18 @@ export function randomBase62(n: number): string {
   for (let i = 0; i < n; i++) s += BASE62[randomInt(62)];
   // A random body can, very rarely, look like a placeholder (one case only); force variety.
   return "aZ9" + s.slice(3);
+}
+
+/**
+ * A uniformly random base62 string (no forced variety, unlike randomBase62): what a real
+ * key body is, for tests that measure how often a rule would reject one.
+ */
+export function uniformBase62(n: number): string {
+  let s = "";
+  while (s.length < n) {
+    for (const b of randomBytes(2 * n)) if (b < 248 && s.length < n) s += BASE62[b % 62]; // 248 = 4 x 62: no bias
+  }
+  return s;
 }
 
 type Kind = "sk" | "rk";

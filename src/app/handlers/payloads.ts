@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UsageError } from "../../errors.js";
+import { redactDeep } from "../redact-deep.js";
 
 // The few payload fields the app relies on, checked before use: a delivery that passed the
 // signature check but lacks them is a malformed payload, logged and dropped, not a crash.
@@ -41,4 +42,21 @@ export function parsePayload<T>(schema: z.ZodType<T>, payload: unknown, event: s
   if (res.success) return res.data;
   const issue = res.error.issues[0]!;
   throw new UsageError(`malformed ${event} payload: ${issue.path.join(".") || "body"} ${issue.message}`);
+}
+
+const SCHEMAS: Record<string, z.ZodObject> = { push: pushPayload, installation: installationPayload, installation_repositories: installationPayload };
+
+/**
+ * What is written to the queue for a delivery: only the fields the job reads (the schemas
+ * above; commit messages, author e-mails and the rest are dropped), every string redacted
+ * before serialisation (issue 9, item 2). A payload that does not fit its schema keeps its
+ * top-level fields that the schema names, redacted, so that the worker can say what is wrong.
+ */
+export function storedPayload(event: string, payload: unknown): string {
+  const schema = SCHEMAS[event];
+  if (!schema) return "{}";
+  const res = schema.safeParse(payload);
+  if (res.success) return JSON.stringify(redactDeep(res.data));
+  const known = typeof payload === "object" && payload !== null ? Object.entries(payload).filter(([k]) => k in schema.shape) : [];
+  return JSON.stringify(redactDeep(Object.fromEntries(known)));
 }

@@ -22,6 +22,9 @@ export function issueTitle(i: IncidentFacts): string {
 
 function what(i: IncidentFacts): string {
   if (!i.redacted) return `A tracked dotenv file, \`${i.path}\`. It may hold other credentials than Stripe keys.`;
+  if (i.rule === "generic-live-secret-key") {
+    return `A live secret key, \`${i.redacted}\`, in a shape Stripe never issues: another provider's (Paystack's keys look like this). Whoever has it can act as your account with that provider.`;
+  }
   const live = i.rule.includes("-live-");
   const restricted = i.rule.includes("restricted");
   return [
@@ -69,6 +72,13 @@ const AFTER = [
   "If you find another exposure while doing this, fix it and rotate again: a replacement key stored the same way is compromised the same way.",
 ];
 
+/** Another provider's key: the steps that hold for any provider, none of Stripe's. */
+const GENERIC_ROTATE = [
+  "Find which provider issued the key (the variable name and the code around it usually say) and open its dashboard.",
+  "Roll or revoke the key there, put the new one into your backend's configuration — not into the place it leaked from (see *Close the hole* below).",
+  "Review the provider's logs of the old key's recent use for activity your integration does not do.",
+];
+
 function checklist(items: readonly string[]): string[] {
   return items.map((t) => `- [ ] ${t}`);
 }
@@ -87,10 +97,10 @@ export function issueBody(i: IncidentFacts, repo: RepoInfo): string {
     renderStatus(i, repo),
     "",
     "## 1. Rotate the key now",
-    ...checklist(ROTATE),
+    ...checklist(i.rule === "generic-live-secret-key" ? GENERIC_ROTATE : ROTATE),
     "",
     "## 2. After rotating",
-    ...checklist(AFTER),
+    ...checklist(i.rule === "generic-live-secret-key" ? AFTER.slice(-1) : AFTER),
     "",
     "## 3. Close the hole",
     ...FULL_ADVICE[i.vector].map((t) => `- ${t}`),

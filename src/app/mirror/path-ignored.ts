@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { childEnv } from "../child-env.js";
 import { git, gitText } from "../../git/run-git.js";
 import { GitError } from "../../errors.js";
 
@@ -16,7 +17,7 @@ function ancestorsIgnoreFiles(path: string): string[] {
 }
 
 export async function isPathIgnored(dir: string, commit: string, path: string): Promise<boolean> {
-  const listing = await git(["ls-tree", "-z", "--full-tree", commit, "--", ...ancestorsIgnoreFiles(path)], { cwd: dir });
+  const listing = await git(["ls-tree", "-z", "--full-tree", commit, "--", ...ancestorsIgnoreFiles(path)], { cwd: dir, env: childEnv() });
   const work = mkdtempSync(join(tmpdir(), "leakguard-ignore-"));
   try {
     for (const entry of listing.toString("utf8").split("\0")) {
@@ -25,10 +26,10 @@ export async function isPathIgnored(dir: string, commit: string, path: string): 
       const oid = entry.slice(0, tab).split(" ")[2]!;
       const file = join(work, entry.slice(tab + 1));
       mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, await git(["cat-file", "blob", oid], { cwd: dir }));
+      writeFileSync(file, await git(["cat-file", "blob", oid], { cwd: dir, env: childEnv() }));
     }
-    const gitDir = (await gitText(["rev-parse", "--absolute-git-dir"], { cwd: dir })).trim();
-    await git(["--git-dir", gitDir, "--work-tree", work, "-c", "core.excludesFile=/dev/null", "check-ignore", "--no-index", "-q", "--", path], { cwd: work });
+    const gitDir = (await gitText(["rev-parse", "--absolute-git-dir"], { cwd: dir, env: childEnv() })).trim();
+    await git(["--git-dir", gitDir, "--work-tree", work, "-c", "core.excludesFile=/dev/null", "check-ignore", "--no-index", "-q", "--", path], { cwd: work, env: childEnv() });
     return true;
   } catch (err) {
     if (err instanceof GitError && err.exitCode === 1) return false; // check-ignore: not ignored

@@ -1,8 +1,9 @@
+import { childEnv } from "../child-env.js";
 import { gitText } from "../../git/run-git.js";
 
 /** "branch main", "tag v1.2" or "branches main, dev": where a commit found in old history lives. */
 export async function refsContaining(dir: string, commit: string): Promise<string | null> {
-  const out = await gitText(["for-each-ref", "--contains", commit, "--format=%(refname)", "refs/heads", "refs/tags"], { cwd: dir }).catch(() => "");
+  const out = await gitText(["for-each-ref", "--contains", commit, "--format=%(refname)", "refs/heads", "refs/tags"], { cwd: dir, env: childEnv() }).catch(() => "");
   const refs = out.split("\n").filter(Boolean);
   return describeRefs(refs);
 }

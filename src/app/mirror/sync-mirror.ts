@@ -1,11 +1,14 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { UsageError } from "../../errors.js";
 import { git, gitText } from "../../git/run-git.js";
+import { childEnv } from "../child-env.js";
 import { tokenEnv } from "./token-env.js";
 
 // One bare mirror per repository under the data dir, updated by fetch. The token travels
 // in the environment of that one git process (see token-env.ts), never in argv or a file.
+// Mirrors of private repositories are private on disk too: every directory on the way is
+// 0700 and git keeps the files 0600 (core.sharedRepository), whatever the umask (issue 9, item 3).
 
 export interface MirrorSync {
   dir: string;
@@ -25,7 +28,7 @@ export function mirrorDir(dataDir: string, fullName: string): string {
 }
 
 export async function listRefs(dir: string): Promise<Map<string, string>> {
-  const out = await gitText(["for-each-ref", "--format=%(objectname) %(refname)"], { cwd: dir });
+  const out = await gitText(["for-each-ref", "--format=%(objectname) %(refname)"], { cwd: dir, env: childEnv() });
   const refs = new Map<string, string>();
   for (const line of out.split("\n")) {
     const [oid, ref] = line.split(" ");
@@ -35,14 +38,17 @@ export async function listRefs(dir: string): Promise<Map<string, string>> {
 }
 
 export async function syncMirror(opts: { dataDir: string; fullName: string; cloneUrl: string; token: string }): Promise<MirrorSync> {
-  if (!/^https?:\/\//.test(opts.cloneUrl)) throw new UsageError(`clone URL is not http(s): ${opts.cloneUrl}`);
+  const env = { ...childEnv(), ...tokenEnv(opts.token, opts.cloneUrl) };
   const dir = mirrorDir(opts.dataDir, opts.fullName);
   const created = !existsSync(join(dir, "HEAD"));
-  if (created) {
-    mkdirSync(dir, { recursive: true });
-    await git(["init", "--quiet", "--bare", dir], { cwd: opts.dataDir });
+  for (const d of [dirname(dirname(dir)), dirname(dir), dir]) {
+    mkdirSync(d, { recursive: true, mode: 0o700 });
+    chmodSync(d, 0o700); // mkdir's mode is cut by the umask, and an older mirror may be 0755
   }
+  if (created) await git(["init", "--quiet", "--bare", "--shared=0600", dir], { cwd: opts.dataDir, env: childEnv() });
   const refsBefore = created ? new Map<string, string>() : await listRefs(dir);
+  // Mirrors made before core.sharedRepository was set: git tightens what it writes from now on.
+  if (!created) await git(["config", "core.sharedRepository", "0600"], { cwd: dir, env: childEnv() });
   await git(
     [
       "-c", "credential.helper=",
@@ -51,7 +57,7 @@ export async function syncMirror(opts: { dataDir: string; fullName: string; clon
       "fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head", "--", opts.cloneUrl,
       "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*",
     ],
-    { cwd: dir, env: { ...process.env, ...tokenEnv(opts.token) } },
+    { cwd: dir, env },
   );
   return { dir, refsBefore, refsAfter: await listRefs(dir), created };
 }

@@ -39,4 +39,16 @@ export const MIGRATIONS: readonly string[] = [
      opened_at TEXT NOT NULL,
      UNIQUE (repo, fingerprint)
    );`,
+  // Replay guard (issue 9, item 6): the SHA-256 of every accepted body, kept longer than the
+  // deliveries themselves so that a captured body re-sent under a new delivery id is refused.
+  `CREATE TABLE seen_bodies (
+     digest TEXT PRIMARY KEY,
+     delivery_id TEXT NOT NULL,
+     received_at TEXT NOT NULL
+   );
+   CREATE INDEX seen_bodies_received ON seen_bodies (received_at);
+   CREATE INDEX deliveries_finished ON deliveries (state, updated_at);`,
+  // Deliveries of one repository run one at a time, whichever worker takes them.
+  `ALTER TABLE deliveries ADD COLUMN repo_key TEXT;
+   CREATE INDEX deliveries_running_key ON deliveries (repo_key) WHERE state = 'running';`,
 ];

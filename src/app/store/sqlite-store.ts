@@ -1,11 +1,42 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
-import type { Delivery, DeliveryState, Incident, IncidentStatus, NewIncident, RepoRecord, Store } from "./store.js";
+import { UsageError } from "../../errors.js";
+import type { Delivery, DeliveryState, Incident, IncidentStatus, NewDelivery, NewIncident, RepoRecord, Store } from "./store.js";
+
+/** The queue operations the in-process worker drives (PostgreSQL uses a job-queue library instead). */
+export interface SqliteStore extends Store {
+  readonly kind: "sqlite";
+  /** Takes the oldest pending delivery whose key no running delivery holds, and marks it running; null when none. */
+  claim(): Promise<Delivery | null>;
+  finish(id: string, state: "done" | "failed", note?: string): Promise<void>;
+  /** Puts a running delivery back after a retryable error, to be claimed again after delayMs. */
+  release(id: string, note: string, delayMs: number): Promise<void>;
+  /** At start-up: deliveries left running by a previous process go back to pending. */
+  recover(): Promise<number>;
+}
 import { MIGRATIONS } from "./migrations.js";
 
 // SQLite in WAL mode: a delivery is committed to disk before the webhook is acknowledged,
-// and readers (healthz, tests) never block the worker.
+// and readers (healthz, tests) never block the worker. The data dir is 0700 and the
+// database 0600 whatever the umask; SQLite gives -wal and -shm the database file's mode
+// (issue 9, item 3). Deleted rows are overwritten (secure_delete), not left in free pages.
+
+const DB_FILES = ["leakguard.db", "leakguard.db-wal", "leakguard.db-shm"];
+
+/** The data dir and the database files exist and are private; a dir that cannot be used is a UsageError. */
+function preparePrivateFiles(dataDir: string): string {
+  const path = join(dataDir, DB_FILES[0]!);
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
+    closeSync(openSync(path, "a", 0o600));
+    for (const f of DB_FILES) if (existsSync(join(dataDir, f))) chmodSync(join(dataDir, f), 0o600);
+  } catch (err) {
+    throw new UsageError(`LEAKGUARD_DATA_DIR ${dataDir} cannot be used: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
+  }
+  return path;
+}
 
 interface IncidentRow {
   id: number;
@@ -30,6 +61,8 @@ interface IncidentRow {
 
 const now = () => new Date().toISOString();
 
+class DuplicateDelivery extends Error {}
+
 function toIncident(r: IncidentRow): Incident {
   return {
     id: r.id,
@@ -53,10 +86,16 @@ function toIncident(r: IncidentRow): Incident {
   };
 }
 
-export function openSqliteStore(dataDir: string): Store {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, "leakguard.db"));
-  db.pragma("journal_mode = WAL");
+export function openSqliteStore(dataDir: string): SqliteStore {
+  const path = preparePrivateFiles(dataDir);
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+    db.pragma("journal_mode = WAL");
+  } catch (err) {
+    throw new UsageError(`LEAKGUARD_DATA_DIR ${dataDir} cannot be used: ${(err as { code?: string }).code ?? "not a database"}`);
+  }
+  db.pragma("secure_delete = ON");
   db.pragma("synchronous = FULL"); // an acknowledged delivery must survive a power cut
   db.pragma("busy_timeout = 5000");
   const version = db.pragma("user_version", { simple: true }) as number;
@@ -66,18 +105,48 @@ export function openSqliteStore(dataDir: string): Store {
   })();
 
   const claimTx = db.transaction((): Delivery | null => {
-    const row = db.prepare("SELECT id, name, payload, attempts FROM deliveries WHERE state = 'pending' AND not_before <= ? ORDER BY seq LIMIT 1").get(Date.now()) as Delivery | undefined;
+    // One delivery per key at a time: the transaction is synchronous, so two workers of
+    // this process can never both see a key as free.
+    const row = db
+      .prepare(
+        `SELECT id, name, payload, attempts FROM deliveries d WHERE state = 'pending' AND not_before <= ?
+           AND (repo_key IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.state = 'running' AND r.repo_key = d.repo_key))
+         ORDER BY seq LIMIT 1`,
+      )
+      .get(Date.now()) as Delivery | undefined;
     if (!row) return null;
     db.prepare("UPDATE deliveries SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ?").run(now(), row.id);
     return { ...row, attempts: row.attempts + 1 };
   });
 
+  const enqueueTx = db.transaction((d: NewDelivery): boolean => {
+    if (d.digest !== undefined) {
+      const seen = db.prepare("INSERT INTO seen_bodies (digest, delivery_id, received_at) VALUES (?, ?, ?) ON CONFLICT(digest) DO NOTHING").run(d.digest, d.id, now());
+      if (seen.changes === 0) return false;
+    }
+    const res = db
+      .prepare("INSERT INTO deliveries (id, name, payload, repo_key, state, attempts, received_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT(id) DO NOTHING")
+      .run(d.id, d.name, d.payload, d.key ?? null, now(), now());
+    if (res.changes === 0) throw new DuplicateDelivery(); // rolls the digest back: the body was not accepted
+    return true;
+  });
+  const purgeTx = db.transaction((cutoff: { deliveries: Date; digests: Date }) => ({
+    deliveries: db.prepare("DELETE FROM deliveries WHERE state IN ('done', 'failed') AND updated_at < ?").run(cutoff.deliveries.toISOString()).changes,
+    digests: db.prepare("DELETE FROM seen_bodies WHERE received_at < ?").run(cutoff.digests.toISOString()).changes,
+  }));
+
   return {
+    kind: "sqlite",
     async enqueue(d) {
-      const res = db
-        .prepare("INSERT INTO deliveries (id, name, payload, state, attempts, received_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT(id) DO NOTHING")
-        .run(d.id, d.name, d.payload, now(), now());
-      return res.changes === 1;
+      try {
+        return enqueueTx(d);
+      } catch (err) {
+        if (err instanceof DuplicateDelivery) return false;
+        throw err;
+      }
+    },
+    async unfinished() {
+      return (db.prepare("SELECT count(*) AS n FROM deliveries WHERE state IN ('pending', 'running')").get() as { n: number }).n;
     },
     async claim() {
       return claimTx();
@@ -94,6 +163,14 @@ export function openSqliteStore(dataDir: string): Store {
     async deliveryState(id) {
       const row = db.prepare("SELECT state FROM deliveries WHERE id = ?").get(id) as { state: DeliveryState } | undefined;
       return row?.state ?? null;
+    },
+
+    async purge(cutoff) {
+      const removed = purgeTx(cutoff);
+      // Deleted pages are zeroed in the database by secure_delete; the WAL still holds the old
+      // frames until it is checkpointed and truncated.
+      if (removed.deliveries || removed.digests) db.pragma("wal_checkpoint(TRUNCATE)");
+      return removed;
     },
 
     async getRepo(fullName) {

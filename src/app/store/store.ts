@@ -1,8 +1,9 @@
 import type { RuleId, Severity, Vector } from "../../detectors/types.js";
 
-// The app's durable state behind one small async interface: SQLite today, PostgreSQL
-// (several stateless app instances, SKIP LOCKED queue) later without touching callers.
-// Nothing stored here may hold a key: payloads are redacted before they are enqueued.
+// The app's durable state behind one small async interface: SQLite for one instance (the
+// default, no setting), PostgreSQL for several instances sharing one queue. The same
+// conformance suite (test/app/store/store-conformance.test.ts) holds both to one behaviour.
+// Nothing stored here may hold a key: payloads are reduced and redacted before they are enqueued.
 
 export interface Delivery {
   id: string;
@@ -13,6 +14,7 @@ export interface Delivery {
 }
 
 export type DeliveryState = "pending" | "running" | "done" | "failed";
+
 
 export interface RepoRecord {
   fullName: string;
@@ -55,17 +57,32 @@ export interface Incident {
 
 export type NewIncident = Omit<Incident, "id" | "state" | "status" | "openedAt">;
 
+export interface NewDelivery {
+  id: string;
+  name: string;
+  /** The fields the job needs, every string redacted (see handlers/stored-payload.ts). */
+  payload: string;
+  /** SHA-256 (hex) of the raw body as signed: the same body under another delivery id is a replay. */
+  digest?: string;
+  /**
+   * Deliveries with the same key never run at the same time, in any instance: the
+   * repository they touch (its mirror, its incidents). null: no such constraint.
+   */
+  key?: string | null;
+}
+
 export interface Store {
-  /** Records a delivery; false when this delivery id was seen before (redelivery). */
-  enqueue(d: { id: string; name: string; payload: string }): Promise<boolean>;
-  /** Takes the oldest pending delivery and marks it running; null when none. */
-  claim(): Promise<Delivery | null>;
-  finish(id: string, state: "done" | "failed", note?: string): Promise<void>;
-  /** Puts a running delivery back after a retryable error, to be claimed again after delayMs. */
-  release(id: string, note: string, delayMs: number): Promise<void>;
-  /** At start-up: deliveries left running by a previous process go back to pending. */
-  recover(): Promise<number>;
+  readonly kind: "sqlite" | "postgres";
+  /** Records a delivery; false when this delivery id, or this body digest, was seen before (redelivery, replay). */
+  enqueue(d: NewDelivery): Promise<boolean>;
   deliveryState(id: string): Promise<DeliveryState | null>;
+  /** Deliveries accepted and not yet done or failed, in every instance. */
+  unfinished(): Promise<number>;
+  /**
+   * Deletes deliveries that finished (done or failed) before `cutoff.deliveries`, and body
+   * digests recorded before `cutoff.digests`; pending and running deliveries are kept.
+   */
+  purge(cutoff: { deliveries: Date; digests: Date }): Promise<{ deliveries: number; digests: number }>;
 
   getRepo(fullName: string): Promise<RepoRecord | null>;
   saveRepo(r: RepoRecord): Promise<void>;

@@ -8,7 +8,7 @@ export function registerApp(program: Command, io: CliIo): void {
     .description("run the GitHub App: webhook server on $PORT, scans pushes, opens rotation issues")
     .addHelpText(
       "after",
-      "\nEnvironment: APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT (3000),\nGITHUB_API_URL (https://api.github.com), LEAKGUARD_DATA_DIR (./.leakguard), LOG_LEVEL (info).",
+      "\nEnvironment: APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT (3000), HOST (all),\nGITHUB_API_URL (https://api.github.com), LEAKGUARD_DATA_DIR (./.leakguard),\nLEAKGUARD_RETENTION_DAYS (7), LOG_LEVEL (info). A bad value, a busy port or an unusable\ndata dir stops the start with one line and exit code 2.",
     )
     .action(async () => {
       // Loaded on use: every command is registered on every run, and the pre-receive hook
@@ -16,9 +16,10 @@ export function registerApp(program: Command, io: CliIo): void {
       const { readEnv } = await import("../../config/env.js");
       const { createLogger } = await import("../../app/create-logger.js");
       const { startApp } = await import("../../app/start-app.js");
-      // Validated before anything starts: a bad variable is a one-line error and exit 2.
+      // Validated before anything starts (the private key signs a test JWT): every bad
+      // variable in one line, exit 2.
       const config = readEnv(io.env, io.cwd);
-      const log = createLogger(io.stdout, io.env["LOG_LEVEL"] ?? "info");
+      const log = createLogger(io.stdout, config.logLevel);
       const app = await startApp(config, { log });
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {

@@ -4,6 +4,8 @@ import type { CliIo } from "../io.js";
 import type { ScanFlags } from "../run-scan.js";
 import { FORMATS } from "../../report/index.js";
 
+const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+
 export function registerScan(program: Command, io: CliIo): void {
   program
     .command("scan")
@@ -11,6 +13,10 @@ export function registerScan(program: Command, io: CliIo): void {
     .argument("[path]", "directory or repository to scan", ".")
     .option("--history", "scan every commit reachable from every ref")
     .option("--range <A..B>", "scan only the commits in A..B (implies history)")
+    .option("--staged", "scan the index: what the next commit will hold (the pre-commit check)")
+    .option("--pushed <remote>", "pre-push: scan the commits a push to <remote> sends (git's pre-push lines on stdin)")
+    .addOption(new Option("--fail-on <severity>", "exit 1 only for findings at or above this severity (default: any finding)").choices(SEVERITIES))
+    .option("--config <file>", "repository config (default: .leakguard.yml in the scanned directory, if there is one)")
     .addOption(new Option("--format <format>", "report format").choices(FORMATS).default("text"))
     .option("--output <file>", "write the report to a file instead of stdout")
     .addOption(new Option("--engine <engine>", "git engine").choices(["auto", "native", "isomorphic"]).default("auto"))

@@ -17,6 +17,9 @@ export interface FaultSpec {
   body?: Json;
   /** How many matching requests fail; default 1. */
   times?: number;
+  /** Wait this long first; with `pass`, then answer as usual (a slow GitHub, not a failing one). */
+  delayMs?: number;
+  pass?: boolean;
 }
 
 interface PendingFault extends FaultSpec {
@@ -81,4 +84,6 @@ export const FAULTS = {
   }),
   badCredentials: (): Omit<FaultSpec, "path"> => ({ status: 401, body: { message: "Bad credentials", documentation_url: DOCS } }),
   connectionReset: (): Omit<FaultSpec, "path"> => ({ status: 0, drop: true }),
+  /** A correct answer, late. */
+  slow: (delayMs: number): Omit<FaultSpec, "path"> => ({ status: 0, delayMs, pass: true }),
 };

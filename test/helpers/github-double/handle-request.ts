@@ -52,6 +52,7 @@ export interface PipelineDeps {
   rate: { remaining: number };
   /** Present when the test turned on GitHub's content-creation limit. */
   contentLimit: ContentLimit | undefined;
+  latencyMs: number;
 }
 
 const DOCS = "https://docs.github.com/rest";
@@ -61,6 +62,7 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   const url = new URL(req.url ?? "/", "http://double.invalid");
   const path = url.pathname + url.search;
   const rawBody = await readBody(req);
+  if (deps.latencyMs) await new Promise((r) => setTimeout(r, deps.latencyMs));
   const record: RecordedRequest = { method, path, template: undefined, operationId: undefined, headers: req.headers, body: undefined, rawBody, status: 0 };
   deps.requests.push(record);
   const violate = (kind: ViolationKind, problems: string[]): void => {
@@ -103,12 +105,13 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   const invalid = [...problems.params, ...problems.body];
 
   const fault = deps.faults.take(method, url.pathname, operation.template);
+  if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
   if (fault?.drop) {
     record.status = 0;
     res.socket?.destroy();
     return;
   }
-  if (fault) {
+  if (fault && !fault.pass) {
     return reply({ status: fault.status, body: fault.body ?? { message: "Injected fault", documentation_url: DOCS }, ...(fault.headers ? { headers: fault.headers } : {}) });
   }
 

@@ -82,6 +82,8 @@ export interface GitHubDoubleOptions {
   contentCreationPerMinute?: number;
   /** Extra or replacement routes, keyed "METHOD /template" as in the spec. */
   routes?: RouteTable;
+  /** Answer every request this much later, as GitHub across a network does (benchmarks). */
+  latencyMs?: number;
 }
 
 export interface GitHubDouble {
@@ -130,6 +132,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
     validateResponses: options.validateResponses ?? true,
     rate: { remaining: 5000 },
     contentLimit: options.contentCreationPerMinute !== undefined ? createContentLimit(options.contentCreationPerMinute) : undefined,
+    latencyMs: options.latencyMs ?? 0,
   };
   const server = createServer((req, res) => {
     handleRequest(deps, req, res).catch((err: unknown) => {

@@ -1,0 +1,190 @@
+// The app under an organisation's push traffic: a burst of deliveries over many
+// repositories and installations, driven over loopback against the GitHub REST double (with
+// a network-like latency) and repositories served by `git http-backend`. Reports webhook
+// ack p50/p99, push -> completed check run p50/p95/max and throughput, for SQLite with one
+// instance, PostgreSQL with one instance and PostgreSQL with two. Each instance is a real
+// `leakguard app` process (dist/, so build first) with its own data dir. Also checks the
+// outcome: one check run per push, one issue per key.
+//
+// Usage: npm run build && node scripts/run-ts.mjs scripts/bench-app-scale.ts [--deliveries 300] [--repos 12]
+//   [--installations 3] [--latency-ms 100] [--workers 4] [--modes sqlite,pg1,pg2]
+// PostgreSQL: LEAKGUARD_TEST_PG (as for the tests) names a server where databases may be created.
+import { randomUUID } from "node:crypto";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { AppProcess } from "../test/helpers/app-process.js";
+import { startAppProcess } from "../test/helpers/app-process.js";
+import { makeTestApp, startGitHubDouble } from "../test/helpers/github-double/index.js";
+import { startGitHttpServer } from "../test/helpers/git-http-server.js";
+import { startTokenGate } from "../test/helpers/token-gate.js";
+import { fakeKey } from "../test/helpers/keys.js";
+import { makeRepo, runGit, tempDir } from "../test/helpers/repo.js";
+import { freshDatabase } from "../test/helpers/postgres.js";
+import { deliverWebhook, makeWebhook } from "../test/helpers/webhook.js";
+import { runCleanups } from "./lib/vitest-outside.js";
+
+const { values: args } = parseArgs({
+  options: {
+    deliveries: { type: "string", default: "300" },
+    repos: { type: "string", default: "12" },
+    installations: { type: "string", default: "3" },
+    "latency-ms": { type: "string", default: "100" },
+    workers: { type: "string", default: "4" },
+    modes: { type: "string", default: "sqlite,pg1,pg2" },
+    "leak-every": { type: "string", default: "10" },
+  },
+});
+const N = Number(args.deliveries);
+const R = Number(args.repos);
+const I = Number(args.installations);
+const SECRET = "bench-secret";
+const ZERO = "0".repeat(40);
+
+interface Push {
+  fullName: string;
+  installationId: number;
+  payload: Record<string, unknown>;
+  after: string;
+  key: string | null;
+}
+
+async function world() {
+  const app = makeTestApp();
+  const gh = await startGitHubDouble({ app, latencyMs: Number(args["latency-ms"]), validateResponses: false });
+  const root = tempDir("leakguard-bench-served-");
+  const backend = await startGitHttpServer({ root });
+  const gate = await startTokenGate({
+    target: backend.url,
+    authorize: (h) => {
+      const m = /^Basic (.+)$/.exec(h ?? "");
+      const [user, token] = Buffer.from(m?.[1] ?? "", "base64").toString().split(":");
+      const t = gh.state.tokens.get(token ?? "");
+      return user === "x-access-token" && t !== undefined && t.expiresAt > Date.now();
+    },
+  });
+  const installs = Array.from({ length: I }, (_, i) => gh.state.addInstallation({ account: `org${i}` }).id);
+  // Each repository gets its share of the pushes as one commit chain, pushed once.
+  const chains = Array.from({ length: R }, (_, r) => {
+    const owner = `org${r % I}`;
+    const name = `repo${r}`;
+    const bare = join(root, owner, `${name}.git`);
+    runGit(root, ["init", "-q", "--bare", bare]);
+    const record = gh.state.addRepo({ owner, name, private: true, clone_url: `${gate.url}/${owner}/${name}.git` });
+    const work = makeRepo();
+    work.commit("init", { "README.md": `${name}\n` });
+    return { owner, name, bare, record, work, installationId: installs[r % I]!, before: ZERO };
+  });
+  const pushes: Push[] = [];
+  for (let i = 0; i < N; i++) {
+    const c = chains[i % R]!;
+    const key = i % Number(args["leak-every"]) === 0 ? fakeKey() : null;
+    const after = c.work.commit(`change ${i}`, { [`src/f${i}.js`]: key ? `module.exports = "${key}";\n` : `module.exports = ${i};\n` });
+    const payload = makeWebhook("push", { repo: c.record, installationId: c.installationId, ref: "refs/heads/main", before: c.before, after, sender: "ada" }).payload;
+    pushes.push({ fullName: `${c.owner}/${c.name}`, installationId: c.installationId, payload, after, key });
+    c.before = after;
+  }
+  for (const c of chains) runGit(c.work.dir, ["push", "-q", "--force", c.bare, "main:main"]);
+  return { app, gh, pushes, async close() { await gate.close(); await backend.close(); await gh.close(); } };
+}
+
+const quantile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
+
+async function runMode(mode: string) {
+  const w = await world();
+  const databaseUrl = mode === "sqlite" ? null : await freshDatabase();
+  const instances: AppProcess[] = [];
+  for (let i = 0; i < (mode === "pg2" ? 2 : 1); i++) {
+    instances.push(
+      await startAppProcess(resolve("dist/cli/main.js"), {
+        APP_ID: String(w.app.appId),
+        PRIVATE_KEY: w.app.privateKeyPem,
+        WEBHOOK_SECRET: SECRET,
+        GITHUB_API_URL: w.gh.url,
+        LEAKGUARD_DATA_DIR: tempDir("leakguard-bench-data-"),
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+        LEAKGUARD_WORKERS: String(args.workers),
+        LOG_LEVEL: "info",
+      }),
+    );
+  }
+
+  const sentAt = new Map<string, number>();
+  const doneAt = new Map<string, number>();
+  const acks: number[] = [];
+  const started = performance.now();
+  const poll = setInterval(() => {
+    for (const p of w.pushes) {
+      if (doneAt.has(p.after)) continue;
+      if (w.gh.state.checkRunsOf(p.fullName).some((r) => r.head_sha === p.after && r.status === "completed")) doneAt.set(p.after, performance.now());
+    }
+  }, 50);
+  // The burst: every delivery sent as fast as 32 connections carry them, alternating instances.
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      for (let i = next++; i < w.pushes.length; i = next++) {
+        const p = w.pushes[i]!;
+        const target = instances[i % instances.length]!;
+        const hook = { event: "push", deliveryId: randomUUID(), payload: p.payload, body: JSON.stringify(p.payload) };
+        const t = performance.now();
+        const { status } = await deliverWebhook(`${target.url}/api/github/webhooks`, hook, { secret: SECRET });
+        acks.push(performance.now() - t);
+        if (status !== 202) throw new Error(`delivery answered ${status}`);
+        sentAt.set(p.after, t);
+      }
+    }),
+  );
+  const deadline = Date.now() + 15 * 60_000;
+  while (doneAt.size < w.pushes.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  clearInterval(poll);
+  const latencies = w.pushes.filter((p) => doneAt.has(p.after)).map((p) => doneAt.get(p.after)! - sentAt.get(p.after)!);
+  const last = Math.max(...doneAt.values());
+  // Let issue work that follows a check run finish before counting issues.
+  await new Promise((r) => setTimeout(r, 3000));
+
+  // Outcome: exactly one check run per push, one issue per key.
+  let duplicateRuns = 0;
+  let issueProblems = 0;
+  for (const p of w.pushes) {
+    if (w.gh.state.checkRunsOf(p.fullName).filter((r) => r.head_sha === p.after).length !== 1) duplicateRuns++;
+    if (p.key) {
+      const tail = p.key.slice(-4);
+      const n = w.gh.state.issuesOf(p.fullName).filter((iss) => String(iss.title).includes(tail)).length;
+      if (n !== 1) issueProblems++;
+    }
+  }
+  for (const a of instances) await a.stop();
+  await w.close();
+  return {
+    mode,
+    completed: doneAt.size,
+    ackP50: quantile(acks, 0.5),
+    ackP99: quantile(acks, 0.99),
+    p50: quantile(latencies, 0.5) / 1000,
+    p95: quantile(latencies, 0.95) / 1000,
+    max: Math.max(...latencies) / 1000,
+    throughput: doneAt.size / ((last - started) / 1000),
+    duplicateRuns,
+    issueProblems,
+  };
+}
+
+const f = (x: number, d = 1) => x.toFixed(d);
+console.log(`${N} deliveries over ${R} repositories in ${I} installations; GitHub latency ${args["latency-ms"]} ms; ${args.workers} workers per instance`);
+console.log("mode  completed  ack p50/p99 ms  push->check p50/p95/max s  deliveries/s  wrong check runs  wrong issues");
+const results = [];
+for (const mode of String(args.modes).split(",")) {
+  const r = await runMode(mode);
+  results.push(r);
+  console.log(
+    `${r.mode.padEnd(6)}${String(r.completed).padStart(9)}  ${f(r.ackP50)}/${f(r.ackP99)}`.padEnd(32) +
+      `${f(r.p50)}/${f(r.p95)}/${f(r.max)}`.padEnd(27) +
+      `${f(r.throughput, 2)}`.padEnd(14) +
+      `${r.duplicateRuns}`.padEnd(18) +
+      `${r.issueProblems}`,
+  );
+}
+const pg1 = results.find((r) => r.mode === "pg1");
+const pg2 = results.find((r) => r.mode === "pg2");
+if (pg1 && pg2) console.log(`throughput pg2 / pg1: ${f(pg2.throughput / pg1.throughput, 2)}x`);
+await runCleanups();

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Runs a TypeScript script (a benchmark) against the current src/ and test/helpers/, so that
+// benchmarks share the code the tests exercise and are type-checked with it (npm run
+// typecheck). esbuild bundles the script (dependencies stay external) into a temporary
+// module beside node_modules so that packages still resolve.
+// Usage: node scripts/run-ts.mjs scripts/bench-app-scale.ts [args…]
+import { mkdtempSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const [entry, ...args] = process.argv.slice(2);
+if (!entry) {
+  console.error("usage: node scripts/run-ts.mjs SCRIPT.ts [args…]");
+  process.exit(2);
+}
+const out = mkdtempSync(join(root, "node_modules", ".cache-run-ts-"));
+await build({
+  entryPoints: [resolve(entry)],
+  outfile: join(out, "script.mjs"),
+  bundle: true,
+  packages: "external",
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  logLevel: "error",
+  // test/helpers register clean-ups with vitest's afterAll; outside vitest they run at exit.
+  alias: { vitest: join(root, "scripts", "lib", "vitest-outside.ts") },
+});
+process.argv = [process.argv[0], join(out, "script.mjs"), ...args];
+try {
+  await import(pathToFileURL(join(out, "script.mjs")).href);
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}

@@ -1,0 +1,57 @@
+// Schema versions for PostgreSQL, applied in order inside one transaction that holds an
+// advisory lock, so two instances starting at once apply each version exactly once.
+// Append only. The job queue's own tables belong to graphile-worker (schema graphile_worker).
+export const PG_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE leakguard.deliveries (
+     seq BIGSERIAL PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     name TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     repo_key TEXT,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'failed')),
+     attempts INTEGER NOT NULL DEFAULT 0,
+     note TEXT,
+     received_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+     updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+   );
+   CREATE INDEX deliveries_unfinished ON leakguard.deliveries (state) WHERE state IN ('pending', 'running');
+   CREATE TABLE leakguard.repos (
+     full_name TEXT PRIMARY KEY,
+     installation_id BIGINT NOT NULL,
+     history_scanned_at TEXT
+   );
+   CREATE TABLE leakguard.incidents (
+     id BIGSERIAL PRIMARY KEY,
+     repo TEXT NOT NULL,
+     fingerprint TEXT NOT NULL,
+     rule TEXT NOT NULL,
+     severity TEXT NOT NULL,
+     redacted TEXT,
+     vector TEXT NOT NULL,
+     path TEXT NOT NULL,
+     line INTEGER NOT NULL,
+     commit_oid TEXT,
+     ref TEXT,
+     pusher TEXT,
+     issue_repo TEXT NOT NULL,
+     issue_number INTEGER NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+     status JSONB,
+     replacement_of TEXT,
+     opened_at TEXT NOT NULL,
+     UNIQUE (repo, fingerprint)
+   );
+   CREATE TABLE leakguard.instances (
+     id TEXT PRIMARY KEY,
+     worker_ids TEXT[] NOT NULL DEFAULT '{}',
+     seen_at TIMESTAMPTZ NOT NULL DEFAULT now()
+   );`,
+  // Replay guard: the SHA-256 of every accepted body, kept longer than the deliveries.
+  `CREATE TABLE leakguard.seen_bodies (
+     digest TEXT PRIMARY KEY,
+     delivery_id TEXT NOT NULL,
+     received_at TIMESTAMPTZ NOT NULL DEFAULT now()
+   );
+   CREATE INDEX seen_bodies_received ON leakguard.seen_bodies (received_at);
+   CREATE INDEX deliveries_finished ON leakguard.deliveries (state, updated_at);`,
+];

@@ -1,0 +1,197 @@
+import pg from "pg";
+import { Logger as WorkerLogger, runMigrations } from "graphile-worker";
+import type { DeliveryState, Incident, IncidentStatus, NewIncident, RepoRecord, Store } from "./store.js";
+import { PG_MIGRATIONS } from "./postgres-migrations.js";
+import { DEFAULT_MAX_ATTEMPTS } from "../worker.js";
+
+// PostgreSQL: the store and queue shared by every app instance (DATABASE_URL). Deliveries,
+// repositories and incidents live in schema `leakguard`; the jobs themselves are
+// graphile-worker's, added in the same transaction as the delivery row, so a delivery is
+// either recorded and queued or neither.
+
+export interface PostgresStore extends Store {
+  readonly kind: "postgres";
+  readonly pool: pg.Pool;
+  readonly maxAttempts: number;
+}
+
+export const DELIVERY_TASK = "delivery";
+const MIGRATION_LOCK = 0x6c67_7264; // "lgrd": one advisory lock id for leakguard's schema
+/** graphile-worker logs through its own logger; leakguard's log says what matters. */
+export const quietLogger = new WorkerLogger(() => () => {});
+
+interface IncidentRow {
+  id: string;
+  repo: string;
+  fingerprint: string;
+  rule: string;
+  severity: string;
+  redacted: string | null;
+  vector: string;
+  path: string;
+  line: number;
+  commit_oid: string | null;
+  ref: string | null;
+  pusher: string | null;
+  replacement_of: string | null;
+  issue_repo: string;
+  issue_number: number;
+  state: string;
+  status: IncidentStatus | null;
+  opened_at: string;
+}
+
+function toIncident(r: IncidentRow): Incident {
+  return {
+    id: Number(r.id),
+    repo: r.repo,
+    fingerprint: r.fingerprint,
+    rule: r.rule as Incident["rule"],
+    severity: r.severity as Incident["severity"],
+    redacted: r.redacted,
+    vector: r.vector as Incident["vector"],
+    path: r.path,
+    line: r.line,
+    commit: r.commit_oid,
+    ref: r.ref,
+    pusher: r.pusher,
+    replacementOf: r.replacement_of,
+    issueRepo: r.issue_repo,
+    issueNumber: r.issue_number,
+    state: r.state as Incident["state"],
+    status: r.status,
+    openedAt: r.opened_at,
+  };
+}
+
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+    await client.query("CREATE SCHEMA IF NOT EXISTS leakguard");
+    await client.query("CREATE TABLE IF NOT EXISTS leakguard.schema_version (version INTEGER NOT NULL)");
+    const { rows } = await client.query<{ version: number }>("SELECT version FROM leakguard.schema_version");
+    const version = rows[0]?.version ?? 0;
+    for (let v = version; v < PG_MIGRATIONS.length; v++) await client.query(PG_MIGRATIONS[v]!);
+    if (rows.length === 0) await client.query("INSERT INTO leakguard.schema_version (version) VALUES ($1)", [PG_MIGRATIONS.length]);
+    else await client.query("UPDATE leakguard.schema_version SET version = $1", [PG_MIGRATIONS.length]);
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts?: number; poolSize?: number } = {}): Promise<PostgresStore> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
+  // An idle client that loses its server must not crash the process; the next query fails instead.
+  pool.on("error", () => {});
+  try {
+    await migrate(pool);
+    // graphile-worker's own migrations: safe when several instances start at once.
+    await runMigrations({ pgPool: pool, logger: quietLogger });
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+
+  return {
+    kind: "postgres",
+    pool,
+    maxAttempts,
+    async enqueue(d) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        if (d.digest !== undefined) {
+          const seen = await client.query("INSERT INTO leakguard.seen_bodies (digest, delivery_id) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING", [d.digest, d.id]);
+          if (seen.rowCount === 0) {
+            await client.query("ROLLBACK");
+            return false;
+          }
+        }
+        const res = await client.query(
+          "INSERT INTO leakguard.deliveries (id, name, payload, repo_key, state) VALUES ($1, $2, $3, $4, 'pending') ON CONFLICT (id) DO NOTHING",
+          [d.id, d.name, d.payload, d.key ?? null],
+        );
+        if (res.rowCount !== 1) {
+          await client.query("ROLLBACK"); // the digest too: this body was not accepted
+          return false;
+        }
+        // A named queue per repository: graphile-worker runs one job of a queue at a time, across every instance.
+        await client.query("SELECT graphile_worker.add_job($1, json_build_object('id', $2::text), queue_name => $3, max_attempts => $4, job_key => $2::text)", [
+          DELIVERY_TASK,
+          d.id,
+          d.key ?? null,
+          maxAttempts,
+        ]);
+        await client.query("COMMIT");
+        return true;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async deliveryState(id) {
+      const { rows } = await pool.query<{ state: DeliveryState }>("SELECT state FROM leakguard.deliveries WHERE id = $1", [id]);
+      return rows[0]?.state ?? null;
+    },
+    async unfinished() {
+      const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM leakguard.deliveries WHERE state IN ('pending', 'running')");
+      return Number(rows[0]!.n);
+    },
+
+    async purge(cutoff) {
+      const deliveries = await pool.query("DELETE FROM leakguard.deliveries WHERE state IN ('done', 'failed') AND updated_at < $1", [cutoff.deliveries]);
+      const digests = await pool.query("DELETE FROM leakguard.seen_bodies WHERE received_at < $1", [cutoff.digests]);
+      return { deliveries: deliveries.rowCount ?? 0, digests: digests.rowCount ?? 0 };
+    },
+
+    async getRepo(fullName) {
+      const { rows } = await pool.query<{ full_name: string; installation_id: string; history_scanned_at: string | null }>(
+        "SELECT full_name, installation_id, history_scanned_at FROM leakguard.repos WHERE full_name = $1",
+        [fullName],
+      );
+      const row = rows[0];
+      return row ? { fullName: row.full_name, installationId: Number(row.installation_id), historyScannedAt: row.history_scanned_at } : null;
+    },
+    async saveRepo(r: RepoRecord) {
+      await pool.query(
+        `INSERT INTO leakguard.repos (full_name, installation_id, history_scanned_at) VALUES ($1, $2, $3)
+         ON CONFLICT (full_name) DO UPDATE SET installation_id = excluded.installation_id, history_scanned_at = excluded.history_scanned_at`,
+        [r.fullName, r.installationId, r.historyScannedAt],
+      );
+    },
+
+    async findIncident(repo, fingerprint) {
+      const { rows } = await pool.query<IncidentRow>("SELECT * FROM leakguard.incidents WHERE repo = $1 AND fingerprint = $2", [repo, fingerprint]);
+      return rows[0] ? toIncident(rows[0]) : null;
+    },
+    async openIncidents(repo) {
+      const { rows } = await pool.query<IncidentRow>("SELECT * FROM leakguard.incidents WHERE repo = $1 AND state = 'open' ORDER BY id", [repo]);
+      return rows.map(toIncident);
+    },
+    async addIncident(i: NewIncident) {
+      const { rows } = await pool.query<IncidentRow>(
+        `INSERT INTO leakguard.incidents (repo, fingerprint, rule, severity, redacted, vector, path, line, commit_oid, ref, pusher, replacement_of, issue_repo, issue_number, state, opened_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'open', $15) RETURNING *`,
+        [i.repo, i.fingerprint, i.rule, i.severity, i.redacted, i.vector, i.path, i.line, i.commit, i.ref, i.pusher, i.replacementOf, i.issueRepo, i.issueNumber, new Date().toISOString()],
+      );
+      return toIncident(rows[0]!);
+    },
+    async updateIncident(id, patch) {
+      if (patch.state) await pool.query("UPDATE leakguard.incidents SET state = $1 WHERE id = $2", [patch.state, id]);
+      if (patch.status) await pool.query("UPDATE leakguard.incidents SET status = $1 WHERE id = $2", [JSON.stringify(patch.status), id]);
+    },
+
+    async close() {
+      if (!pool.ended) await pool.end();
+    },
+  };
+}

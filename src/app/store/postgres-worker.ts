@@ -1,0 +1,135 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { EventEmitter } from "node:events";
+import type { Runner, WorkerEvents } from "graphile-worker";
+import { makeWorkerUtils, run } from "graphile-worker";
+import type { Worker, WorkerOptions } from "../worker.js";
+import { runDelivery } from "../worker.js";
+import type { Delivery } from "./store.js";
+import type { PostgresStore } from "./postgres-store.js";
+import { DELIVERY_TASK, quietLogger } from "./postgres-store.js";
+
+// The consumer of the shared PostgreSQL queue. graphile-worker hands out jobs (named
+// queues keep one repository's jobs in order, one at a time, across every instance) and
+// retries thrown jobs with exponential backoff. It only releases the lock of a job whose
+// worker died after four hours, so instances also keep a heartbeat row: an instance
+// silent for longer than the lease is taken as dead, and the first instance to notice
+// unlocks its jobs through graphile-worker's own forceUnlockWorkers.
+
+export interface PostgresWorkerOptions extends WorkerOptions {
+  /** Silence after which an instance is taken as dead and its jobs handed to others. */
+  leaseMs?: number;
+}
+
+export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerOptions): Worker {
+  const { log, pool } = { ...opts, pool: store.pool };
+  const instance = `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const leaseMs = opts.leaseMs ?? 60_000;
+  // Several beats per lease: one late timer (a busy event loop) is not taken for a death.
+  const heartbeatMs = Math.max(100, Math.floor(leaseMs / 6));
+  const workerIds: string[] = [];
+  const busy = new Set<Promise<unknown>>();
+  let runner: Runner | null = null;
+  let beat: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  async function task(payload: unknown, attempts: number): Promise<void> {
+    const id = (payload as { id?: unknown } | null)?.id;
+    if (typeof id !== "string") return; // not ours to run; nothing to retry
+    const { rows } = await pool.query<{ name: string; payload: string; state: string }>(
+      "UPDATE leakguard.deliveries SET state = 'running', attempts = $2, updated_at = now() WHERE id = $1 AND state IN ('pending', 'running') RETURNING name, payload, state",
+      [id, attempts],
+    );
+    const row = rows[0];
+    if (!row) return; // already done or failed: a job duplicated by an unlock after the fact
+    const d: Delivery = { id, name: row.name, payload: row.payload, attempts };
+    const dlog = log.child({ delivery: id, event: d.name, attempt: attempts, instance });
+    const outcome = await runDelivery(d, { ...opts, maxAttempts: store.maxAttempts });
+    if (outcome.kind === "done") {
+      await pool.query("UPDATE leakguard.deliveries SET state = 'done', note = NULL, updated_at = now() WHERE id = $1", [id]);
+      dlog.info("delivery processed");
+    } else if (outcome.kind === "retry") {
+      await pool.query("UPDATE leakguard.deliveries SET state = 'pending', note = $2, updated_at = now() WHERE id = $1", [id, outcome.message]);
+      dlog.warn({ err: outcome.err }, "delivery failed; will retry");
+      throw new Error("retry"); // graphile-worker reschedules it with backoff
+    } else {
+      await pool.query("UPDATE leakguard.deliveries SET state = 'failed', note = $2, updated_at = now() WHERE id = $1", [id, outcome.message]);
+      dlog.error({ err: outcome.err }, "delivery failed");
+    }
+  }
+
+  async function heartbeat(): Promise<void> {
+    await pool.query(
+      `INSERT INTO leakguard.instances (id, worker_ids, seen_at) VALUES ($1, $2, now())
+       ON CONFLICT (id) DO UPDATE SET worker_ids = excluded.worker_ids, seen_at = now()`,
+      [instance, workerIds],
+    );
+    // DELETE ... RETURNING: exactly one live instance takes over each dead one.
+    const { rows } = await pool.query<{ id: string; worker_ids: string[] }>(
+      "DELETE FROM leakguard.instances WHERE seen_at < now() - make_interval(secs => $1) RETURNING id, worker_ids",
+      [leaseMs / 1000],
+    );
+    const dead = rows.flatMap((r) => r.worker_ids);
+    if (!dead.length) return;
+    const utils = await makeWorkerUtils({ pgPool: pool, logger: quietLogger });
+    try {
+      await utils.forceUnlockWorkers(dead);
+    } finally {
+      await utils.release();
+    }
+    log.warn({ instances: rows.map((r) => r.id) }, "took over the jobs of instances that stopped answering");
+  }
+
+  const worker: Worker = {
+    async start() {
+      const events: WorkerEvents = new EventEmitter() as WorkerEvents;
+      events.on("worker:create", ({ worker: w }) => {
+        workerIds.push(w.workerId);
+      });
+      runner = await run({
+        pgPool: pool,
+        logger: quietLogger,
+        concurrency: Math.max(1, opts.concurrency ?? 1),
+        pollInterval: opts.pollMs ?? 2_000,
+        noHandleSignals: true,
+        events,
+        taskList: {
+          [DELIVERY_TASK]: (payload, helpers) => {
+            const p = task(payload, helpers.job.attempts);
+            busy.add(p);
+            return p.finally(() => busy.delete(p));
+          },
+        },
+      });
+      await heartbeat();
+      beat = setInterval(() => {
+        if (!stopped) heartbeat().catch((err: unknown) => log.error({ err }, "heartbeat failed"));
+      }, heartbeatMs);
+      beat.unref();
+    },
+    kick() {
+      // graphile-worker listens for new jobs itself (LISTEN/NOTIFY): nothing to do.
+    },
+    async idle() {
+      // Nothing runnable left in the shared queue, and nothing running here.
+      for (;;) {
+        const { rows } = await pool.query<{ n: string }>(
+          "SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = $1 AND run_at <= now() AND attempts < max_attempts",
+          [DELIVERY_TASK],
+        );
+        if (Number(rows[0]!.n) === 0 && busy.size === 0) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(beat);
+      const r = runner;
+      runner = null;
+      await r?.stop();
+      await pool.query("DELETE FROM leakguard.instances WHERE id = $1", [instance]).catch(() => {});
+    },
+  };
+  return worker;
+}

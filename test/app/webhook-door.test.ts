@@ -1,0 +1,112 @@
+import { createHmac } from "node:crypto";
+import { request } from "node:http";
+import type { ClientRequest, IncomingMessage } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_BODIES_IN_FLIGHT } from "../../src/app/server.js";
+import type { RunningApp } from "../../src/app/start-app.js";
+import type { ServedRepo, World } from "./harness.js";
+import { E2E_TIMEOUT, SECRET, createWorld, settle } from "./harness.js";
+
+// Issue 9, item 6: replays, signatures over the bytes actually received, and what
+// unauthenticated senders can make the server hold.
+
+describe("the webhook door", { timeout: E2E_TIMEOUT }, () => {
+  let world: World;
+  let app: RunningApp;
+  let repo: ServedRepo;
+
+  beforeAll(async () => {
+    world = await createWorld();
+    app = await world.start();
+    repo = world.addRepo("shop");
+    repo.work.commit("init", { "a.txt": "a\n" });
+  });
+  afterAll(() => app.close());
+
+  const url = () => new URL(`${app.url}/api/github/webhooks`);
+  const sign = (body: Buffer) => `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
+  const post = (body: Buffer, signature: string, id: string) =>
+    fetch(url(), { method: "POST", headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": id, "x-hub-signature-256": signature }, body });
+
+  it("does not process a captured body twice when it is re-sent under a new delivery id", async () => {
+    const payload = repo.pushPayload(repo.push());
+    const first = await world.deliver(app, "push", payload);
+    await settle(app);
+    const replay = await world.deliver(app, "push", payload); // same signed bytes, fresh X-GitHub-Delivery
+    await settle(app);
+    expect([first.status, replay.status]).toEqual([202, 200]);
+    expect(await app.store.deliveryState(replay.id)).toBeNull();
+    expect(world.gh.state.checkRunsOf(repo.fullName)).toHaveLength(1);
+  });
+
+  it("checks the signature over the raw bytes: a body that only decodes to the signed text is refused", async () => {
+    repo.work.commit("more", { "b.txt": "b\n" });
+    const signed = Buffer.from(JSON.stringify({ ...repo.pushPayload(repo.push()), note: "\uFFFD" }));
+    const signature = sign(signed);
+    // U+FFFD is what a lenient decoder makes of a stray 0xFF: different bytes, same text.
+    const at = signed.indexOf(Buffer.from("\uFFFD"));
+    const forged = Buffer.concat([signed.subarray(0, at), Buffer.from([0xff]), signed.subarray(at + 3)]);
+    expect(forged.toString("utf8")).toBe(signed.toString("utf8"));
+    const res = await post(forged, signature, "forged-bytes");
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: "[leakguard] signature does not match the payload and secret" });
+    expect(await app.store.deliveryState("forged-bytes")).toBeNull();
+    // Correctly signed, but not UTF-8: not JSON GitHub would send.
+    const bad = await post(forged, sign(forged), "invalid-utf8");
+    expect(bad.status).toBe(400);
+    expect((await post(signed, signature, "the-real-one")).status).toBe(202);
+    await settle(app);
+  });
+
+  it("answers 503 to unauthenticated bodies beyond the in-flight cap before reading them", async () => {
+    // 60 senders announce 1 MB each and send one byte: none can be authenticated yet.
+    const senders: { req: ClientRequest; res: Promise<IncomingMessage> }[] = [];
+    for (let i = 0; i < 60; i++) {
+      const req = request(url(), {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": 1_000_000, "x-github-event": "push", "x-github-delivery": `flood-${i}`, "x-hub-signature-256": "sha256=00" },
+      });
+      const res = new Promise<IncomingMessage>((resolve) => req.once("response", resolve));
+      req.on("error", () => {});
+      req.write("{");
+      senders.push({ req, res });
+    }
+    const answered: number[] = [];
+    await new Promise<void>((resolve) => {
+      for (const s of senders)
+        void s.res.then((r) => {
+          answered.push(r.statusCode ?? 0);
+          r.resume();
+          if (answered.length === 60 - MAX_BODIES_IN_FLIGHT) resolve();
+        });
+    });
+    // Every sender beyond the cap was refused while its body was still unsent; the admitted
+    // ones are still being read (their bodies never complete).
+    expect(answered).toEqual(Array(60 - MAX_BODIES_IN_FLIGHT).fill(503));
+    for (const s of senders) s.req.destroy();
+
+    // Two bodies announced at 20 MB fit the byte budget, a third does not.
+    const big = [0, 1, 2].map((i) => {
+      const req = request(url(), {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": 20 * 1024 * 1024, "x-github-event": "push", "x-github-delivery": `big-${i}`, "x-hub-signature-256": "sha256=00" },
+      });
+      req.on("error", () => {});
+      req.write("{");
+      return { req, res: new Promise<IncomingMessage>((resolve) => req.once("response", resolve)) };
+    });
+    expect((await Promise.race(big.map((b) => b.res))).statusCode).toBe(503);
+    for (const b of big) b.req.destroy();
+
+    // Once the senders are gone their slots are free again: a real delivery goes through.
+    repo.work.commit("after the flood", { "c.txt": "c\n" });
+    const payload = repo.pushPayload(repo.push());
+    let status = 0;
+    for (let i = 0; i < 100 && status !== 202; i++) {
+      status = (await world.deliver(app, "push", payload, { id: `after-flood-${i}` })).status;
+      if (status === 503) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(status).toBe(202);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+});
