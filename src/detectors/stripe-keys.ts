@@ -96,7 +96,7 @@ function wideAlignments(bytes: Buffer): number[] {
  * Work caps, so that what one blob costs is bounded by its size (issue 8, item 5). Each
  * key's line is read at most LINE_CAP code units either side of it; lines up to that
  * long are read once for all their keys. Past CONTEXT_BUDGET code units of lines read in
- * one blob (a 3 MB line of 100,000 keys gets there after ~400 keys), the remaining keys
+ * one blob (a 3 MB line of 100,000 keys gets there after ~500 keys), the remaining keys
  * are still every one reported, with their exact line, column and fingerprint, but
  * without reading their line: they take the file's vector, and an inline
  * `leakguard:allow` no longer suppresses them. The cap fails toward reporting.
