@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Tests spawn git and servers; two workers match the two cores CI has.
     maxWorkers: 2,
+    // Worker threads that src starts (the scan worker) load src/*.ts through this loader.
+    execArgv: ["--import", "./test/helpers/ts-loader.mjs"],
   },
 });

@@ -32,3 +32,8 @@ export class GitError extends LeakguardError {
 export class CorruptObjectError extends LeakguardError {
   override readonly code = "CORRUPT_OBJECT";
 }
+
+/** A scan stopped at its time budget; what it had found so far is not a result. */
+export class ScanTimeoutError extends LeakguardError {
+  override readonly code = "SCAN_TIMEOUT";
+}

@@ -1,7 +1,7 @@
-import { scanHistory } from "../findings/scan-history.js";
 import { createNativeEngine } from "../git/native/engine.js";
 import { git } from "../git/run-git.js";
-import { GitError, LeakguardError } from "../errors.js";
+import { GitError, LeakguardError, ScanTimeoutError } from "../errors.js";
+import { startScanWorker } from "../scan-worker/start-scan-worker.js";
 import type { AppContext, ScanRequest } from "./context.js";
 import { chooseSelection } from "./choose-selection.js";
 import { buildCheckRun, neutralCheckRun, publishCheckRun } from "./github/check-run.js";
@@ -86,14 +86,16 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
   // only the commit it names. The engine reads the tag objects the selection includes.
   const pushed = req.after ? [...(await tagChain(sync.dir, req.after)), head] : [head];
   const selection = chooseSelection({ firstSight, after: pushed, before, refs: sync.refsAfter, pushedRef: req.refName });
-  // A huge push must not hold the queue forever: past the budget git is stopped and the
-  // check run says why, instead of a partial scan passing as a clean one.
-  const signal = AbortSignal.timeout(ctx.scanBudgetMs);
+  // A huge push must not hold the queue forever: past the budget the scan's worker thread
+  // and its git processes are stopped and the check run says why, instead of a partial scan
+  // passing as a clean one. In a worker, hostile content never stalls the HTTP server.
   let scan;
   try {
-    scan = await scanHistory({ engine: createNativeEngine(sync.dir, process.env, signal), selection, signal });
+    const done = await startScanWorker().run({ kind: "history", dir: sync.dir, env: process.env, selection, maxBlobBytes: null }, ctx.scanBudgetMs);
+    if (done.kind !== "history") throw new Error("scan worker answered another job");
+    scan = done.result;
   } catch (err) {
-    if (signal.aborted) {
+    if (err instanceof ScanTimeoutError) {
       const minutes = Math.max(1, Math.round(ctx.scanBudgetMs / 60_000));
       return neutral(head, `the ${firstSight ? "history" : "push"} is too large to scan within ${minutes} minute${minutes === 1 ? "" : "s"}; run \`leakguard scan --history\` on a clone instead`);
     }
@@ -101,6 +103,11 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
     return neutral(head, `leakguard could not scan ${repoName(repo.fullName)}: ${text(detail(err))}`);
   }
   log.info({ selection: firstSight ? "all" : "push", ...scan.stats, findings: scan.findings.length }, "scanned");
+  // Objects that could not be read: never a green check (issue 8). With findings the check fails anyway.
+  if (scan.stats.incomplete && scan.findings.length === 0) {
+    const ids = scan.stats.unreadObjects;
+    return neutral(head, `the scan is incomplete: ${ids.length} object${ids.length === 1 ? "" : "s"} could not be read (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", …" : ""})`);
+  }
 
   // The check run is published whatever the incident work does: a failing issue step (an
   // unreachable issue repository, GitHub refusing a call, a re-check over budget) is said on

@@ -7,8 +7,28 @@ import { fileFacts, vectorOf } from "./vector.js";
 // that holds production secrets, and once tracked, the next real value lands in history.
 // Severity says how bad it already is.
 
-/** `NAME=value` where NAME says secret and the value is not empty or a reference. */
-const SECRET_ASSIGNMENT = /^[ \t]*(?:export[ \t]+)?[A-Z0-9_]*(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|DSN|CREDENTIALS?|DATABASE_URL)[A-Z0-9_]*[ \t]*=[ \t]*["']?(?!\$)[^\s#"'$]{6,}/im;
+/**
+ * One `NAME=value` line, tried at each line start (sticky) and never past its end: no
+ * class here holds a newline, so a file of 200,000 blank lines costs 200,000 short tries.
+ * The value must not be empty or a reference. NAME is checked apart (SECRET_NAME): in one
+ * pattern, `[A-Z0-9_]*KEYWORD[A-Z0-9_]*` tries every split of a long name (quadratic).
+ */
+const ASSIGNMENT = /[ \t]*(?:export[ \t]+)?([A-Z0-9_]+)[ \t]*=[ \t]*["']?(?!\$)[^\s#"'$]{6}/iy;
+/** Names that say secret. */
+const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|DSN|CREDENTIALS?|DATABASE_URL/i;
+/** Where a line may start; `\r` too, as the `m` flag had it. */
+const LINE_BREAK = /[\n\r]/g;
+
+function hasSecretAssignment(text: string): boolean {
+  LINE_BREAK.lastIndex = 0;
+  for (let start = 0; start !== -1; ) {
+    ASSIGNMENT.lastIndex = start;
+    const m = ASSIGNMENT.exec(text);
+    if (m && SECRET_NAME.test(m[1]!)) return true;
+    start = LINE_BREAK.exec(text) ? LINE_BREAK.lastIndex : -1;
+  }
+  return false;
+}
 
 export const detectDotenvFile: Detector = (input) => {
   const { path, bytes } = input;
@@ -17,7 +37,7 @@ export const detectDotenvFile: Detector = (input) => {
   if (isDotenvTemplate(path) && keys.length === 0) return [];
   const live = keys.some((m) => m.rule.startsWith("stripe-live") || m.rule === "generic-live-secret-key");
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-  const severity: Severity = live ? "high" : SECRET_ASSIGNMENT.test(text) ? "medium" : "low";
+  const severity: Severity = live ? "high" : hasSecretAssignment(text) ? "medium" : "low";
   return [
     {
       rule: "dotenv-file",

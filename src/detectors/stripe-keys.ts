@@ -1,7 +1,8 @@
-import type { Detector, Match } from "./types.js";
+import type { Detector, Match, Vector } from "./types.js";
 import { RULES } from "./types.js";
 import { classifyKey, DOCS_URL_LOOKBACK } from "./classify-key.js";
-import { columnOf, lineText, makeLineCounter } from "./text-position.js";
+import type { ColumnWidth } from "./text-position.js";
+import { lineWindow, makePositionCounter, utf8Width } from "./text-position.js";
 import type { FileFacts } from "./vector.js";
 import { fileFacts, vectorOf } from "./vector.js";
 
@@ -64,60 +65,77 @@ export function mayHoldStripeKey(bytes: Uint8Array): boolean {
 export const detectStripeKeys: Detector = (input) => {
   const buf = asBuffer(input.bytes);
   const narrow = MARKERS.some((m) => buf.indexOf(m) !== -1) ? detectNarrow(input.path, buf) : [];
-  const wide = buf.indexOf(0) !== -1 && WIDE_MARKERS.some((m) => buf.indexOf(m) !== -1) ? detectWide(input.path, buf) : [];
+  const wide = buf.indexOf(0) !== -1 ? detectWide(input.path, buf) : [];
   return wide.length ? [...narrow, ...wide] : narrow;
 };
 
 function detectNarrow(path: string, bytes: Buffer): Match[] {
-
   // latin1 maps each byte to one code unit, so string indexes are byte offsets.
-  const text = bytes.toString("latin1");
-  const lineAt = makeLineCounter(bytes);
-  const matches: Match[] = [];
-  let facts: FileFacts | undefined; // once per file, and only if it holds a key
-  for (const m of text.matchAll(STRIPE_KEY_PATTERN)) {
-    const [secret, kind, mode, body] = m as unknown as [string, string, string, string];
-    const rule = classifyKey(kind, mode, body, text.slice(Math.max(0, m.index - DOCS_URL_LOOKBACK), m.index));
-    if (!rule) continue;
-    const offset = m.index;
-    const line = lineText(bytes, offset);
-    matches.push({
-      rule,
-      severity: RULES[rule].severity,
-      vector: vectorOf(path, line, (facts ??= fileFacts(path, text))),
-      line: lineAt(offset),
-      column: columnOf(bytes, offset),
-      secret,
-      identity: null,
-      allowed: line.includes(ALLOW_COMMENT),
-    });
-  }
-  return matches;
+  return matchKeys(path, bytes.toString("latin1"), utf8Width(bytes));
 }
 
-/** UTF-16LE text: decode at the marker's alignment and count lines in characters. */
+/**
+ * UTF-16LE text: decoded at each alignment a wide marker sits at (a decoy marker at the
+ * other alignment must not hide the real ones), lines and columns counted in characters.
+ */
 function detectWide(path: string, bytes: Buffer): Match[] {
-  const at = Math.min(...WIDE_MARKERS.map((m) => bytes.indexOf(m)).filter((i) => i !== -1));
-  const text = bytes.subarray(at % 2).toString("utf16le");
+  const out: Match[] = [];
+  for (const parity of wideAlignments(bytes)) out.push(...matchKeys(path, bytes.subarray(parity).toString("utf16le")));
+  return out;
+}
+
+function wideAlignments(bytes: Buffer): number[] {
+  const found = new Set<number>();
+  for (const m of WIDE_MARKERS) {
+    for (let i = bytes.indexOf(m); i !== -1 && found.size < 2; i = bytes.indexOf(m, i + 1)) found.add(i % 2);
+  }
+  return [...found].sort();
+}
+
+/**
+ * Work caps, so that what one blob costs is bounded by its size (issue 8, item 5). Each
+ * key's line is read at most LINE_CAP code units either side of it; lines up to that
+ * long are read once for all their keys. Past CONTEXT_BUDGET code units of lines read in
+ * one blob (a 3 MB line of 100,000 keys gets there after ~500 keys), the remaining keys
+ * are still every one reported, with their exact line, column and fingerprint, but
+ * without reading their line: they take the file's vector, and an inline
+ * `leakguard:allow` no longer suppresses them. The cap fails toward reporting.
+ */
+export const LINE_CAP = 4096;
+export const CONTEXT_BUDGET = 4 * 1024 * 1024;
+
+interface LineContext {
+  start: number;
+  end: number;
+  vector: Vector;
+  allowed: boolean;
+}
+
+function matchKeys(path: string, text: string, width?: ColumnWidth): Match[] {
+  const positionOf = makePositionCounter(text, width);
+  let facts: FileFacts | undefined; // what vectorOf needs of the file: once, and only if it holds a key
+  let fileVector: Vector | undefined;
+  let budget = CONTEXT_BUDGET;
+  let last: LineContext | null = null;
   const matches: Match[] = [];
-  let facts: FileFacts | undefined; // once per file, and only if it holds a key
   for (const m of text.matchAll(STRIPE_KEY_PATTERN)) {
     const [secret, kind, mode, body] = m as unknown as [string, string, string, string];
     const rule = classifyKey(kind, mode, body, text.slice(Math.max(0, m.index - DOCS_URL_LOOKBACK), m.index));
     if (!rule) continue;
-    const start = text.lastIndexOf("\n", m.index) + 1;
-    const end = text.indexOf("\n", m.index);
-    const line = text.slice(start, end === -1 ? undefined : end);
-    matches.push({
-      rule,
-      severity: RULES[rule].severity,
-      vector: vectorOf(path, line, (facts ??= fileFacts(path, text))),
-      line: text.slice(0, m.index).split("\n").length,
-      column: m.index - start + 1,
-      secret,
-      identity: null,
-      allowed: line.includes(ALLOW_COMMENT),
-    });
+    const { line, column } = positionOf(m.index);
+    let ctx: { vector: Vector; allowed: boolean };
+    if (budget > 0) {
+      const [start, end] = lineWindow(text, m.index, LINE_CAP);
+      if (!last || last.start !== start || last.end !== end) {
+        const lineText = text.slice(start, end);
+        last = { start, end, vector: vectorOf(path, lineText, (facts ??= fileFacts(path, text))), allowed: lineText.includes(ALLOW_COMMENT) };
+        budget -= end - start;
+      }
+      ctx = last;
+    } else {
+      ctx = { vector: (fileVector ??= vectorOf(path, "", (facts ??= fileFacts(path, text)))), allowed: false };
+    }
+    matches.push({ rule, severity: RULES[rule].severity, vector: ctx.vector, line, column, secret, identity: null, allowed: ctx.allowed });
   }
   return matches;
 }

@@ -18,6 +18,9 @@ const shown = (name: string) => quoteName(redactAll(name));
 /** GitLab shows hook output in its web UI only on lines that carry this prefix. */
 export const GITLAB_PREFIX = "GL-HOOK-ERR: ";
 
+/** Findings listed in full per list (blocking, warnings); the rest are counted. */
+const MAX_LISTED = 50;
+
 export function isGitLab(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env["GL_ID"] || env["GL_PROTOCOL"]);
 }
@@ -60,9 +63,14 @@ function verdictLines(v: Verdict): string[] {
       }
       break;
   }
-  for (const f of v.blocking) out.push("", ...findingBlock(f));
+  // Hostile content can hold 100,000 keys: the pusher sees the first ones and the count.
+  const listed = (fs: Finding[]) => {
+    for (const f of fs.slice(0, MAX_LISTED)) out.push("", ...findingBlock(f));
+    if (fs.length > MAX_LISTED) out.push("", `[leakguard] ... and ${n(fs.length - MAX_LISTED, "more finding")} like these, not listed.`);
+  };
+  listed(v.blocking);
   if (v.warnings.length && v.status !== "warned") out.push("", `[leakguard] and ${n(v.warnings.length, "warning")} (not blocking):`);
-  for (const f of v.warnings) out.push("", ...findingBlock(f));
+  listed(v.warnings);
   if (v.suppressed.length) {
     out.push("", `[leakguard] ${n(v.suppressed.length, "finding")} let through by a leakguard:allow comment (this server's inlineAllow allows it):`);
     for (const f of v.suppressed) out.push(`  ${f.rule} [${f.severity}]: ${f.redacted ?? RULES[f.rule].title}, ${whereOf(f)}`);

@@ -5,6 +5,7 @@ import { decideVerdict } from "./verdict.js";
 import { parseRefUpdates } from "./parse-ref-updates.js";
 import { pushSelection } from "./push-selection.js";
 import { scanPush } from "./scan-push.js";
+import type { ScanWorker } from "../scan-worker/start-scan-worker.js";
 import { bypassRequest, pusherOf, readPushOptions } from "./bypass.js";
 import { appendAuditEntry, auditEntry } from "./append-audit-entry.js";
 import { formatVerdict, GITLAB_PREFIX, isGitLab } from "./messages.js";
@@ -19,6 +20,8 @@ export interface PreReceiveOptions {
   config: HookConfig;
   /** Time already spent since the process started (Node start-up counts against the budget). */
   elapsedMs: number;
+  /** The scan's worker, started as early as the caller could; closed here when nothing needs scanning. */
+  worker?: ScanWorker;
   now?: Date;
 }
 
@@ -44,8 +47,10 @@ export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceive
         remainingMs: config.timeBudgetMs - opts.elapsedMs,
         budgetMs: config.timeBudgetMs,
         maxBlobBytes: config.maxBlobBytes,
+        ...(opts.worker ? { worker: opts.worker } : {}),
       })
     : ({ kind: "nothing-to-scan" } as const);
+  if (!plan.selection) void opts.worker?.close();
   // A key in a ref name is a finding of the push like a key in a file.
   const outcome = scanned.kind === "scanned" ? { ...scanned, findings: [...refNameFindings(plan.scanned), ...scanned.findings] } : scanned;
   const request = bypassRequest(readPushOptions(env), config.bypass.reasons);
@@ -59,7 +64,7 @@ export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceive
       appendAuditEntry(config.auditLog, entry);
     } catch (err) {
       config = { ...config, inlineAllow: "none" };
-      verdict = decideVerdict(outcome, config, request);
+      verdict = decideVerdict(outcome, config, request, plan.replaceRefs);
       preface = `[leakguard] leakguard:allow refused: the audit log cannot be written (${(err as NodeJS.ErrnoException).code ?? "error"}).\n`;
     }
   }

@@ -1,7 +1,8 @@
-import type { GitEngine, Selection } from "../git/engine.js";
-import { createNativeEngine } from "../git/native/engine.js";
-import { scanHistory } from "../findings/scan-history.js";
+import type { Selection } from "../git/engine.js";
 import { redactAll } from "../findings/redact.js";
+import { ScanTimeoutError } from "../errors.js";
+import type { ScanWorker } from "../scan-worker/start-scan-worker.js";
+import { startScanWorker } from "../scan-worker/start-scan-worker.js";
 import type { ScanOutcome } from "./verdict.js";
 
 export interface ScanPushOptions {
@@ -14,54 +15,29 @@ export interface ScanPushOptions {
   remainingMs: number;
   budgetMs: number;
   maxBlobBytes: number | null;
+  /** A worker started earlier, so that its start-up overlapped the hook's own (default: one started now). */
+  worker?: ScanWorker;
 }
 
 /**
  * Scans what a push adds with the native engine (the only one that sees objects still in
- * quarantine). When the budget runs out every git process is killed and the outcome is
- * `timeout`: a partial scan is never reported as a clean one.
+ * quarantine), in a worker thread. When the budget runs out the worker is stopped wherever
+ * it is, even in the middle of matching hostile content, every git process is killed and
+ * the outcome is `timeout`: a partial scan is never reported as a clean one.
  */
 export async function scanPush(opts: ScanPushOptions): Promise<ScanOutcome> {
-  if (opts.remainingMs <= 0) return { kind: "timeout", budgetMs: opts.budgetMs };
-  const controller = new AbortController();
-  const { signal } = controller;
-  const timedOut = new Promise<ScanOutcome>((resolve) => {
-    signal.addEventListener("abort", () => resolve({ kind: "timeout", budgetMs: opts.budgetMs }), { once: true });
-  });
-  const timer = setTimeout(() => controller.abort(), opts.remainingMs);
-
-  const skipped = new Set<string>();
-  const native = createNativeEngine(opts.repoDir, opts.env, signal);
-  const engine = opts.maxBlobBytes === null ? native : capBlobSize(native, opts.maxBlobBytes, (oid) => skipped.add(oid));
-  const scanning = scanHistory({ engine, selection: opts.selection, signal }).then(
-    (r): ScanOutcome => ({ kind: "scanned", findings: r.findings, stats: r.stats, skippedBlobs: skipped.size, suppressed: r.suppressed ?? [] }),
-    (err: unknown): ScanOutcome =>
-      signal.aborted ? { kind: "timeout", budgetMs: opts.budgetMs } : { kind: "error", message: redactAll(err instanceof Error ? err.message : String(err)) },
-  );
-  try {
-    return await Promise.race([scanning, timedOut]);
-  } finally {
-    clearTimeout(timer);
-    await engine.close();
+  const worker = opts.worker ?? startScanWorker();
+  if (opts.remainingMs <= 0) {
+    await worker.close();
+    return { kind: "timeout", budgetMs: opts.budgetMs };
   }
-}
-
-/**
- * Blobs over the limit reach the detectors empty: a dotenv file is still reported by its
- * path, its contents are not matched. git still inflates them; what the cap saves is the
- * matching, and the count of skipped blobs is shown to the pusher.
- */
-function capBlobSize(engine: GitEngine, max: number, onSkip: (oid: string) => void): GitEngine {
-  return {
-    ...engine,
-    async *readBlobs(oids) {
-      for await (const blob of engine.readBlobs(oids)) {
-        if (blob.bytes.length <= max) yield blob;
-        else {
-          onSkip(blob.oid);
-          yield { oid: blob.oid, bytes: Buffer.alloc(0) };
-        }
-      }
-    },
-  };
+  const job = { kind: "history", dir: opts.repoDir, env: opts.env, selection: opts.selection, maxBlobBytes: opts.maxBlobBytes } as const;
+  try {
+    const done = await worker.run(job, opts.remainingMs);
+    if (done.kind !== "history") throw new Error("scan worker answered another job");
+    return { kind: "scanned", findings: done.result.findings, stats: done.result.stats, skippedBlobs: done.skippedBlobs, suppressed: done.result.suppressed ?? [] };
+  } catch (err) {
+    if (err instanceof ScanTimeoutError) return { kind: "timeout", budgetMs: opts.budgetMs };
+    return { kind: "error", message: redactAll(err instanceof Error ? err.message : String(err)) };
+  }
 }

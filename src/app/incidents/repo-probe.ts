@@ -1,9 +1,7 @@
-import { scanHistory } from "../../findings/scan-history.js";
-import { createNativeEngine } from "../../git/native/engine.js";
 import type { Finding } from "../../findings/finding.js";
-import { LeakguardError } from "../../errors.js";
+import { LeakguardError, ScanTimeoutError } from "../../errors.js";
+import { startScanWorker } from "../../scan-worker/start-scan-worker.js";
 import { isPathIgnored } from "../mirror/path-ignored.js";
-import { scanTip } from "../mirror/scan-tip.js";
 import type { IncidentStatus } from "../store/store.js";
 import { watchesIgnore } from "./render-status.js";
 
@@ -14,7 +12,7 @@ export interface RepoProbe {
   statusOf(i: { fingerprint: string; path: string }): Promise<IncidentStatus>;
 }
 
-/** The re-check's history scan ran out of the scan budget: its answers would be guesses. */
+/** The re-check's scans ran out of the scan budget: their answers would be guesses. */
 export class RecheckBudgetError extends LeakguardError {
   override readonly code = "RECHECK_BUDGET";
 }
@@ -24,34 +22,35 @@ export interface RepoProbeOptions {
   tip: string | null;
   /** The first-sight scan already read the whole history: its findings answer "in history?". */
   historyFindings: readonly Finding[] | null;
-  /** The same budget every app scan has (AppContext.scanBudgetMs), counted from the history scan's start. */
+  /** The same budget every app scan has (AppContext.scanBudgetMs). */
   budgetMs: number;
 }
 
+/** Each scan runs in its own worker thread, stopped after `budgetMs` (then: RecheckBudgetError). */
 export function createRepoProbe(opts: RepoProbeOptions): RepoProbe {
   let tip: Promise<Set<string>> | undefined;
   let history: Promise<Set<string>> | undefined;
   const fps = (fs: readonly Finding[]) => new Set(fs.map((f) => f.fingerprint));
-  const tipFps = () => (tip ??= opts.tip ? scanTip(opts.dir, opts.tip).then(fps) : Promise.resolve(new Set<string>()));
-  const scanAll = async () => {
-    // A whole history is the largest scan the app runs: it gets a budget like every other.
-    const signal = AbortSignal.timeout(opts.budgetMs);
-    try {
-      return fps((await scanHistory({ engine: createNativeEngine(opts.dir, process.env, signal), selection: { all: true }, signal })).findings);
-    } catch (err) {
-      if (!signal.aborted) throw err;
-      const minutes = Math.max(1, Math.round(opts.budgetMs / 60_000));
-      throw new RecheckBudgetError(`the history is too large to re-check within ${minutes} minute${minutes === 1 ? "" : "s"}`, { budgetMs: opts.budgetMs });
-    }
+  const overBudget = (err: unknown): never => {
+    if (!(err instanceof ScanTimeoutError)) throw err;
+    const minutes = Math.max(1, Math.round(opts.budgetMs / 60_000));
+    throw new RecheckBudgetError(`the repository is too large to re-check within ${minutes} minute${minutes === 1 ? "" : "s"}`, { budgetMs: opts.budgetMs });
   };
-  const historyFps = () => (history ??= opts.historyFindings ? Promise.resolve(fps(opts.historyFindings)) : scanAll());
+  const tipFps = (commit: string) =>
+    startScanWorker()
+      .run({ kind: "tip", dir: opts.dir, commit }, opts.budgetMs)
+      .then((done) => fps(done.kind === "tip" ? done.findings : done.result.findings), overBudget);
+  const historyFps = () =>
+    startScanWorker()
+      .run({ kind: "history", dir: opts.dir, env: process.env, selection: { all: true }, maxBlobBytes: null }, opts.budgetMs)
+      .then((done) => fps(done.kind === "history" ? done.result.findings : done.findings), overBudget);
 
   return {
     async statusOf(i) {
       const ignored = watchesIgnore(i) && opts.tip ? await isPathIgnored(opts.dir, opts.tip, i.path) : null;
       return {
-        inDefaultBranchTip: (await tipFps()).has(i.fingerprint),
-        inHistory: (await historyFps()).has(i.fingerprint),
+        inDefaultBranchTip: (await (tip ??= opts.tip ? tipFps(opts.tip) : Promise.resolve(new Set<string>()))).has(i.fingerprint),
+        inHistory: (await (history ??= opts.historyFindings ? Promise.resolve(fps(opts.historyFindings)) : historyFps())).has(i.fingerprint),
         pathIgnored: ignored,
         checkedAt: new Date().toISOString(),
         checkedCommit: opts.tip ?? "0000000",

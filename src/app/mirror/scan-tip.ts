@@ -6,25 +6,31 @@ import { git } from "../../git/run-git.js";
 
 // Findings in the tree of one commit (the default branch tip): "is the key still there?".
 // A history scan attributes a blob to the commit that introduced it; this asks about the
-// files as they are now.
+// files as they are now. Callers run it in a scan worker (scan-worker/run-scan-job.ts),
+// under a time budget: `signal` kills its git processes.
 
-export async function scanTip(dir: string, commit: string): Promise<Finding[]> {
-  const out = await git(["ls-tree", "-r", "-z", "--full-tree", commit], { cwd: dir });
+export async function scanTip(dir: string, commit: string, signal?: AbortSignal): Promise<Finding[]> {
+  const opts = { cwd: dir, ...(signal ? { signal } : {}) };
+  const out = await git(["ls-tree", "-r", "-z", "--full-tree", commit], opts);
   const pathsOf = new Map<string, string[]>();
   for (const entry of out.toString("utf8").split("\0")) {
     const tab = entry.indexOf("\t");
     if (tab === -1) continue;
     const [, type, oid] = entry.slice(0, tab).split(" ");
     if (type !== "blob" || !oid) continue;
-    pathsOf.set(oid, [...(pathsOf.get(oid) ?? []), entry.slice(tab + 1)]);
+    // push, not spread: one blob at 100,000 paths must not copy its list 100,000 times
+    const paths = pathsOf.get(oid);
+    if (paths) paths.push(entry.slice(tab + 1));
+    else pathsOf.set(oid, [entry.slice(tab + 1)]);
   }
   const collector = createCollector(DETECTORS, new Set(), emptyStats());
   const meta = { oid: commit, author: "", date: "" };
-  for await (const { oid, bytes } of createNativeEngine(dir).readBlobs(pathsOf.keys())) {
+  for await (const { oid, bytes } of createNativeEngine(dir, process.env, signal).readBlobs(pathsOf.keys())) {
     for (const path of pathsOf.get(oid) ?? []) {
       if (!mayHoldStripeKey(bytes) && !isDotenvPath(path)) continue;
       collector.run(path, bytes, { path, commit: meta, blob: oid, source: "file" });
     }
   }
+  signal?.throwIfAborted();
   return collector.findings;
 }

@@ -1,0 +1,58 @@
+import type { GitEngine, Selection } from "../git/engine.js";
+import type { Finding, ScanResult } from "../findings/finding.js";
+
+// What a scan worker runs: plain data in, plain data out, so that both cross the thread
+// boundary by structured clone. The modules each job needs load on first use: the hook's
+// worker never loads the app's.
+
+export type ScanJob =
+  | {
+      kind: "history";
+      dir: string;
+      /** The environment git runs with (a hook's quarantine variables must reach it). */
+      env: NodeJS.ProcessEnv;
+      selection: Selection;
+      /** Blobs larger than this reach the detectors empty (and are counted); null: no limit. */
+      maxBlobBytes: number | null;
+    }
+  | { kind: "tip"; dir: string; commit: string };
+
+export type ScanJobResult = { kind: "history"; result: ScanResult; skippedBlobs: number } | { kind: "tip"; findings: Finding[] };
+
+/** Runs one job; `signal` kills every git process the job started. */
+export async function runScanJob(job: ScanJob, signal: AbortSignal): Promise<ScanJobResult> {
+  if (job.kind === "tip") {
+    const { scanTip } = await import("../app/mirror/scan-tip.js");
+    return { kind: "tip", findings: await scanTip(job.dir, job.commit, signal) };
+  }
+  const [{ createNativeEngine }, { scanHistory }] = await Promise.all([import("../git/native/engine.js"), import("../findings/scan-history.js")]);
+  const skipped = new Set<string>();
+  const native = createNativeEngine(job.dir, job.env, signal);
+  const engine = job.maxBlobBytes === null ? native : capBlobSize(native, job.maxBlobBytes, (oid) => skipped.add(oid));
+  try {
+    const result = await scanHistory({ engine, selection: job.selection, signal });
+    return { kind: "history", result, skippedBlobs: skipped.size };
+  } finally {
+    await engine.close();
+  }
+}
+
+/**
+ * Blobs over the limit reach the detectors empty: a dotenv file is still reported by its
+ * path, its contents are not matched. git still inflates them; what the cap saves is the
+ * matching, and the count of skipped blobs is shown to the pusher.
+ */
+function capBlobSize(engine: GitEngine, max: number, onSkip: (oid: string) => void): GitEngine {
+  return {
+    ...engine,
+    async *readBlobs(oids) {
+      for await (const blob of engine.readBlobs(oids)) {
+        if (blob.bytes.length <= max) yield blob;
+        else {
+          onSkip(blob.oid);
+          yield { oid: blob.oid, bytes: Buffer.alloc(0) };
+        }
+      }
+    },
+  };
+}

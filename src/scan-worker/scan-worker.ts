@@ -1,0 +1,42 @@
+import { subscribe } from "node:diagnostics_channel";
+import type { ChildProcess } from "node:child_process";
+import { parentPort, workerData } from "node:worker_threads";
+import type { ScanJob } from "./run-scan-job.js";
+import { runScanJob } from "./run-scan-job.js";
+
+// The scan worker thread's entry. It runs one job and ends. Every child process it
+// starts is written to a table the parent shares, so that the parent can kill them even
+// when this thread is stopped in the middle of a match (a terminated thread closes its
+// children's pipes but does not kill them).
+
+const pids = new Int32Array(workerData.pids as SharedArrayBuffer);
+
+subscribe("child_process", (message) => {
+  const child = (message as { process: ChildProcess }).process;
+  // The pid is set once spawn() returns, before any other task of this thread runs.
+  queueMicrotask(() => {
+    const pid = child.pid;
+    if (pid === undefined) return;
+    const slot = pids.findIndex((p) => p === 0);
+    if (slot === -1) return;
+    Atomics.store(pids, slot, pid);
+    child.once("exit", () => Atomics.compareExchange(pids, slot, pid, 0));
+  });
+});
+
+const port = parentPort!;
+const controller = new AbortController();
+port.on("message", (message: { type: "run"; job: ScanJob } | { type: "abort" }) => {
+  if (message.type === "abort") return controller.abort();
+  runScanJob(message.job, controller.signal).then(
+    (result) => port.postMessage({ type: "done", result }),
+    (err: unknown) => port.postMessage({ type: "failed", error: toPlainError(err), aborted: controller.signal.aborted }),
+  ).finally(() => port.close());
+});
+
+/** An error as plain data; scan-in-worker.ts rebuilds its class. */
+function toPlainError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { name: "Error", message: String(err) };
+  const e = err as Error & { data?: unknown; exitCode?: unknown; stderr?: unknown };
+  return { name: e.name, message: e.message, data: e.data, exitCode: e.exitCode, stderr: e.stderr };
+}
