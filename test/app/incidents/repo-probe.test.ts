@@ -29,9 +29,16 @@ describe("the re-check probe", () => {
     await expect(probe.statusOf(incident)).rejects.toThrow(/too large to re-check within 1 minute/);
   });
 
-  it("needs no second history scan on first sight, whatever the budget", async () => {
+  it("needs no second history scan on first sight: the first-sight findings answer 'in history?'", async () => {
+    // The key is in this history (first test): an answer of false shows that the given
+    // first-sight findings were used and the history was not scanned again.
     const { dir, tip, incident } = leakyRepo();
-    const status = await createRepoProbe({ dir, tip, historyFindings: [], budgetMs: 0 }).statusOf(incident);
+    const status = await createRepoProbe({ dir, tip, historyFindings: [], budgetMs: 600_000 }).statusOf(incident);
     expect(status.inHistory).toBe(false);
+  });
+
+  it("stops the tip scan at the budget too", async () => {
+    const { dir, tip, incident } = leakyRepo();
+    await expect(createRepoProbe({ dir, tip, historyFindings: [], budgetMs: 0 }).statusOf(incident)).rejects.toBeInstanceOf(RecheckBudgetError);
   });
 });
