@@ -8,14 +8,15 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-$(mktemp -d /tmp/leakguard-bench-memory-XXXXXX)}
 repo=$dir/repo
-if [ ! -d "$repo/.git" ]; then
+if ! git -C "$repo" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+  rm -rf "$repo"
   git init -q "$repo"
   cd "$repo"
   git config user.name bench && git config user.email bench@example.com
   head -c 2147483648 /dev/zero > zeros.bin
   # 700 MB of ordinary lines, then one key (built at run time, never committed).
   key="sk_""live_$(head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)"
-  yes 'const total = items.reduce((sum, item) => sum + item.price * item.quantity, 0); // checkout' | head -c 734003200 > big.js
+  { yes 'const total = items.reduce((sum, item) => sum + item.price * item.quantity, 0); // checkout' || true; } | head -c 734003200 > big.js
   printf 'module.exports = "%s";\n' "$key" >> big.js
   git add zeros.bin big.js && git commit -qm "hostile sizes"
   rm zeros.bin big.js
