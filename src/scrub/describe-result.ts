@@ -70,10 +70,18 @@ export function describeResult(r: ScrubResult): string[] {
     const entries = `${r.stashes} stash ${r.stashes === 1 ? "entry" : "entries"}`;
     out.push(`${entries} ${verb === "would" ? "would be rewritten and kept (with --force)" : r.stashes === 1 ? "was rewritten and kept" : "were rewritten and kept"} (git stash list).`);
   }
+  // Ids that change next to the commits that held something: the rest only descend from one.
+  const holding = rep.commitsHolding ?? rep.commitsChanged; // a state file from before the count
+  const descend = rep.commitsChanged - holding;
   out.push(
-    `${r.outcome === "preview" ? "Would change" : "Changed"}: ${plural(rep.blobsChanged, "blob")}, ${plural(rep.commitsChanged, "commit")} of ${rep.commitsSeen}, ` +
+    `${r.outcome === "preview" ? "Would change" : "Changed"}: ${plural(rep.blobsChanged, "blob")}, ${rep.commitsChanged} of ${plural(rep.commitsSeen, "commit id")} ` +
+      `(${plural(holding, "commit")} held something to remove, ${descend} only ${descend === 1 ? "descends" : "descend"} from one), ` +
       `${plural(r.outcome === "preview" ? rep.changedRefs.length : r.changedRefs.length, "ref")}.`,
   );
+  const keep = rep.commitsSeen - rep.commitsChanged;
+  if (rep.commitsChanged) {
+    out.push(`${plural(rep.commitsChanged, "new commit")} ${r.outcome === "preview" ? "would replace" : "replace"} the ${rep.commitsChanged} retired ${rep.commitsChanged === 1 ? "one" : "ones"}; the other ${plural(keep, "commit")} ${r.outcome === "preview" ? "would keep" : "keep"} ${keep === 1 ? "its id and its signature" : "their ids and signatures"}.`);
+  }
   const refs = r.outcome === "preview" ? rep.changedRefs : r.changedRefs.map((c) => `${c.ref} ${c.old.slice(0, 12)} -> ${c.new.slice(0, 12)}`);
   out.push(...list(refs, (x) => x));
   if (r.firstChanged.length) {
@@ -91,8 +99,8 @@ export function describeResult(r: ScrubResult): string[] {
   if (r.bundle) out.push(`Old history saved to ${r.bundle} (outside the repository).`);
   out.push(...older);
   if (r.artifactsDir && r.changedRefs.length) {
-    out.push(`Commit map (old new) in ${join(r.artifactsDir, "commit-map")}; refs in ${join(r.artifactsDir, "ref-map")}.`);
-    out.push("Warning: signatures on rewritten commits and tags are gone (a signature covers the old content); re-sign if you need them.");
+    out.push(`Commit map (old new cause, one row per changed id) in ${join(r.artifactsDir, "commit-map")}; refs in ${join(r.artifactsDir, "ref-map")}.`);
+    out.push("Warning: signatures on rewritten commits and tags are gone (a signature covers the old content); re-sign if you need them. Commits and tags that did not change keep theirs.");
   }
   if (r.worktree?.kept.length) out.push(`Kept in the work tree, now untracked: ${r.worktree.kept.join(", ")}. Add them to .gitignore so they are not committed again (--gitignore does that in the rewritten tips).`);
   if (r.worktree?.mode === "index-only") {
