@@ -21,7 +21,7 @@ export function describeResult(r: ScrubResult): string[] {
     ? [`Backups of earlier runs beside the repository (each still holds the keys; delete them once you no longer need them): ${r.oldBundles.join(", ")}`]
     : [];
   if (r.outcome === "nothing-to-do") {
-    return [`Nothing to remove in ${where}: no Stripe secret key or dotenv file in any object of it. Nothing was changed.`, ...older];
+    return [`Nothing to remove in ${where}: no live secret key or dotenv file in any object of it. Nothing was changed.`, ...older];
   }
   const rep = r.report!;
   const out: string[] = [];
@@ -37,7 +37,8 @@ export function describeResult(r: ScrubResult): string[] {
   else out.push(r.outcome === "preview" ? `Preview for ${where} (nothing was changed):` : `Rewrote the history of ${where}:`);
   if (rep.keys.length) {
     out.push(`Keys replaced by ${REPLACEMENT}:`);
-    out.push(...list(rep.keys, (k) => `${k.redacted} (fingerprint ${k.fingerprint.slice(0, 12)}) in ${plural(k.blobs, "file version")} and ${plural(k.messages, "message")}`));
+    const whose = (k: (typeof rep.keys)[number]) => (k.rule ? " (not a Stripe key: rotate it with the provider that issued it)" : "");
+    out.push(...list(rep.keys, (k) => `${k.redacted} (fingerprint ${k.fingerprint.slice(0, 12)}) in ${plural(k.blobs, "file version")} and ${plural(k.messages, "message")}${whose(k)}`));
   }
   if (rep.deletedPaths.length) {
     out.push("Files removed from every commit:");
@@ -80,7 +81,7 @@ export function describeResult(r: ScrubResult): string[] {
   );
   const keep = rep.commitsSeen - rep.commitsChanged;
   if (rep.commitsChanged) {
-    out.push(`${plural(rep.commitsChanged, "new commit")} ${r.outcome === "preview" ? "would replace" : "replace"} the ${rep.commitsChanged} retired ${rep.commitsChanged === 1 ? "one" : "ones"}; the other ${plural(keep, "commit")} ${r.outcome === "preview" ? "would keep" : "keep"} ${keep === 1 ? "its id and its signature" : "their ids and signatures"}.`);
+    out.push(`${plural(rep.commitsChanged, "new commit")} ${r.outcome === "preview" ? "would replace" : "replace"} the ${rep.commitsChanged} retired ${rep.commitsChanged === 1 ? "one" : "ones"}; the other ${plural(keep, "commit")} ${r.outcome === "preview" ? "would keep" : "keep"} ${keep === 1 ? "its id (and its signature, if any)" : "their ids (and signatures, if any)"}.`);
   }
   const refs = r.outcome === "preview" ? rep.changedRefs : r.changedRefs.map((c) => `${c.ref} ${c.old.slice(0, 12)} -> ${c.new.slice(0, 12)}`);
   out.push(...list(refs, (x) => x));
@@ -120,6 +121,7 @@ export function describeResult(r: ScrubResult): string[] {
   out.push("", "Next steps:");
   const steps = nextSteps({
     changedRefs: r.changedRefs, hasRemote: r.hasRemote, mirror: r.repo.mirror, pullRefs: r.pullRefs, bundle: r.bundle, keysRemoved: rep.keys.length > 0,
+    otherProviderKeys: rep.keys.some((k) => k.rule !== undefined),
     firstChangedFile: r.artifactsDir ? join(r.artifactsDir, "first-changed-commits") : null,
   });
   steps.forEach((s, i) => out.push(`  ${i + 1}. ${s}`));

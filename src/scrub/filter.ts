@@ -19,7 +19,8 @@ export interface FilterReport {
   /** Marks of those commits (for the commit map's cause column). */
   holdingMarks: Set<number>;
   messagesRedacted: number;
-  keys: Array<{ redacted: string; fingerprint: string; blobs: number; messages: number }>;
+  /** rule: set for a key that is not Stripe's (another provider's live secret), whose rotation differs. */
+  keys: Array<{ redacted: string; fingerprint: string; blobs: number; messages: number; rule?: string }>;
   /** Paths removed from history (utf8 for display) with the number of commits touched. */
   deletedPaths: Array<{ path: string; commits: number; dotenv: boolean }>;
   /** Files whose content changed (a key replaced). */
@@ -43,7 +44,7 @@ export function display(latin1Path: string): string {
   return latin1Path.replace(/[\x80-\xff]/g, (c) => "\\" + c.charCodeAt(0).toString(8));
 }
 
-interface KeyTally { redacted: string; fingerprint: string; blobs: number; messages: number }
+interface KeyTally { redacted: string; fingerprint: string; blobs: number; messages: number; rule?: string }
 
 /**
  * The pure middle of `fast-export | filter | fast-import`. Each blob arrives once (it
@@ -71,10 +72,11 @@ export function createScrubFilter(plan: ScrubPlan) {
     blobsSeen: 0, blobsChanged: 0, commitsSeen: 0, commitsChanged: 0, commitsHolding: 0, messagesRedacted: 0,
   };
 
-  const tally = (secrets: string[], field: "blobs" | "messages") => {
+  const tally = ({ secrets, rules }: { secrets: string[]; rules: Map<string, string> }, field: "blobs" | "messages") => {
     for (const s of secrets) {
       const fp = fingerprint(s);
-      const t = keys.get(fp) ?? { redacted: redact(s), fingerprint: fp, blobs: 0, messages: 0 };
+      const rule = rules.get(s);
+      const t = keys.get(fp) ?? { redacted: redact(s), fingerprint: fp, blobs: 0, messages: 0, ...(rule && !rule.startsWith("stripe-") ? { rule } : {}) };
       t[field]++;
       keys.set(fp, t);
     }
@@ -118,7 +120,7 @@ export function createScrubFilter(plan: ScrubPlan) {
     if (!out) return unchanged(el);
     r.blobsChanged++;
     changedMarks.add(el.mark);
-    tally(out.secrets, "blobs");
+    tally(out, "blobs");
     return { ...el, data: out.bytes };
   }
 
@@ -126,7 +128,7 @@ export function createScrubFilter(plan: ScrubPlan) {
     const out = removeKeys(msg, plan.includeTestKeys);
     if (!out) return null;
     r.messagesRedacted++;
-    tally(out.secrets, "messages");
+    tally(out, "messages");
     return out.bytes;
   }
 

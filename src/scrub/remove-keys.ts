@@ -1,4 +1,5 @@
 import { detectStripeKeys, mayHoldStripeKey } from "../detectors/index.js";
+import { removesKeyRule } from "./plan.js";
 
 export const REPLACEMENT = "***REMOVED***";
 const REPLACEMENT_BYTES = Buffer.from(REPLACEMENT);
@@ -8,23 +9,24 @@ const REPLACEMENT_BYTES = Buffer.from(REPLACEMENT);
 const WINDOW = 64 * 1024 * 1024;
 const OVERLAP = 64 * 1024;
 
-function secretsIn(bytes: Buffer, includeTestKeys: boolean, window: number): Set<string> {
-  const found = new Set<string>();
+/** Every key scrub removes in `bytes`, with the rule it is reported under. */
+function secretsIn(bytes: Buffer, includeTestKeys: boolean, window: number): Map<string, string> {
+  const found = new Map<string, string>();
   for (let start = 0; start < bytes.length; start += window) {
     const end = Math.min(bytes.length, start + window + OVERLAP);
     for (const m of detectStripeKeys({ path: "", bytes: bytes.subarray(start, end) })) {
       // A `leakguard:allow` comment does not make a live key in history safe: it goes too.
-      if (m.secret === null) continue;
-      if (!includeTestKeys && !m.rule.startsWith("stripe-live")) continue;
-      found.add(m.secret);
+      if (m.secret === null || !removesKeyRule(m.rule, includeTestKeys)) continue;
+      found.set(m.secret, m.rule);
     }
   }
   return found;
 }
 
-/** The keys scrub removes that `bytes` holds (the re-scan asks the same question as the rewrite). */
-export function keysIn(bytes: Buffer, includeTestKeys: boolean): string[] {
-  return mayHoldStripeKey(bytes) ? [...secretsIn(bytes, includeTestKeys, WINDOW)] : [];
+/** The keys scrub removes that `bytes` holds, with their rules (the re-scan asks the same question as the rewrite). */
+export function keysIn(bytes: Buffer, includeTestKeys: boolean): Array<{ secret: string; rule: string }> {
+  if (!mayHoldStripeKey(bytes)) return [];
+  return [...secretsIn(bytes, includeTestKeys, WINDOW)].map(([secret, rule]) => ({ secret, rule }));
 }
 
 function replaceAll(buf: Buffer, needle: Buffer, replacement = REPLACEMENT_BYTES): Buffer {
@@ -40,13 +42,15 @@ function replaceAll(buf: Buffer, needle: Buffer, replacement = REPLACEMENT_BYTES
 }
 
 /**
- * Replaces every Stripe key the detectors find (placeholders excepted; a `leakguard:allow`
+ * Replaces every live key the detectors find (Stripe's, and another provider's `sk_live_`
+ * secret) (placeholders excepted; a `leakguard:allow`
  * line is no exception) with `***REMOVED***`, keeping the rest of the line. Works on bytes, so any
  * encoding and any size survive. Returns null when there is nothing to replace.
  */
-export function removeKeys(bytes: Buffer, includeTestKeys: boolean, window = WINDOW): { bytes: Buffer; secrets: string[] } | null {
+export function removeKeys(bytes: Buffer, includeTestKeys: boolean, window = WINDOW): { bytes: Buffer; secrets: string[]; rules: Map<string, string> } | null {
   if (!mayHoldStripeKey(bytes)) return null;
-  const secrets = [...secretsIn(bytes, includeTestKeys, window)].sort((a, b) => b.length - a.length);
+  const rules = secretsIn(bytes, includeTestKeys, window);
+  const secrets = [...rules.keys()].sort((a, b) => b.length - a.length);
   if (secrets.length === 0) return null;
   let out = bytes;
   // Longest first: a window edge may have cut a key short, and the whole key must go first.
@@ -54,7 +58,7 @@ export function removeKeys(bytes: Buffer, includeTestKeys: boolean, window = WIN
     out = replaceAll(out, Buffer.from(s, "latin1"));
     if (isUtf16Text(out)) out = replaceAll(out, Buffer.from(s, "utf16le"), WIDE_REPLACEMENT);
   }
-  return { bytes: out, secrets };
+  return { bytes: out, secrets, rules };
 }
 
 const WIDE_REPLACEMENT = Buffer.from(REPLACEMENT, "utf16le");
@@ -64,8 +68,17 @@ export function isUtf16Text(bytes: Buffer): boolean {
   return bytes[0] === 0xff && bytes[1] === 0xfe;
 }
 
-/** git's own test (FIRST_FEW_BYTES): a NUL in the first 8000 bytes means binary; UTF-16 text is not. */
+/**
+ * Archives by their signature: zip (and so jar, apk, aab, ipa, whl, nupkg...: a local file
+ * header, or an empty archive's end record) and gzip (deflate). Editing bytes inside one
+ * breaks its checksums, so it is a binary even if no NUL happens to be near its start.
+ * No text file starts with these control bytes.
+ */
+const ARCHIVE_MAGIC = [Buffer.from("PK\x03\x04", "latin1"), Buffer.from("PK\x05\x06", "latin1"), Buffer.from([0x1f, 0x8b, 0x08])];
+
+/** git's own test (FIRST_FEW_BYTES): a NUL in the first 8000 bytes means binary; UTF-16 text is not; an archive is. */
 export function isBinary(bytes: Buffer): boolean {
+  if (ARCHIVE_MAGIC.some((m) => bytes.subarray(0, m.length).equals(m))) return true;
   return !isUtf16Text(bytes) && bytes.subarray(0, 8000).includes(0);
 }
 

@@ -24,6 +24,7 @@ import { planScrub } from "./plan.js";
 import { findKeyedTemplates } from "./find-keyed-templates.js";
 import { rewriteHistory } from "./rewrite-history.js";
 import { rewriteObjectRefs } from "./rewrite-object-refs.js";
+import { keysIn } from "./remove-keys.js";
 import { clearState, readState, writeState } from "./scrub-state.js";
 import { sweepObjects } from "./sweep-objects.js";
 import { syncLinkedWorktrees } from "./sync-linked-worktrees.js";
@@ -96,7 +97,8 @@ function mergeObjectRefs(report: FilterReport, { refs: objectRefs, secrets, dele
   const keys = new Map(report.keys.map((k) => [k.fingerprint, { ...k }]));
   for (const s of secrets) {
     const fp = fingerprint(s);
-    const k = keys.get(fp) ?? { redacted: redact(s), fingerprint: fp, blobs: 0, messages: 0 };
+    const rule = keysIn(Buffer.from(s, "latin1"), true)[0]?.rule;
+    const k = keys.get(fp) ?? { redacted: redact(s), fingerprint: fp, blobs: 0, messages: 0, ...(rule && !rule.startsWith("stripe-") ? { rule } : {}) };
     k.blobs++;
     keys.set(fp, k);
   }

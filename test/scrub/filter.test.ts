@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseFastExport } from "../../src/git/fast-export.js";
@@ -126,5 +127,28 @@ describe("key removal in odd text", () => {
     expect(out.bytes.indexOf(key.slice(0, 20))).toBe(-1);
     expect(out.bytes.length).toBe(big.length - 2 * (key.length - "***REMOVED***".length));
     expect(out.bytes.subarray(-16).toString()).toBe("x=***REMOVED***\n");
+  });
+
+  it("treats an archive as a binary by its signature (its checksums break if edited), and text starting with PK as text", async () => {
+    const { isBinary, removeKeys } = await import("../../src/scrub/remove-keys.js");
+    const key = fakeKey();
+    // A zip local header or a gzip header with no NUL near it still cannot be edited in place.
+    expect(isBinary(Buffer.from(`PK\x03\x04\x14\x01config.json k=${key}`, "latin1"))).toBe(true);
+    expect(isBinary(Buffer.from(`PK\x05\x06`, "latin1"))).toBe(true);
+    expect(isBinary(Buffer.from([0x1f, 0x8b, 0x08, 0x08, 0x41, 0x42]))).toBe(true);
+    // The walk-around: a text file that merely starts like one is text, and its key goes.
+    const text = Buffer.from(`PK notes: k=${key}\n`);
+    expect(isBinary(text)).toBe(false);
+    expect(removeKeys(text, false)?.bytes.toString()).toBe("PK notes: k=***REMOVED***\n");
+  });
+
+  it("removes another provider's live key (sk_live_ + 40 lowercase hex) like a Stripe one, naming its rule", async () => {
+    const { removeKeys } = await import("../../src/scrub/remove-keys.js");
+    const other = "sk_" + "live_" + randomBytes(20).toString("hex");
+    const out = removeKeys(Buffer.from(`PAYSTACK_SECRET_KEY=${other}\n`), false)!;
+    expect(out.bytes.toString()).toBe("PAYSTACK_SECRET_KEY=***REMOVED***\n");
+    expect(out.rules.get(other)).toBe("generic-live-secret-key");
+    // A test-mode look-alike is nobody's live key: it stays unless test keys are asked for.
+    expect(removeKeys(Buffer.from(`k=${"sk_" + "test_" + randomBytes(20).toString("hex")}\n`), true)).toBeNull();
   });
 });

@@ -109,7 +109,7 @@ describe("leakguard scrub on a mirror whose main is signed and whose side branch
     expect(rows.find((r) => r[0] === wire)?.[2]).toBe("removal");
     expect(rows.find((r) => r[0] !== wire)?.[2]).toBe("ancestry");
     expect(result.out).toMatch(/Changed: 1 blob, 2 of 6 commit ids \(1 commit held something to remove, 1 only descends from one\), 1 ref\./);
-    expect(result.out).toContain("2 new commits replace the 2 retired ones; the other 4 commits keep their ids and signatures.");
+    expect(result.out).toContain("2 new commits replace the 2 retired ones; the other 4 commits keep their ids (and signatures, if any).");
   });
 
   it("gives each rewritten commit the tree git-filter-repo gives it", () => {
