@@ -1,5 +1,7 @@
 import { detectStripeKeys, mayHoldStripeKey } from "../detectors/index.js";
 import { removesKeyRule } from "./plan.js";
+import { replaceInBase64 } from "./replace-in-base64.js";
+import { replaceInEscapes } from "./replace-in-escapes.js";
 
 export const REPLACEMENT = "***REMOVED***";
 const REPLACEMENT_BYTES = Buffer.from(REPLACEMENT);
@@ -23,10 +25,13 @@ function secretsIn(bytes: Buffer, includeTestKeys: boolean, window: number): Map
   return found;
 }
 
-/** The keys scrub removes that `bytes` holds, with their rules (the re-scan asks the same question as the rewrite). */
+/**
+ * The keys scrub removes that `bytes` holds, with their rules, plain or encoded (the
+ * re-scan asks the same question as the rewrite, so it also sees what an edit left).
+ */
 export function keysIn(bytes: Buffer, includeTestKeys: boolean): Array<{ secret: string; rule: string }> {
-  if (!mayHoldStripeKey(bytes)) return [];
-  return [...secretsIn(bytes, includeTestKeys, WINDOW)].map(([secret, rule]) => ({ secret, rule }));
+  const { rules, kept } = scanAndRemove(bytes, includeTestKeys, WINDOW);
+  return [...rules, ...kept].map(([secret, rule]) => ({ secret, rule }));
 }
 
 function replaceAll(buf: Buffer, needle: Buffer, replacement = REPLACEMENT_BYTES): Buffer {
@@ -43,11 +48,55 @@ function replaceAll(buf: Buffer, needle: Buffer, replacement = REPLACEMENT_BYTES
 
 /**
  * Replaces every live key the detectors find (Stripe's, and another provider's `sk_live_`
- * secret) (placeholders excepted; a `leakguard:allow`
- * line is no exception) with `***REMOVED***`, keeping the rest of the line. Works on bytes, so any
- * encoding and any size survive. Returns null when there is nothing to replace.
+ * secret; placeholders excepted; a `leakguard:allow` line is no exception) with
+ * `***REMOVED***`, keeping the rest of the line. Works on bytes, so any encoding and any
+ * size survive. Keys written with escapes (`\u005f`, `\x5f`, `%5F`) lose their whole
+ * escaped span, and keys inside base64 (a Kubernetes Secret) are replaced in the decoded
+ * text and re-encoded: either way the file stays valid. Returns null when there is
+ * nothing to replace.
  */
 export function removeKeys(bytes: Buffer, includeTestKeys: boolean, window = WINDOW): { bytes: Buffer; secrets: string[]; rules: Map<string, string> } | null {
+  const { out, rules } = scanAndRemove(bytes, includeTestKeys, window);
+  return rules.size ? { bytes: out, secrets: [...rules.keys()], rules } : null;
+}
+
+/** The edit, with the keys it removed (`rules`) and those it saw but had to leave (`kept`: inside an encoded binary). */
+function scanAndRemove(bytes: Buffer, includeTestKeys: boolean, window: number) {
+  const rules = new Map<string, string>();
+  const kept = new Map<string, string>();
+  const plain = (b: Buffer) => {
+    const out = removePlainKeys(b, includeTestKeys, window);
+    for (const [s, r] of out?.rules ?? []) rules.set(s, r);
+    return out?.bytes ?? null;
+  };
+  // Plain keys, then keys written with escapes; a base64 value is decoded once and read the same two ways.
+  const text = (b: Buffer) => {
+    let out = plain(b) ?? b;
+    if (isUtf16Text(out)) return out === b ? null : out;
+    const escaped = replaceInEscapes(out, (decoded) => {
+      const found = mayHoldStripeKey(decoded) ? secretsIn(decoded, includeTestKeys, window) : new Map<string, string>();
+      for (const [s, r] of found) rules.set(s, r);
+      return [...found.keys()];
+    }, REPLACEMENT_BYTES);
+    if (escaped) out = escaped.bytes;
+    return out === b ? null : out;
+  };
+  let out = text(bytes) ?? bytes;
+  if (!isUtf16Text(out)) {
+    // A decoded binary is left as it is (editing it would break what it encodes); the re-scan still counts its key.
+    const encoded = replaceInBase64(out, (decoded) => {
+      if (!isBinary(decoded)) return text(decoded);
+      if (mayHoldStripeKey(decoded)) for (const [s, r] of secretsIn(decoded, includeTestKeys, window)) kept.set(s, r);
+      return null;
+    });
+    if (encoded) out = encoded;
+  }
+  for (const s of rules.keys()) kept.delete(s);
+  return { out, rules, kept };
+}
+
+/** Plain (and UTF-16LE) keys: the detector's matches, replaced byte for byte. */
+function removePlainKeys(bytes: Buffer, includeTestKeys: boolean, window: number): { bytes: Buffer; rules: Map<string, string> } | null {
   if (!mayHoldStripeKey(bytes)) return null;
   const rules = secretsIn(bytes, includeTestKeys, window);
   const secrets = [...rules.keys()].sort((a, b) => b.length - a.length);
@@ -58,7 +107,7 @@ export function removeKeys(bytes: Buffer, includeTestKeys: boolean, window = WIN
     out = replaceAll(out, Buffer.from(s, "latin1"));
     if (isUtf16Text(out)) out = replaceAll(out, Buffer.from(s, "utf16le"), WIDE_REPLACEMENT);
   }
-  return { bytes: out, secrets, rules };
+  return { bytes: out, rules };
 }
 
 const WIDE_REPLACEMENT = Buffer.from(REPLACEMENT, "utf16le");

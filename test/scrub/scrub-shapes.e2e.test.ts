@@ -25,6 +25,9 @@ async function scrub(...args: string[]) {
   return { code, out: Buffer.concat(out).toString() };
 }
 
+const b64 = (s: string) => Buffer.from(s).toString("base64");
+const escaped = (key: string) => key.replace(/_/g, "\\u005f");
+
 /** Paystack's shape: `sk_live_` + 40 lowercase hex digits, not a possible Stripe key. */
 const genericKey = () => "sk_" + "live_" + randomBytes(20).toString("hex");
 
@@ -64,6 +67,9 @@ function makeShapesRepo(): Shapes {
     "deploy/prod.env": `STRIPE_SECRET_KEY=${long}\n`,
     "config/settings.json": settings,
     "config/settings.json.bak": settings,
+    // Encoded: a Kubernetes Secret's base64 `data:`, and a JSON string with \u005f escapes.
+    "k8s/stripe-secret.yaml": `apiVersion: v1\nkind: Secret\nmetadata:\n  name: stripe\ndata:\n  STRIPE_SECRET_KEY: ${b64(live)}\n`,
+    "web/keys.json": `{"stripe": "${escaped(long)}"}\n`,
   });
   const bundle = `const k="${live}";console.log(k);\n`;
   r.commit("build", {
@@ -100,9 +106,9 @@ describe("leakguard scrub on every shape the scan finds", () => {
     for (const k of [shapes.live, shapes.long, shapes.generic]) expect(r.out).not.toContain(k);
     // Another provider's key goes too, and is not called Stripe's: Stripe's Dashboard cannot rotate it.
     expect(r.out).toMatch(new RegExp(`${redacted(shapes.generic)} \\(fingerprint \\w+\\) in 2 file versions and 0 messages \\(not a Stripe key: rotate it with the provider that issued it\\)`));
-    expect(r.out).toMatch(new RegExp(`${redacted(shapes.live)} \\(fingerprint \\w+\\) in 3 file versions and 0 messages\n`));
+    expect(r.out).toMatch(new RegExp(`${redacted(shapes.live)} \\(fingerprint \\w+\\) in 4 file versions and 0 messages\n`)); // .env (one blob at two paths), settings (likewise), bundle, Secret; the apk is binary
     for (const p of shapes.dotenvPaths) expect(r.out).toContain(`  ${p} (in 1 commit)`);
-    expect(r.out).toContain("Files edited (key replaced, rest kept): assets/app.js, config/settings.json, config/settings.json.bak, dist/app.js, web/pay.html");
+    expect(r.out).toContain("Files edited (key replaced, rest kept): assets/app.js, config/settings.json, config/settings.json.bak, dist/app.js, k8s/stripe-secret.yaml, web/keys.json, web/pay.html");
     const binaries = r.out.slice(r.out.indexOf("Binary files holding a key"));
     for (const p of shapes.binaryPaths) expect(binaries).toMatch(new RegExp(`\n  ${p.replace(".", "\\.")} \\(blob [0-9a-f]{12}\\)`));
   });
@@ -120,6 +126,10 @@ describe("leakguard scrub on every shape the scan finds", () => {
       expect(blob).not.toContain(shapes.generic);
     }
     expect(runGit(work, ["show", "origin/gh-pages:assets/app.js"])).toBe('const k="***REMOVED***";console.log(k);\n');
+    // Encoded keys are replaced in their encoding: the Secret still decodes, the JSON still parses.
+    const yaml = runGit(work, ["show", "main:k8s/stripe-secret.yaml"]);
+    expect(Buffer.from(/STRIPE_SECRET_KEY: (\S+)/.exec(yaml)![1]!, "base64").toString()).toBe("***REMOVED***");
+    expect(JSON.parse(runGit(work, ["show", "main:web/keys.json"]))).toEqual({ stripe: "***REMOVED***" });
     expect(runGit(work, ["show", "main:web/pay.html"])).toBe('<a href="https://pay.example/checkout?key%3D***REMOVED***">pay</a>\n<script>const cfg = "{\\n***REMOVED***}";</script>\n');
     const paths = ALL_PATHS(work);
     for (const p of shapes.dotenvPaths) expect(paths).not.toContain(p);
@@ -143,7 +153,9 @@ describe("leakguard scrub on every shape the scan finds", () => {
 
     const oracle = freshClone(shapes.origin.dir);
     const expressions = join(tempDir(), "expressions.txt");
-    writeFileSync(expressions, [shapes.live, shapes.long, shapes.generic].map((k) => `${k}==>***REMOVED***`).join("\n") + "\n");
+    // filter-repo can express the encoded removals as literal replacements: the base64 of the key, the escaped key.
+    const literal = [[b64(shapes.live), b64("***REMOVED***")], [escaped(shapes.long), "***REMOVED***"], ...[shapes.live, shapes.long, shapes.generic].map((k) => [k, "***REMOVED***"])];
+    writeFileSync(expressions, literal.map(([k, v]) => `${k}==>${v}`).join("\n") + "\n");
     execFileSync("git", [
       "filter-repo", "--force", "--quiet", "--invert-paths", ...[...shapes.dotenvPaths, ...shapes.binaryPaths].flatMap((p) => ["--path", p]),
       "--replace-text", expressions, "--prune-empty", "never", "--prune-degenerate", "never",
