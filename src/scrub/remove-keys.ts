@@ -9,6 +9,8 @@ const REPLACEMENT_BYTES = Buffer.from(REPLACEMENT);
 // Above this size a blob is searched in overlapping windows: a JavaScript string cannot
 // hold much more than 512 MiB, and other tools' answer (skip files over 1 MiB) leaves keys behind.
 const WINDOW = 64 * 1024 * 1024;
+/** Encoded keys are looked for in files up to this size (they are read as one string; plain keys in any size). */
+export const MAX_ENCODED_TEXT = 256 * 1024 * 1024;
 const OVERLAP = 64 * 1024;
 
 /** Every key scrub removes in `bytes`, with the rule it is reported under. */
@@ -72,7 +74,7 @@ function scanAndRemove(bytes: Buffer, includeTestKeys: boolean, window: number) 
   // Plain keys, then keys written with escapes; a base64 value is decoded once and read the same two ways.
   const text = (b: Buffer) => {
     let out = plain(b) ?? b;
-    if (isUtf16Text(out)) return out === b ? null : out;
+    if (isUtf16Text(out) || out.length > MAX_ENCODED_TEXT) return out === b ? null : out;
     const escaped = replaceInEscapes(out, (decoded) => {
       const found = mayHoldStripeKey(decoded) ? secretsIn(decoded, includeTestKeys, window) : new Map<string, string>();
       for (const [s, r] of found) rules.set(s, r);
@@ -82,7 +84,7 @@ function scanAndRemove(bytes: Buffer, includeTestKeys: boolean, window: number) 
     return out === b ? null : out;
   };
   let out = text(bytes) ?? bytes;
-  if (!isUtf16Text(out)) {
+  if (!isUtf16Text(out) && out.length <= MAX_ENCODED_TEXT) {
     // A decoded binary is left as it is (editing it would break what it encodes); the re-scan still counts its key.
     const encoded = replaceInBase64(out, (decoded) => {
       if (!isBinary(decoded)) return text(decoded);

@@ -13,51 +13,70 @@ export function mayHoldEscapedKey(bytes: Buffer): boolean {
 
 const ESCAPE = /\\u00([0-9A-Fa-f]{2})|\\x([0-9A-Fa-f]{2})|%([0-9A-Fa-f]{2})/g;
 const KEY_CHAR = /^[A-Za-z0-9_]$/;
+/** Runs of key characters and escapes: only those holding an escaped `_` are decoded. */
+const SEGMENT = /(?:[A-Za-z0-9_]|\\u00[0-9A-Fa-f]{2}|\\x[0-9A-Fa-f]{2}|%[0-9A-Fa-f]{2})+/g;
+const ESCAPED_UNDERSCORE = /\\u005[fF]|\\x5[fF]|%5[fF]/;
+/**
+ * A segment longer than this is not decoded: the offset map costs 8 bytes a character,
+ * and a "key" of a million characters is no key Stripe or anyone issues.
+ */
+export const MAX_SEGMENT = 1 << 20;
+/** The detector's longest left-guard lookbehind (`\u0022`). */
+const LOOKBEHIND = 6;
 
 /**
- * The text with the escapes of key characters (letters, digits, `_`) decoded, and for
- * each decoded character the [start, end) of what it came from in the original.
+ * A segment with the escapes of key characters (letters, digits, `_`) decoded, and for
+ * each decoded character the [start, end) of what it came from in the segment. Other
+ * escapes (`\u0022`) stay as written: the detector's left guard reads them as they are.
  */
 function decode(text: string): { decoded: string; start: Int32Array; end: Int32Array } {
-  const chars: string[] = [];
-  const start: number[] = [];
-  const end: number[] = [];
+  const start = new Int32Array(text.length);
+  const end = new Int32Array(text.length);
+  let decoded = "";
+  let n = 0;
   let at = 0;
   const plain = (to: number) => {
-    for (; at < to; at++) {
-      chars.push(text[at]!);
-      start.push(at);
-      end.push(at + 1);
+    decoded += text.slice(at, to);
+    for (; at < to; at++, n++) {
+      start[n] = at;
+      end[n] = at + 1;
     }
   };
   for (const m of text.matchAll(ESCAPE)) {
     const c = String.fromCharCode(parseInt(m[1] ?? m[2] ?? m[3]!, 16));
-    if (!KEY_CHAR.test(c)) continue; // `\u0022` stays: the detector's left guard reads it as it is
+    if (!KEY_CHAR.test(c)) continue;
     plain(m.index);
-    chars.push(c);
-    start.push(m.index);
-    end.push(m.index + m[0].length);
+    decoded += c;
+    start[n] = m.index;
+    end[n] = m.index + m[0].length;
+    n++;
     at = m.index + m[0].length;
   }
   plain(text.length);
-  return { decoded: chars.join(""), start: Int32Array.from(start), end: Int32Array.from(end) };
+  return { decoded, start, end };
 }
 
 /**
  * Replaces every key that appears with escaped characters. `find` returns the keys in
  * decoded text (the same detector as plain text); each occurrence's original span goes.
- * Linear: one decode, one search per key found.
+ * Linear: one pass for segments, and only a segment holding an escaped `_` is decoded.
  */
 export function replaceInEscapes(bytes: Buffer, find: (decoded: Buffer) => string[], replacement: Buffer): { bytes: Buffer; secrets: string[] } | null {
   if (!mayHoldEscapedKey(bytes)) return null;
   const text = bytes.toString("latin1");
-  const { decoded, start, end } = decode(text);
-  const secrets = find(Buffer.from(decoded, "latin1"));
-  if (secrets.length === 0) return null;
   const spans: Array<[number, number]> = [];
-  for (const s of secrets) {
-    for (let i = decoded.indexOf(s); i !== -1; i = decoded.indexOf(s, i + s.length)) spans.push([start[i]!, end[i + s.length - 1]!]);
+  const secrets = new Set<string>();
+  for (const seg of text.matchAll(SEGMENT)) {
+    if (seg[0].length > MAX_SEGMENT || !ESCAPED_UNDERSCORE.test(seg[0])) continue;
+    // The few characters before it go along: the left guard lets a key follow `\n` or `%3D`.
+    const base = Math.max(0, seg.index - LOOKBEHIND);
+    const { decoded, start, end } = decode(text.slice(base, seg.index + seg[0].length));
+    for (const s of find(Buffer.from(decoded, "latin1"))) {
+      secrets.add(s);
+      for (let i = decoded.indexOf(s); i !== -1; i = decoded.indexOf(s, i + s.length)) spans.push([base + start[i]!, base + end[i + s.length - 1]!]);
+    }
   }
+  if (spans.length === 0) return null;
   spans.sort((a, b) => a[0] - b[0]);
   const parts: Buffer[] = [];
   let at = 0;
@@ -67,5 +86,5 @@ export function replaceInEscapes(bytes: Buffer, find: (decoded: Buffer) => strin
     at = to;
   }
   parts.push(bytes.subarray(at));
-  return { bytes: Buffer.concat(parts), secrets };
+  return { bytes: Buffer.concat(parts), secrets: [...secrets] };
 }

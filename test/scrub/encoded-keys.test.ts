@@ -64,6 +64,15 @@ describe("keys written with escapes (replace-in-escapes)", () => {
     expect(replaceInEscapes(Buffer.from(form), find(key), Buffer.from("***REMOVED***"))!.bytes.toString()).toBe("amount=5&key=***REMOVED***&currency=eur\n");
   });
 
+  it("lets an escaped key follow \\n or %3D, as a plain one may, and keeps task_live_ look-alikes negative", async () => {
+    const { removeKeys: remove } = await import("../../src/scrub/remove-keys.js");
+    const key = fakeKey();
+    const json = `{"k": "x\\n${key.replace(/_/g, "\\u005f")}", "u": "a=1%3D${key.replace(/_/g, "%5F")}"}`;
+    expect(remove(Buffer.from(json), false)!.bytes.toString()).toBe('{"k": "x\\n***REMOVED***", "u": "a=1%3D***REMOVED***"}');
+    const lookalike = `{"t": "ta${key.replace(/_/g, "\\u005f")}"}`; // task_live_…: part of a word, not a key
+    expect(remove(Buffer.from(lookalike), false)).toBeNull();
+  });
+
   it("does nothing to a file without an escaped underscore", () => {
     expect(replaceInEscapes(Buffer.from('{"a": "\\u0041bc"}'), () => ["x"], Buffer.from("***REMOVED***"))).toBeNull();
   });
