@@ -21,7 +21,7 @@ export function describeResult(r: ScrubResult): string[] {
     ? [`Backups of earlier runs beside the repository (each still holds the keys; delete them once you no longer need them): ${r.oldBundles.join(", ")}`]
     : [];
   if (r.outcome === "nothing-to-do") {
-    return [`Nothing to remove in ${where}: no Stripe secret key or dotenv file in any object of it. Nothing was changed.`, ...older];
+    return [`Nothing to remove in ${where}: no live secret key or dotenv file in any object of it. Nothing was changed.`, ...older];
   }
   const rep = r.report!;
   const out: string[] = [];
@@ -37,7 +37,8 @@ export function describeResult(r: ScrubResult): string[] {
   else out.push(r.outcome === "preview" ? `Preview for ${where} (nothing was changed):` : `Rewrote the history of ${where}:`);
   if (rep.keys.length) {
     out.push(`Keys replaced by ${REPLACEMENT}:`);
-    out.push(...list(rep.keys, (k) => `${k.redacted} (fingerprint ${k.fingerprint.slice(0, 12)}) in ${plural(k.blobs, "file version")} and ${plural(k.messages, "message")}`));
+    const whose = (k: (typeof rep.keys)[number]) => (k.rule ? " (not a Stripe key: rotate it with the provider that issued it)" : "");
+    out.push(...list(rep.keys, (k) => `${k.redacted} (fingerprint ${k.fingerprint.slice(0, 12)}) in ${plural(k.blobs, "file version")} and ${plural(k.messages, "message")}${whose(k)}`));
   }
   if (rep.deletedPaths.length) {
     out.push("Files removed from every commit:");
@@ -70,10 +71,18 @@ export function describeResult(r: ScrubResult): string[] {
     const entries = `${r.stashes} stash ${r.stashes === 1 ? "entry" : "entries"}`;
     out.push(`${entries} ${verb === "would" ? "would be rewritten and kept (with --force)" : r.stashes === 1 ? "was rewritten and kept" : "were rewritten and kept"} (git stash list).`);
   }
+  // Ids that change next to the commits that held something: the rest only descend from one.
+  const holding = rep.commitsHolding ?? rep.commitsChanged; // a state file from before the count
+  const descend = rep.commitsChanged - holding;
   out.push(
-    `${r.outcome === "preview" ? "Would change" : "Changed"}: ${plural(rep.blobsChanged, "blob")}, ${plural(rep.commitsChanged, "commit")} of ${rep.commitsSeen}, ` +
+    `${r.outcome === "preview" ? "Would change" : "Changed"}: ${plural(rep.blobsChanged, "blob")}, ${rep.commitsChanged} of ${plural(rep.commitsSeen, "commit id")} ` +
+      `(${plural(holding, "commit")} held something to remove, ${descend} only ${descend === 1 ? "descends" : "descend"} from one), ` +
       `${plural(r.outcome === "preview" ? rep.changedRefs.length : r.changedRefs.length, "ref")}.`,
   );
+  const keep = rep.commitsSeen - rep.commitsChanged;
+  if (rep.commitsChanged) {
+    out.push(`${plural(rep.commitsChanged, "new commit")} ${r.outcome === "preview" ? "would replace" : "replace"} the ${rep.commitsChanged} retired ${rep.commitsChanged === 1 ? "one" : "ones"}; the other ${plural(keep, "commit")} ${r.outcome === "preview" ? "would keep" : "keep"} ${keep === 1 ? "its id (and its signature, if any)" : "their ids (and signatures, if any)"}.`);
+  }
   const refs = r.outcome === "preview" ? rep.changedRefs : r.changedRefs.map((c) => `${c.ref} ${c.old.slice(0, 12)} -> ${c.new.slice(0, 12)}`);
   out.push(...list(refs, (x) => x));
   if (r.firstChanged.length) {
@@ -91,8 +100,8 @@ export function describeResult(r: ScrubResult): string[] {
   if (r.bundle) out.push(`Old history saved to ${r.bundle} (outside the repository).`);
   out.push(...older);
   if (r.artifactsDir && r.changedRefs.length) {
-    out.push(`Commit map (old new) in ${join(r.artifactsDir, "commit-map")}; refs in ${join(r.artifactsDir, "ref-map")}.`);
-    out.push("Warning: signatures on rewritten commits and tags are gone (a signature covers the old content); re-sign if you need them.");
+    out.push(`Commit map (old new cause, one row per changed id) in ${join(r.artifactsDir, "commit-map")}; refs in ${join(r.artifactsDir, "ref-map")}.`);
+    out.push("Warning: signatures on rewritten commits and tags are gone (a signature covers the old content); re-sign if you need them. Commits and tags that did not change keep theirs.");
   }
   if (r.worktree?.kept.length) out.push(`Kept in the work tree, now untracked: ${r.worktree.kept.join(", ")}. Add them to .gitignore so they are not committed again (--gitignore does that in the rewritten tips).`);
   if (r.worktree?.mode === "index-only") {
@@ -112,6 +121,7 @@ export function describeResult(r: ScrubResult): string[] {
   out.push("", "Next steps:");
   const steps = nextSteps({
     changedRefs: r.changedRefs, hasRemote: r.hasRemote, mirror: r.repo.mirror, pullRefs: r.pullRefs, bundle: r.bundle, keysRemoved: rep.keys.length > 0,
+    otherProviderKeys: rep.keys.some((k) => k.rule !== undefined),
     firstChangedFile: r.artifactsDir ? join(r.artifactsDir, "first-changed-commits") : null,
   });
   steps.forEach((s, i) => out.push(`  ${i + 1}. ${s}`));

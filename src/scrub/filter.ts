@@ -12,10 +12,15 @@ export interface FilterReport {
   blobsSeen: number;
   blobsChanged: number;
   commitsSeen: number;
-  /** Commits whose content, message or ancestry changes (their ids will change). */
+  /** Commits whose content, message or ancestry changes (their ids will change): one new commit each. */
   commitsChanged: number;
+  /** Of those, the commits whose own change or message held something to remove (the rest only descend from one). */
+  commitsHolding: number;
+  /** Marks of those commits (for the commit map's cause column). */
+  holdingMarks: Set<number>;
   messagesRedacted: number;
-  keys: Array<{ redacted: string; fingerprint: string; blobs: number; messages: number }>;
+  /** rule: set for a key that is not Stripe's (another provider's live secret), whose rotation differs. */
+  keys: Array<{ redacted: string; fingerprint: string; blobs: number; messages: number; rule?: string }>;
   /** Paths removed from history (utf8 for display) with the number of commits touched. */
   deletedPaths: Array<{ path: string; commits: number; dotenv: boolean }>;
   /** Files whose content changed (a key replaced). */
@@ -39,7 +44,7 @@ export function display(latin1Path: string): string {
   return latin1Path.replace(/[\x80-\xff]/g, (c) => "\\" + c.charCodeAt(0).toString(8));
 }
 
-interface KeyTally { redacted: string; fingerprint: string; blobs: number; messages: number }
+interface KeyTally { redacted: string; fingerprint: string; blobs: number; messages: number; rule?: string }
 
 /**
  * The pure middle of `fast-export | filter | fast-import`. Each blob arrives once (it
@@ -52,7 +57,7 @@ export function createScrubFilter(plan: ScrubPlan) {
   const changedMarks = new Set<number>();
   const binaryKeyBlobs = new Map<number, string>(); // mark -> original id
   const lfsOf = new Map<number, string>();
-  const existing = new Map<number, string>(); // mark of an unchanged blob -> its id
+  const existing = new Map<number, string>(); // mark of an unchanged blob, commit or tag -> its id
   const keptLfs = new Set<string>();
   const removedLfs = new Set<string>();
   const keys = new Map<string, KeyTally>();
@@ -62,20 +67,24 @@ export function createScrubFilter(plan: ScrubPlan) {
   const refTips = new Map<string, string>();
   const commitMarks = new Map<number, string>();
   const firstChanged: string[] = [];
-  const r: Omit<FilterReport, "keys" | "deletedPaths" | "editedPaths" | "binaryWithKeys" | "orphanedLfs" | "changedRefs" | "commitMarks" | "firstChanged"> = {
-    blobsSeen: 0, blobsChanged: 0, commitsSeen: 0, commitsChanged: 0, messagesRedacted: 0,
+  const holdingMarks = new Set<number>();
+  const r: Omit<FilterReport, "keys" | "deletedPaths" | "editedPaths" | "binaryWithKeys" | "orphanedLfs" | "changedRefs" | "commitMarks" | "firstChanged" | "holdingMarks"> = {
+    blobsSeen: 0, blobsChanged: 0, commitsSeen: 0, commitsChanged: 0, commitsHolding: 0, messagesRedacted: 0,
   };
 
-  const tally = (secrets: string[], field: "blobs" | "messages") => {
+  const tally = ({ secrets, rules }: { secrets: string[]; rules: Map<string, string> }, field: "blobs" | "messages") => {
     for (const s of secrets) {
       const fp = fingerprint(s);
-      const t = keys.get(fp) ?? { redacted: redact(s), fingerprint: fp, blobs: 0, messages: 0 };
+      const rule = rules.get(s);
+      const t = keys.get(fp) ?? { redacted: redact(s), fingerprint: fp, blobs: 0, messages: 0, ...(rule && !rule.startsWith("stripe-") ? { rule } : {}) };
       t[field]++;
       keys.set(fp, t);
     }
   };
 
   const isChanged = (ref: string | null) => ref !== null && ref.startsWith(":") && changedMarks.has(Number(ref.slice(1)));
+  /** A mark of something not sent to fast-import becomes its id, which the repository already has. */
+  const resolve = (ref: string) => (ref.startsWith(":") ? existing.get(Number(ref.slice(1))) ?? ref : ref);
 
   function dropReason(path: string, dataref: string | null): "dotenv" | "glob" | "binary" | null {
     if (isDotenvPath(path) && (!isDotenvTemplate(path) || plan.templatePaths.has(display(path)))) return "dotenv";
@@ -111,7 +120,7 @@ export function createScrubFilter(plan: ScrubPlan) {
     if (!out) return unchanged(el);
     r.blobsChanged++;
     changedMarks.add(el.mark);
-    tally(out.secrets, "blobs");
+    tally(out, "blobs");
     return { ...el, data: out.bytes };
   }
 
@@ -119,14 +128,21 @@ export function createScrubFilter(plan: ScrubPlan) {
     const out = removeKeys(msg, plan.includeTestKeys);
     if (!out) return null;
     r.messagesRedacted++;
-    tally(out.secrets, "messages");
+    tally(out, "messages");
     return out.bytes;
   }
 
-  function commit(el: CommitElement): CommitElement {
+  /**
+   * A commit that neither changes nor descends from a changed one is not sent to
+   * fast-import: it keeps its id and its signature (fast-import cannot write a signature,
+   * git 2.39's fast-export cannot even export one), and a changed child names it by id.
+   * So a rewrite makes exactly one new commit per commit it retires, and a rewritten side
+   * branch still shares its (signed) history with the branches it forked from.
+   */
+  function commit(el: CommitElement): CommitElement | null {
     r.commitsSeen++;
     const parentChanged = isChanged(el.from) || el.merges.some(isChanged);
-    let changed = parentChanged;
+    let holds = false;
     const changes: FileChange[] = [];
     for (const c of el.changes) {
       if (c.type === "deleteall") {
@@ -137,7 +153,7 @@ export function createScrubFilter(plan: ScrubPlan) {
       const reason = dropReason(c.path, dataref);
       const lfs = dataref?.startsWith(":") ? lfsOf.get(Number(dataref.slice(1))) : undefined;
       if (reason) {
-        changed = true;
+        holds = true;
         const d = deleted.get(c.path) ?? { commits: 0, dotenv: reason === "dotenv" };
         d.commits++;
         deleted.set(c.path, d);
@@ -147,7 +163,7 @@ export function createScrubFilter(plan: ScrubPlan) {
         changes.push(oid && c.type === "M" ? { ...c, dataref: oid } : c);
         if (lfs) keptLfs.add(lfs);
         if (dataref && isChanged(dataref)) {
-          changed = true;
+          holds = true;
           edited.add(display(c.path));
         }
       }
@@ -157,22 +173,35 @@ export function createScrubFilter(plan: ScrubPlan) {
       }
     }
     const msg = message(el.message);
-    if (msg) changed = true;
-    if (el.mark !== null) {
-      if (el.originalOid) commitMarks.set(el.mark, el.originalOid);
-      if (changed) changedMarks.add(el.mark);
-    }
-    if (changed) r.commitsChanged++;
-    if (changed && !parentChanged && el.originalOid) firstChanged.push(el.originalOid);
+    if (msg) holds = true;
+    const changed = holds || parentChanged;
     refTips.set(el.ref, el.mark === null ? "" : `:${el.mark}`);
-    return { ...el, changes, message: msg ?? el.message };
+    if (el.mark !== null && el.originalOid) commitMarks.set(el.mark, el.originalOid);
+    if (!changed && el.mark !== null && el.originalOid) {
+      existing.set(el.mark, el.originalOid);
+      return null;
+    }
+    if (el.mark !== null && changed) changedMarks.add(el.mark);
+    if (changed) r.commitsChanged++;
+    if (holds) {
+      r.commitsHolding++;
+      if (el.mark !== null) holdingMarks.add(el.mark);
+    }
+    if (changed && !parentChanged && el.originalOid) firstChanged.push(el.originalOid);
+    return { ...el, from: el.from === null ? null : resolve(el.from), merges: el.merges.map(resolve), changes, message: msg ?? el.message };
   }
 
-  function tag(el: TagElement): TagElement {
+  /** Like a commit: a tag whose message and target stay as they are keeps its id (and signature). */
+  function tag(el: TagElement): TagElement | null {
     const msg = message(el.message);
-    if (el.mark !== null && (msg || isChanged(el.from))) changedMarks.add(el.mark);
+    const changed = msg !== null || isChanged(el.from);
     refTips.set(`refs/tags/${el.name}`, el.mark === null ? el.from : `:${el.mark}`);
-    return msg ? { ...el, message: msg } : el;
+    if (!changed && el.mark !== null && el.originalOid) {
+      existing.set(el.mark, el.originalOid);
+      return null;
+    }
+    if (el.mark !== null && changed) changedMarks.add(el.mark);
+    return { ...el, from: resolve(el.from), message: msg ?? el.message };
   }
 
   return {
@@ -187,7 +216,7 @@ export function createScrubFilter(plan: ScrubPlan) {
           return tag(el);
         case "reset":
           if (el.from !== null) refTips.set(el.ref, el.from);
-          return el;
+          return el.from === null ? el : { ...el, from: resolve(el.from) };
         default:
           return el;
       }
@@ -203,6 +232,7 @@ export function createScrubFilter(plan: ScrubPlan) {
         changedRefs: [...refTips].filter(([, tip]) => isChanged(tip)).map(([ref]) => ref).sort(),
         commitMarks,
         firstChanged,
+        holdingMarks,
       };
     },
   };

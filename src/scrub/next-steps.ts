@@ -9,6 +9,8 @@ export interface NextStepsInput {
   firstChangedFile: string | null;
   bundle: string | null;
   keysRemoved: boolean;
+  /** Some removed key is another provider's (`sk_live_` + hex): Stripe's Dashboard cannot rotate it. */
+  otherProviderKeys?: boolean;
   /** A `--mirror` clone: git refuses refspecs there, so the push is `--mirror`. */
   mirror: boolean;
 }
@@ -54,7 +56,8 @@ export function nextSteps(input: NextStepsInput): string[] {
   if (input.keysRemoved) {
     steps.push(
       "Rotate every removed key anyway (Dashboard > Developers > API keys > Rotate key), move your integration to the new key, then delete the old one: " +
-        "a key that was ever pushed must be treated as known to others, and rewriting history does not un-publish it.",
+        "a key that was ever pushed must be treated as known to others, and rewriting history does not un-publish it." +
+        (input.otherProviderKeys ? " A key marked as not Stripe's is rotated the same way in the dashboard of the provider that issued it." : ""),
     );
   }
   if (command) {

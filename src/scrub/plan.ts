@@ -21,12 +21,19 @@ export interface ScrubPlan extends ScrubOptions {
   templatePaths: ReadonlySet<string>;
 }
 
-const KEY_RULES = new Set(["stripe-live-secret-key", "stripe-live-restricted-key"]);
+// Live keys always go, whoever issued them: another provider's `sk_live_` secret (the
+// generic rule) is as compromised in history as a Stripe one.
+const KEY_RULES = new Set(["stripe-live-secret-key", "stripe-live-restricted-key", "generic-live-secret-key"]);
 const TEST_RULES = new Set(["stripe-test-secret-key", "stripe-test-restricted-key"]);
+
+/** Whether scrub removes a key reported under `rule`. */
+export function removesKeyRule(rule: string, includeTestKeys: boolean): boolean {
+  return KEY_RULES.has(rule) || (includeTestKeys && TEST_RULES.has(rule));
+}
 
 /** Whether a scan finding is something scrub removes (so its presence afterwards is a leftover). */
 export function isTarget(f: Finding, includeTestKeys: boolean): boolean {
-  return f.rule === "dotenv-file" || KEY_RULES.has(f.rule) || (includeTestKeys && TEST_RULES.has(f.rule));
+  return f.rule === "dotenv-file" || removesKeyRule(f.rule, includeTestKeys);
 }
 
 export function planScrub(opts: ScrubOptions, templatePaths: ReadonlySet<string> = new Set()): ScrubPlan {

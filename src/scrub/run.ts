@@ -24,6 +24,7 @@ import { planScrub } from "./plan.js";
 import { findKeyedTemplates } from "./find-keyed-templates.js";
 import { rewriteHistory } from "./rewrite-history.js";
 import { rewriteObjectRefs } from "./rewrite-object-refs.js";
+import { keysIn } from "./remove-keys.js";
 import { clearState, readState, writeState } from "./scrub-state.js";
 import { sweepObjects } from "./sweep-objects.js";
 import { syncLinkedWorktrees } from "./sync-linked-worktrees.js";
@@ -56,7 +57,7 @@ export interface ScrubResult {
   plan: ScrubPlan;
   /** Why this does not look like a fresh clone (empty when it does). */
   freshCloneProblems: string[];
-  report: Omit<FilterReport, "commitMarks"> | null;
+  report: Omit<FilterReport, "commitMarks" | "holdingMarks"> | null;
   /** Refs holding a blob or a tree directly (or through tags): fast-export skips them. */
   objectRefs: ObjectRef[];
   changedRefs: RefChange[];
@@ -96,7 +97,8 @@ function mergeObjectRefs(report: FilterReport, { refs: objectRefs, secrets, dele
   const keys = new Map(report.keys.map((k) => [k.fingerprint, { ...k }]));
   for (const s of secrets) {
     const fp = fingerprint(s);
-    const k = keys.get(fp) ?? { redacted: redact(s), fingerprint: fp, blobs: 0, messages: 0 };
+    const rule = keysIn(Buffer.from(s, "latin1"), true)[0]?.rule;
+    const k = keys.get(fp) ?? { redacted: redact(s), fingerprint: fp, blobs: 0, messages: 0, ...(rule && !rule.startsWith("stripe-") ? { rule } : {}) };
     k.blobs++;
     keys.set(fp, k);
   }
@@ -185,8 +187,8 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
     if (rewritten.status === "rejected") throw rewritten.reason;
     const { report, newRefs, marks } = rewritten.value;
     result.report = mergeObjectRefs(report, objectRefs);
-    // Only refs whose content changed move. fast-import drops signatures, so an untouched
-    // signed branch comes back with new ids: it keeps its old (signed, clean) commits instead.
+    // Only refs whose content changed move (the filter sends fast-import nothing else: an
+    // untouched commit keeps its id and signature, and a rewritten one names it by id).
     const changed = new Set(report.changedRefs);
     const moving = new Map([...newRefs].filter(([ref]) => changed.has(ref) && !ref.startsWith(STASH_PIN)));
     for (const [ref, id] of objectRefs.moves) moving.set(ref, id);
@@ -207,7 +209,8 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
     }
     result.commitMap = buildCommitMap(report.commitMarks, marks, amendedTips);
     result.firstChanged = report.firstChanged.map((old) => ({ old, new: result.commitMap.get(old) ?? null }));
-    result.artifactsDir = writeArtifacts(repo, result.commitMap, changes, report.firstChanged).dir;
+    const holding = new Set([...report.holdingMarks].map((m) => report.commitMarks.get(m)).filter((o): o is string => o !== undefined));
+    result.artifactsDir = writeArtifacts(repo, result.commitMap, changes, report.firstChanged, holding).dir;
     result.bundle = backup;
     // Written before the refs move: a run killed from here on is finished by the next one.
     const state: ScrubState = { version: 1, changes, stashes: keptStashes, bundle: backup, clean, report: result.report, objectRefs: objectRefs.refs, firstChanged: result.firstChanged };

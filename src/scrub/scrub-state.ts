@@ -24,7 +24,7 @@ export interface ScrubState {
   bundle: string;
   /** Whether the work tree was clean when the run began (a resumed run only moves the index). */
   clean: boolean;
-  report: Omit<FilterReport, "commitMarks">;
+  report: Omit<FilterReport, "commitMarks" | "holdingMarks">;
   objectRefs: ObjectRef[];
   firstChanged: Array<{ old: string; new: string | null }>;
 }

@@ -18,8 +18,6 @@ export interface HeldObject {
   fingerprint: string | null;
 }
 
-const KEY_RULE = { sk_live: "stripe-live-secret-key", rk_live: "stripe-live-restricted-key", sk_test: "stripe-test-secret-key", rk_test: "stripe-test-restricted-key" } as const;
-const ruleOf = (secret: string) => KEY_RULE[secret.slice(0, 7) as keyof typeof KEY_RULE] ?? "stripe-key";
 
 /** A name from the repository, safe for a terminal: control and non-ASCII bytes as git's octal escapes. */
 const quoted = (latin1: string) => latin1.replace(/[\x00-\x1f\x7f-\xff]/g, (c) => "\\" + c.charCodeAt(0).toString(8).padStart(3, "0"));
@@ -57,8 +55,8 @@ export async function sweepObjects(repo: RepoInfo, includeTestKeys: boolean): Pr
       const [oid, type, size] = line.toString("latin1").split(" ") as [string, HeldObject["type"], string];
       const bytes = await r.bytes(Number(size));
       await r.optionalLf();
-      for (const secret of new Set(keysIn(bytes, includeTestKeys))) {
-        held.push({ oid, type, rule: ruleOf(secret), shown: redact(secret), fingerprint: fingerprint(secret) });
+      for (const { secret, rule } of keysIn(bytes, includeTestKeys)) {
+        held.push({ oid, type, rule, shown: redact(secret), fingerprint: fingerprint(secret) });
       }
       if (type !== "tree") continue;
       for (const name of treeFileNames(bytes, oid.length / 2)) {

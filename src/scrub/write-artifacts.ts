@@ -23,13 +23,16 @@ export function buildCommitMap(commitMarks: Map<number, string>, marks: Map<numb
 /**
  * Records the rewrite where git-filter-repo keeps its own (`.git/filter-repo/`): the commit
  * map and ref map a forge's support team or a collaborator needs, and the first changed
- * commits (the old ids whose cached views must be purged).
+ * commits (the old ids whose cached views must be purged). The commit map lists only the
+ * commits whose id changed (every other commit keeps its id), each with why: `removal`
+ * (it held something scrub removed) or `ancestry` (only an ancestor did). Its first two
+ * columns are filter-repo's format.
  */
-export function writeArtifacts(repo: RepoInfo, map: Map<string, string>, refs: RefChange[], firstChanged: string[]): Artifacts {
+export function writeArtifacts(repo: RepoInfo, map: Map<string, string>, refs: RefChange[], firstChanged: string[], holding: ReadonlySet<string> = new Set()): Artifacts {
   const dir = artifactsDir(repo);
   const commitMap = join(dir, "commit-map");
-  const rows = [...map].map(([o, n]) => `${o} ${n}`);
-  writePrivateFile(commitMap, ["old new", ...rows, ""].join("\n"));
+  const rows = [...map].map(([o, n]) => `${o} ${n} ${holding.has(o) ? "removal" : "ancestry"}`);
+  writePrivateFile(commitMap, ["old new cause", ...rows, ""].join("\n"));
   writePrivateFile(join(dir, "ref-map"), ["old new ref", ...refs.map((r) => `${r.old} ${r.new} ${r.ref}`), ""].join("\n"));
   writePrivateFile(join(dir, "first-changed-commits"), firstChanged.map((c) => `${c} ${map.get(c) ?? ""}`.trim()).join("\n") + "\n");
   return { dir, commitMap, map };

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseFastExport } from "../../src/git/fast-export.js";
@@ -69,6 +70,34 @@ describe("scrub filter (fast-export stream in, golden stream out)", () => {
     expect(all).toContain("deploy ***REMOVED*** and ***REMOVED***\n");
   });
 
+  it("sends fast-import no unchanged commit or tag: a changed child names its parent by id", async () => {
+    const key = fakeKey();
+    const [c1, c2, c3, t1] = ["1", "2", "3", "4"].map((d) => d.repeat(40));
+    const [b1, b2] = ["a", "b"].map((d) => d.repeat(40));
+    const leak = `k=${key}\n`;
+    const stream = Buffer.from(
+      `blob\nmark :1\noriginal-oid ${b1}\ndata 6\nhello\n\n` +
+        `reset refs/heads/main\ncommit refs/heads/main\nmark :2\noriginal-oid ${c1}\ncommitter A <a@x> 1 +0000\ndata 3\none\nM 100644 :1 README\n\n` +
+        `tag v1\nmark :3\nfrom :2\noriginal-oid ${t1}\ntagger A <a@x> 1 +0000\ndata 3\nv1\n\n` +
+        `blob\nmark :4\noriginal-oid ${b2}\ndata ${leak.length}\n${leak}\n` +
+        `commit refs/heads/side\nmark :5\noriginal-oid ${c2}\ncommitter A <a@x> 2 +0000\ndata 4\nleak\nfrom :2\nM 100644 :4 cfg\n\n` +
+        `commit refs/heads/side\nmark :6\noriginal-oid ${c3}\ncommitter A <a@x> 3 +0000\ndata 5\nafter\nfrom :5\nmerge :2\n\n` +
+        `reset refs/heads/other\nfrom :2\n\ndone\n`,
+      "latin1",
+    );
+    const { output, report } = await scrubStream(stream);
+    const text = output.toString("latin1");
+    expect(text).not.toContain(`original-oid ${c1}`); // the unchanged commit keeps its id (and signature)
+    expect(text).not.toContain("tag v1"); // so does the unchanged tag
+    expect(text).toContain(`mark :5\noriginal-oid ${c2}`);
+    expect(text).toContain(`from ${c1}\nM 100644 :4 cfg\n`);
+    expect(text).toContain(`from :5\nmerge ${c1}\n`);
+    expect(text).toContain(`reset refs/heads/other\nfrom ${c1}\n`);
+    expect(text).not.toContain(key);
+    expect(report).toMatchObject({ commitsSeen: 3, commitsChanged: 2, commitsHolding: 1, changedRefs: ["refs/heads/side"], firstChanged: [c2] });
+    expect([...report.holdingMarks]).toEqual([5]);
+  });
+
   it("leaves an unchanged stream unchanged and reports nothing", async () => {
     const stream = Buffer.from("blob\nmark :1\ndata 6\nhello\n\ncommit refs/heads/main\nmark :2\ncommitter A <a@x> 1 +0000\ndata 3\nhi\nM 100644 :1 README\n\ndone\n");
     const { output, report } = await scrubStream(stream);
@@ -98,5 +127,28 @@ describe("key removal in odd text", () => {
     expect(out.bytes.indexOf(key.slice(0, 20))).toBe(-1);
     expect(out.bytes.length).toBe(big.length - 2 * (key.length - "***REMOVED***".length));
     expect(out.bytes.subarray(-16).toString()).toBe("x=***REMOVED***\n");
+  });
+
+  it("treats an archive as a binary by its signature (its checksums break if edited), and text starting with PK as text", async () => {
+    const { isBinary, removeKeys } = await import("../../src/scrub/remove-keys.js");
+    const key = fakeKey();
+    // A zip local header or a gzip header with no NUL near it still cannot be edited in place.
+    expect(isBinary(Buffer.from(`PK\x03\x04\x14\x01config.json k=${key}`, "latin1"))).toBe(true);
+    expect(isBinary(Buffer.from(`PK\x05\x06`, "latin1"))).toBe(true);
+    expect(isBinary(Buffer.from([0x1f, 0x8b, 0x08, 0x08, 0x41, 0x42]))).toBe(true);
+    // The walk-around: a text file that merely starts like one is text, and its key goes.
+    const text = Buffer.from(`PK notes: k=${key}\n`);
+    expect(isBinary(text)).toBe(false);
+    expect(removeKeys(text, false)?.bytes.toString()).toBe("PK notes: k=***REMOVED***\n");
+  });
+
+  it("removes another provider's live key (sk_live_ + 40 lowercase hex) like a Stripe one, naming its rule", async () => {
+    const { removeKeys } = await import("../../src/scrub/remove-keys.js");
+    const other = "sk_" + "live_" + randomBytes(20).toString("hex");
+    const out = removeKeys(Buffer.from(`PAYSTACK_SECRET_KEY=${other}\n`), false)!;
+    expect(out.bytes.toString()).toBe("PAYSTACK_SECRET_KEY=***REMOVED***\n");
+    expect(out.rules.get(other)).toBe("generic-live-secret-key");
+    // A test-mode look-alike is nobody's live key: it stays unless test keys are asked for.
+    expect(removeKeys(Buffer.from(`k=${"sk_" + "test_" + randomBytes(20).toString("hex")}\n`), true)).toBeNull();
   });
 });
