@@ -4,7 +4,6 @@ import { UsageError } from "../errors.js";
 import type { Selection } from "../git/engine.js";
 import type { EngineName } from "../git/open-engine.js";
 import { openEngine } from "../git/open-engine.js";
-import { countAllCommits } from "../git/list-files.js";
 import { scanHistory } from "../findings/scan-history.js";
 import { scanTree } from "../findings/scan-tree.js";
 import { readBaseline, writeBaseline } from "../findings/baseline.js";
@@ -13,6 +12,7 @@ import { emptyStats } from "../findings/collector.js";
 import type { Format, ReportContext } from "../report/index.js";
 import { FORMATTERS } from "../report/index.js";
 import { createProgressBar } from "./progress.js";
+import { countHistory } from "./count-history.js";
 import { writeOutput } from "./write-output.js";
 import { VERSION } from "../version.js";
 import type { Severity } from "../detectors/types.js";
@@ -144,10 +144,15 @@ async function scanRepo(root: string, flags: ScanFlags, baseline: Set<string>, i
           : { all: true };
     // Deleting branches only, or pushing what the remote already has: nothing new to read.
     if (selection.include?.length === 0) return { findings: [], stats: emptyStats() };
-    const total = selection.all && engine.name === "native" && flags.progress ? await countAllCommits(root, io.env) : null;
-    const bar = flags.progress ? createProgressBar(io.stderr, total) : null;
+    // Totals only where they are known (every blob of the store is what the native engine
+    // reads in full); counted alongside the scan, never before it, and only for a terminal.
+    const showBar = flags.progress && Boolean((io.stderr as { isTTY?: boolean }).isTTY);
+    const totals = showBar && selection.all && engine.name === "native" ? countHistory(root, io.env) : null;
+    const bar = showBar ? createProgressBar(io.stderr, totals) : null;
     try {
-      return await scanHistory({ engine, selection, baseline, ...(bar ? { onProgress: bar.update } : {}) });
+      const result = await scanHistory({ engine, selection, baseline, ...(bar ? { onProgress: bar.update } : {}) });
+      bar?.finish(result.stats);
+      return result;
     } finally {
       bar?.stop();
     }
