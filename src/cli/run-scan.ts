@@ -14,6 +14,7 @@ import { FORMATTERS } from "../report/index.js";
 import { createProgressBar } from "./progress.js";
 import { countHistory } from "./count-history.js";
 import { writeOutput } from "./write-output.js";
+import { outputSummary } from "./output-summary.js";
 import { VERSION } from "../version.js";
 import type { Severity } from "../detectors/types.js";
 import { severityAtLeast } from "../detectors/types.js";
@@ -73,8 +74,10 @@ export async function runScan(path: string, flags: ScanFlags, io: CliIo): Promis
   const target = flags.range ? `${path} ${flags.range}` : flags.staged ? `${path} (staged)` : flags.pushed !== undefined ? `${path} (push to ${flags.pushed})` : path;
   const ctx: ReportContext = { mode, target, color, version: VERSION };
   const text = FORMATTERS[flags.format](result, ctx);
-  if (flags.output) writeOutput(resolve(io.cwd, flags.output), text);
-  else io.stdout.write(text);
+  if (flags.output) {
+    writeOutput(resolve(io.cwd, flags.output), text);
+    io.stderr.write(outputSummary(result, flags.output));
+  } else io.stdout.write(text);
 
   // Incomplete is never clean, and outranks findings: the report is written, and exit 2
   // says that what was not read may hold more (docs/SECURITY.md, "never clean without looking").
