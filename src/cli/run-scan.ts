@@ -1,10 +1,11 @@
 import { resolve } from "node:path";
 import type { CliIo } from "./io.js";
 import { UsageError } from "../errors.js";
-import type { Selection } from "../git/engine.js";
+import type { GitEngine, Selection } from "../git/engine.js";
 import type { EngineName } from "../git/open-engine.js";
 import { openEngine } from "../git/open-engine.js";
 import { scanHistory } from "../findings/scan-history.js";
+import { boundaryCommits, findAlreadyPresent } from "../findings/already-present.js";
 import { scanTree } from "../findings/scan-tree.js";
 import { readBaseline, writeBaseline } from "../findings/baseline.js";
 import type { ScanResult } from "../findings/finding.js";
@@ -152,16 +153,35 @@ async function scanRepo(root: string, flags: ScanFlags, baseline: Set<string>, i
     const showBar = flags.progress && Boolean((io.stderr as { isTTY?: boolean }).isTTY);
     const totals = showBar && selection.all && engine.name === "native" ? countHistory(root, io.env) : null;
     const bar = showBar ? createProgressBar(io.stderr, totals) : null;
+    let result: ScanResult;
     try {
-      const result = await scanHistory({ engine, selection, baseline, ...(bar ? { onProgress: bar.update } : {}) });
+      result = await scanHistory({ engine, selection, baseline, ...(bar ? { onProgress: bar.update } : {}) });
       bar?.finish(result.stats);
-      return result;
     } finally {
       bar?.stop();
     }
+    if (!selection.all && result.findings.length) await leaveOutHeld(result, selection, root, engine, io);
+    return result;
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * A range (or a pre-push) reports what it adds: a key the commits it builds on already
+ * held is left out, and counted on stderr (src/findings/already-present.ts has the rule).
+ */
+async function leaveOutHeld(result: ScanResult, selection: Selection, root: string, engine: GitEngine, io: CliIo): Promise<void> {
+  const boundary = await boundaryCommits(root, io.env, selection.include ?? [], selection.exclude ?? []).catch(() => [] as string[]);
+  if (boundary.length === 0) return;
+  const held = await findAlreadyPresent(engine, result.findings, boundary);
+  if (held.size === 0) return;
+  const left = result.findings.filter((f) => held.has(f.fingerprint));
+  result.findings = result.findings.filter((f) => !held.has(f.fingerprint));
+  const keys = new Set(left.map((f) => f.fingerprint)).size;
+  io.stderr.write(
+    `[leakguard] left out ${left.length} finding(s) of ${keys} key(s) or file(s) already present before the range (in the tree of a commit it builds on, e.g. ${[...held.values()][0]!.commit.slice(0, 10)}); scan --history lists them\n`,
+  );
 }
 
 /** `A..B` (either side may be empty, meaning HEAD), as git reads it; `A...B` is refused. */

@@ -9,6 +9,7 @@ import { bypassRequest, pusherOf, readPushOptions } from "./bypass.js";
 import { appendAuditEntry, auditEntry } from "./append-audit-entry.js";
 import { formatVerdict, GITLAB_PREFIX, isGitLab } from "./messages.js";
 import { refNameFindings } from "./ref-name-findings.js";
+import { findHeldKeys } from "./find-held-keys.js";
 
 export interface PreReceiveOptions {
   /** Everything git wrote to the hook's stdin. */
@@ -34,6 +35,7 @@ export interface PreReceiveResult {
 export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceiveResult> {
   const { env } = opts;
   let { config } = opts;
+  const started = performance.now();
   const updates = parseRefUpdates(opts.input);
   const plan = pushSelection(updates);
   const scanned = plan.selection
@@ -47,7 +49,13 @@ export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceive
       })
     : ({ kind: "nothing-to-scan" } as const);
   // A key in a ref name is a finding of the push like a key in a file.
-  const outcome = scanned.kind === "scanned" ? { ...scanned, findings: [...refNameFindings(plan.scanned), ...scanned.findings] } : scanned;
+  let outcome = scanned.kind === "scanned" ? { ...scanned, findings: [...refNameFindings(plan.scanned), ...scanned.findings] } : scanned;
+  // Keys the server already held are told apart (only when there are findings at all).
+  if (outcome.kind === "scanned" && outcome.findings.length && plan.selection?.include) {
+    const remainingMs = config.timeBudgetMs - opts.elapsedMs - (performance.now() - started);
+    const held = await findHeldKeys({ repoDir: opts.repoDir, env, tips: plan.selection.include, findings: outcome.findings, remainingMs });
+    outcome = { ...outcome, held };
+  }
   const request = bypassRequest(readPushOptions(env), config.bypass.reasons);
   let verdict = decideVerdict(outcome, config, request, plan.replaceRefs);
   let preface = "";
