@@ -90,6 +90,20 @@ describe("a key the server already held", () => {
     expectRejected(fx.push(repo, ["origin", "main"]), remote, refs, [fresh]);
   });
 
+  it("a key in a branch the server deleted is not held: its commit lingers in the store, but no ref reaches it", async () => {
+    const old = fakeKey();
+    const { remote, repo } = await started(fx, { install: false });
+    repo.git("checkout", "-q", "-b", "tmp");
+    const gone = repo.commit("tmp key", { "t.js": `k = "${old}"\n` });
+    expectAccepted(fx.push(repo, ["origin", "tmp"]));
+    expectAccepted(fx.push(repo, ["origin", ":tmp"]));
+    await remote.install();
+    expect(remote.has(gone)).toBe(true);
+    repo.commit("build on it", { "t.js": `k = "${old}"\nn = 2\n` });
+    const refs = remote.refs();
+    expectRejected(fx.push(repo, ["origin", "HEAD:refs/heads/revived"]), remote, refs, [old]);
+  });
+
   it("blockKnownKeys: true refuses the edit as well, and says the key was already there", async () => {
     const { remote, repo, old } = await serverHolding("blockKnownKeys: true\n");
     repo.commit("more retries", { "config.js": `module.exports = {\n  key: "${old}",\n  retries: 3,\n};\n` });
