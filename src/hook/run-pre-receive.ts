@@ -1,7 +1,7 @@
 import { redactAll } from "../findings/redact.js";
 import type { HookConfig } from "./config.js";
 import type { Verdict } from "./verdict.js";
-import { decideVerdict } from "./verdict.js";
+import { decideVerdict, wouldBlock } from "./verdict.js";
 import { parseRefUpdates } from "./parse-ref-updates.js";
 import { pushSelection } from "./push-selection.js";
 import { scanPush } from "./scan-push.js";
@@ -50,10 +50,12 @@ export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceive
     : ({ kind: "nothing-to-scan" } as const);
   // A key in a ref name is a finding of the push like a key in a file.
   let outcome = scanned.kind === "scanned" ? { ...scanned, findings: [...refNameFindings(plan.scanned), ...scanned.findings] } : scanned;
-  // Keys the server already held are told apart (only when there are findings at all).
-  if (outcome.kind === "scanned" && outcome.findings.length && plan.selection?.include) {
+  // Keys the server already held are told apart; only a push with a finding that would
+  // block pays for it (a clean push, or one with test-key warnings, reads nothing more).
+  const candidates = outcome.kind === "scanned" ? outcome.findings.filter((f) => wouldBlock(f, config)) : [];
+  if (outcome.kind === "scanned" && candidates.length && plan.selection?.include) {
     const remainingMs = config.timeBudgetMs - opts.elapsedMs - (performance.now() - started);
-    const held = await findHeldKeys({ repoDir: opts.repoDir, env, tips: plan.selection.include, findings: outcome.findings, remainingMs });
+    const held = await findHeldKeys({ repoDir: opts.repoDir, env, tips: plan.selection.include, findings: candidates, remainingMs });
     outcome = { ...outcome, held };
   }
   const request = bypassRequest(readPushOptions(env), config.bypass.reasons);

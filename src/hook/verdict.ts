@@ -54,6 +54,11 @@ export function decideVerdict(outcome: ScanOutcome, config: HookConfig, bypass: 
   return { ...v, accept: false, status: "rejected", replaceRefs: [...replaceRefs] };
 }
 
+/** Whether a finding blocks a push under this config, before bypasses and inline allows. */
+export function wouldBlock(f: Finding, config: Pick<HookConfig, "blockSeverity" | "blockDotenvFiles">): boolean {
+  return severityAtLeast(f.severity, config.blockSeverity) || (config.blockDotenvFiles && f.rule === "dotenv-file");
+}
+
 function decideScan(outcome: ScanOutcome, config: HookConfig, bypass: BypassRequest): Verdict {
   const base = {
     blocking: [] as Finding[],
@@ -78,7 +83,7 @@ function decideScan(outcome: ScanOutcome, config: HookConfig, bypass: BypassRequ
   }
   if (outcome.kind === "nothing-to-scan") return { ...base, accept: true, status: "clean" };
 
-  const blocks = (f: Finding) => severityAtLeast(f.severity, config.blockSeverity) || (config.blockDotenvFiles && f.rule === "dotenv-file");
+  const blocks = (f: Finding) => wouldBlock(f, config);
   // The pusher writes the allow comment: what the operator's inlineAllow does not cover
   // is judged like any other finding.
   const { findings, honoured } = applyInlineAllow(outcome.findings, outcome.suppressed, config.inlineAllow);
