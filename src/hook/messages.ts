@@ -83,7 +83,15 @@ function verdictLines(v: Verdict): string[] {
     if (v.inlineAllowed.length) out.push(`  ${v.inlineAllowed.length} of them would have blocked the push: recorded in the audit log.`);
   }
   if (v.skippedBlobs > 0) out.push("", `[leakguard] note: ${n(v.skippedBlobs, "file")} over the size limit (maxBlobBytes) were not scanned.`);
-  if (v.status === "rejected" && v.blocking.length) {
+  if (v.status === "rejected" && v.blocking.length && blockingHeld.length === v.blocking.length) {
+    // Nothing new was refused: the steps for a key that was never kept would not be true.
+    out.push(
+      "",
+      "[leakguard] every secret that blocks this push was already on this server before it; this server's blockKnownKeys: true refuses pushes that touch them.",
+      ...HELD_STEPS,
+      "  3. Push again once the commits you push no longer hold the key.",
+    );
+  } else if (v.status === "rejected" && v.blocking.length) {
     out.push("", ...NEXT_STEPS);
     if (blockingHeld.length) {
       out.push(`  ${n(blockingHeld.length, "of these secrets was", "of these secrets were")} already on this server before this push (marked "already in"): this server's blockKnownKeys: true refuses those too; they are exposed here already, so rotate them first.`);

@@ -79,6 +79,18 @@ describe("a key the server already held", () => {
     expectRejected(fx.push(repo, ["origin", "main"]), remote, refs, [fresh]);
   });
 
+  it("blockKnownKeys: true with a new key as well: the new one is told as never kept, the held one as already here", async () => {
+    const { remote, repo, old } = await serverHolding("blockKnownKeys: true\n");
+    const fresh = fakeKey();
+    repo.commit("edit and leak", { "config.js": `module.exports = {\n  key: "${old}",\n  other: "${fresh}",\n};\n` });
+    const refs = remote.refs();
+    const r = fx.push(repo, ["origin", "main"]);
+    expectRejected(r, remote, refs, [old, fresh]);
+    expect(r.output).toContain("push rejected: 2 secrets found");
+    expect(r.output).toContain("This server refused the push, so it did not keep the new key.");
+    expect(r.output).toContain("1 of these secrets was already on this server before this push");
+  });
+
   it("a key that is only on another branch of the push's own history is not held (the server never had that branch)", async () => {
     const { remote, repo } = await started(fx);
     const fresh = fakeKey();
@@ -111,6 +123,7 @@ describe("a key the server already held", () => {
     const r = fx.push(repo, ["origin", "main"]);
     expectRejected(r, remote, refs, [old]);
     expect(r.output).toContain("already in: config.js");
-    expect(r.output).toContain("blockKnownKeys: true refuses those too");
+    expect(r.output).toContain("every secret that blocks this push was already on this server before it");
+    expect(r.output).not.toContain("did not keep");
   });
 });
