@@ -1,11 +1,11 @@
 import { resolve } from "node:path";
 import type { CliIo } from "./io.js";
 import { UsageError } from "../errors.js";
-import type { Selection } from "../git/engine.js";
+import type { GitEngine, Selection } from "../git/engine.js";
 import type { EngineName } from "../git/open-engine.js";
 import { openEngine } from "../git/open-engine.js";
-import { countAllCommits } from "../git/list-files.js";
 import { scanHistory } from "../findings/scan-history.js";
+import { boundaryCommits, findAlreadyPresent } from "../findings/already-present.js";
 import { scanTree } from "../findings/scan-tree.js";
 import { readBaseline, writeBaseline } from "../findings/baseline.js";
 import type { ScanResult } from "../findings/finding.js";
@@ -13,7 +13,9 @@ import { emptyStats } from "../findings/collector.js";
 import type { Format, ReportContext } from "../report/index.js";
 import { FORMATTERS } from "../report/index.js";
 import { createProgressBar } from "./progress.js";
+import { countHistory } from "./count-history.js";
 import { writeOutput } from "./write-output.js";
+import { outputSummary } from "./output-summary.js";
 import { VERSION } from "../version.js";
 import type { Severity } from "../detectors/types.js";
 import { severityAtLeast } from "../detectors/types.js";
@@ -73,8 +75,10 @@ export async function runScan(path: string, flags: ScanFlags, io: CliIo): Promis
   const target = flags.range ? `${path} ${flags.range}` : flags.staged ? `${path} (staged)` : flags.pushed !== undefined ? `${path} (push to ${flags.pushed})` : path;
   const ctx: ReportContext = { mode, target, color, version: VERSION };
   const text = FORMATTERS[flags.format](result, ctx);
-  if (flags.output) writeOutput(resolve(io.cwd, flags.output), text);
-  else io.stdout.write(text);
+  if (flags.output) {
+    writeOutput(resolve(io.cwd, flags.output), text);
+    io.stderr.write(outputSummary(result, flags.output));
+  } else io.stdout.write(text);
 
   // Incomplete is never clean, and outranks findings: the report is written, and exit 2
   // says that what was not read may hold more (docs/SECURITY.md, "never clean without looking").
@@ -144,16 +148,40 @@ async function scanRepo(root: string, flags: ScanFlags, baseline: Set<string>, i
           : { all: true };
     // Deleting branches only, or pushing what the remote already has: nothing new to read.
     if (selection.include?.length === 0) return { findings: [], stats: emptyStats() };
-    const total = selection.all && engine.name === "native" && flags.progress ? await countAllCommits(root, io.env) : null;
-    const bar = flags.progress ? createProgressBar(io.stderr, total) : null;
+    // Totals only where they are known (every blob of the store is what the native engine
+    // reads in full); counted alongside the scan, never before it, and only for a terminal.
+    const showBar = flags.progress && Boolean((io.stderr as { isTTY?: boolean }).isTTY);
+    const totals = showBar && selection.all && engine.name === "native" ? countHistory(root, io.env) : null;
+    const bar = showBar ? createProgressBar(io.stderr, totals) : null;
+    let result: ScanResult;
     try {
-      return await scanHistory({ engine, selection, baseline, ...(bar ? { onProgress: bar.update } : {}) });
+      result = await scanHistory({ engine, selection, baseline, ...(bar ? { onProgress: bar.update } : {}) });
+      bar?.finish(result.stats);
     } finally {
       bar?.stop();
     }
+    if (!selection.all && result.findings.length) await leaveOutHeld(result, selection, root, engine, io);
+    return result;
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * A range (or a pre-push) reports what it adds: a key the commits it builds on already
+ * held is left out, and counted on stderr (src/findings/already-present.ts has the rule).
+ */
+async function leaveOutHeld(result: ScanResult, selection: Selection, root: string, engine: GitEngine, io: CliIo): Promise<void> {
+  const boundary = await boundaryCommits(root, io.env, selection.include ?? [], selection.exclude ?? []).catch(() => [] as string[]);
+  if (boundary.length === 0) return;
+  const held = await findAlreadyPresent(engine, result.findings, boundary);
+  if (held.size === 0) return;
+  const left = result.findings.filter((f) => held.has(f.fingerprint));
+  result.findings = result.findings.filter((f) => !held.has(f.fingerprint));
+  const keys = new Set(left.map((f) => f.fingerprint)).size;
+  io.stderr.write(
+    `[leakguard] left out ${left.length} finding(s) of ${keys} key(s) or file(s) already present before the range (in the tree of a commit it builds on, e.g. ${[...held.values()][0]!.commit.slice(0, 10)}); scan --history lists them\n`,
+  );
 }
 
 /** `A..B` (either side may be empty, meaning HEAD), as git reads it; `A...B` is refused. */

@@ -28,10 +28,10 @@ export function adviceFor(f: Finding): readonly string[] {
 /** What the pusher does now; rotation first, because a key that left the machine is spent. */
 export const NEXT_STEPS: readonly string[] = [
   "What to do now:",
-  "  1. This server did not keep the key. If it has been anywhere else (another remote, a deploy,",
-  "     a CI log, a chat), treat it as compromised: rotate it in the Stripe Dashboard (Developers >",
-  "     API keys > Rotate key), move your backend to the new key, delete the old one, and read",
-  "     its request logs for activity you do not recognise.",
+  "  1. This server refused the push, so it did not keep the new key. If the key has been",
+  "     anywhere else (another remote, a deploy, a CI log, a chat), treat it as compromised: rotate",
+  "     it in the Stripe Dashboard (Developers > API keys > Rotate key), move your backend to the",
+  "     new key, delete the old one, and read its request logs for activity you do not recognise.",
   "  2. Take it out of your local commits: 'git commit --amend' for the last commit,",
   "     'git rebase -i <base>' for older ones, or 'leakguard scrub' for many.",
   "  3. Push again.",

@@ -22,6 +22,7 @@ export const HookConfigSchema = z.strictObject({
     })
     .prefault({}),
   allowReplaceRefs: z.boolean().default(D.allowReplaceRefs),
+  blockKnownKeys: z.boolean().default(D.blockKnownKeys),
   auditLog: z.string().min(1).default(D.auditLog),
   inlineAllow: z.enum(INLINE_ALLOW).default(D.inlineAllow),
 });

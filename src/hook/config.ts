@@ -40,6 +40,12 @@ export interface HookConfig {
    * default; its objects are scanned either way.
    */
   allowReplaceRefs: boolean;
+  /**
+   * Whether a key the server already held before a push (docs/hook.md, "what a push adds")
+   * blocks that push like a new one. Off by default: the push does not add it, and refusing
+   * it only stops work on files that already hold it; it is shown as a warning instead.
+   */
+  blockKnownKeys: boolean;
   /** JSON lines, one per bypass; relative paths are taken from the repository directory. */
   auditLog: string;
 }
@@ -53,6 +59,7 @@ export const DEFAULT_HOOK_CONFIG: Readonly<HookConfig> = Object.freeze({
   bypass: Object.freeze({ allowed: false, reasons: [...BYPASS_REASONS] }),
   inlineAllow: "test-keys",
   allowReplaceRefs: false,
+  blockKnownKeys: false,
   auditLog: "leakguard-audit.log",
 });
 

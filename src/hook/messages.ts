@@ -1,6 +1,7 @@
 import type { Finding } from "../findings/finding.js";
 import { RULES } from "../detectors/types.js";
 import type { Verdict } from "./verdict.js";
+import type { HeldAt } from "../findings/already-present.js";
 import { BYPASS_OPTION } from "./bypass.js";
 import { adviceFor, NEXT_STEPS } from "./advice.js";
 import { redactAll } from "../findings/redact.js";
@@ -34,12 +35,13 @@ export function formatVerdict(v: Verdict, opts: { gitlab: boolean }): string {
 
 function verdictLines(v: Verdict): string[] {
   const out: string[] = [];
-  const n = (k: number, word: string) => `${k} ${word}${k === 1 ? "" : "s"}`;
+  const n = (k: number, word: string, plural = `${word}s`) => `${k} ${k === 1 ? word : plural}`;
   switch (v.status) {
     case "clean":
       break;
     case "warned":
-      out.push(`[leakguard] push accepted with ${n(v.warnings.length, "warning")} (below the blocking severity):`);
+      if (v.warnings.length) out.push(`[leakguard] push accepted with ${n(v.warnings.length, "warning")} (below the blocking severity):`);
+      else out.push(`[leakguard] push accepted: it adds no new secret, but it touches ${n(v.present.length, "secret")} this server already held before it.`);
       break;
     case "rejected":
       if (v.replaceRefs.length) {
@@ -63,21 +65,47 @@ function verdictLines(v: Verdict): string[] {
       }
       break;
   }
+  const heldAt = new Map(v.present.map((f) => [f.fingerprint, f.heldAt] as const));
+  const blockingHeld = v.blocking.filter((f) => heldAt.has(f.fingerprint));
   // Hostile content can hold 100,000 keys: the pusher sees the first ones and the count.
-  const listed = (fs: Finding[]) => {
-    for (const f of fs.slice(0, MAX_LISTED)) out.push("", ...findingBlock(f));
+  const listed = (fs: readonly Finding[], held: (f: Finding) => ReturnType<typeof heldAt.get> = (f) => heldAt.get(f.fingerprint)) => {
+    for (const f of fs.slice(0, MAX_LISTED)) out.push("", ...findingBlock(f, held(f)));
     if (fs.length > MAX_LISTED) out.push("", `[leakguard] ... and ${n(fs.length - MAX_LISTED, "more finding")} like these, not listed.`);
   };
   listed(v.blocking);
   if (v.warnings.length && v.status !== "warned") out.push("", `[leakguard] and ${n(v.warnings.length, "warning")} (not blocking):`);
-  listed(v.warnings);
+  listed(v.warnings, () => undefined);
+  const blockingFps = new Set(v.blocking.map((b) => b.fingerprint));
+  const shownHeld = v.present.filter((f) => !blockingFps.has(f.fingerprint));
+  if (shownHeld.length) {
+    out.push(
+      "",
+      `[leakguard] ${n(shownHeld.length, "secret")} already on this server before this push (not added by it, so not blocking; blockKnownKeys: false):`,
+      "  Such a secret has been readable by everyone with access to this repository since it was first pushed.",
+    );
+    listed(shownHeld, (f) => (f as (typeof shownHeld)[number]).heldAt);
+    out.push("", ...HELD_STEPS);
+  }
   if (v.suppressed.length) {
     out.push("", `[leakguard] ${n(v.suppressed.length, "finding")} let through by a leakguard:allow comment (this server's inlineAllow allows it):`);
     for (const f of v.suppressed) out.push(`  ${f.rule} [${f.severity}]: ${f.redacted ?? RULES[f.rule].title}, ${whereOf(f)}`);
     if (v.inlineAllowed.length) out.push(`  ${v.inlineAllowed.length} of them would have blocked the push: recorded in the audit log.`);
   }
   if (v.skippedBlobs > 0) out.push("", `[leakguard] note: ${n(v.skippedBlobs, "file")} over the size limit (maxBlobBytes) were not scanned.`);
-  if (v.status === "rejected" && v.blocking.length) out.push("", ...NEXT_STEPS);
+  if (v.status === "rejected" && v.blocking.length && blockingHeld.length === v.blocking.length) {
+    // Nothing new was refused: the steps for a key that was never kept would not be true.
+    out.push(
+      "",
+      "[leakguard] every secret that blocks this push was already on this server before it; this server's blockKnownKeys: true refuses pushes that touch them.",
+      ...HELD_STEPS,
+      "  3. Push again once the commits you push no longer hold the key.",
+    );
+  } else if (v.status === "rejected" && v.blocking.length) {
+    out.push("", ...NEXT_STEPS);
+    if (blockingHeld.length) {
+      out.push(`  ${n(blockingHeld.length, "of these secrets was", "of these secrets were")} already on this server before this push (marked "already in"): this server's blockKnownKeys: true refuses those too; they are exposed here already, so rotate them first.`);
+    }
+  }
   if (v.status === "rejected" || v.status === "failed-closed") out.push(...bypassHelp(v));
   return out;
 }
@@ -88,13 +116,22 @@ function whereOf(f: Finding): string {
   return shown(f.path);
 }
 
-function findingBlock(f: Finding): string[] {
+/** What to do about a key the server already had: the push is fine, the key is not. */
+const HELD_STEPS: readonly string[] = [
+  "What to do about them:",
+  "  1. Rotate a live key in the Stripe Dashboard (Developers > API keys > Rotate key) if that is not done yet,",
+  "     move your backend to the new key, and read the old key's request logs for activity you do not recognise.",
+  "  2. Then remove it from history: leakguard scrub in a fresh clone, and the push command it prints.",
+];
+
+function findingBlock(f: Finding, held?: HeldAt): string[] {
   const what = f.redacted ? `${f.redacted} (${RULES[f.rule].title})` : RULES[f.rule].title;
   const label = f.source === "file" ? "file:" : f.source === "path" ? "name:" : "where:";
   return [
     `  ${f.rule} [${f.severity}]: ${what}`,
     `    ${label.padEnd(8)}${whereOf(f)}`,
     `    commit: ${f.commit ?? "(none)"}`,
+    ...(held ? [`    already in: ${shown(held.path)} (commit ${held.commit}, which this server had before the push)`] : []),
     ...adviceFor(f).map((l) => `    ${l}`),
   ];
 }

@@ -1,7 +1,7 @@
 import { redactAll } from "../findings/redact.js";
 import type { HookConfig } from "./config.js";
 import type { Verdict } from "./verdict.js";
-import { decideVerdict } from "./verdict.js";
+import { decideVerdict, wouldBlock } from "./verdict.js";
 import { parseRefUpdates } from "./parse-ref-updates.js";
 import { pushSelection } from "./push-selection.js";
 import { scanPush } from "./scan-push.js";
@@ -10,6 +10,7 @@ import { bypassRequest, pusherOf, readPushOptions } from "./bypass.js";
 import { appendAuditEntry, auditEntry } from "./append-audit-entry.js";
 import { formatVerdict, GITLAB_PREFIX, isGitLab } from "./messages.js";
 import { refNameFindings } from "./ref-name-findings.js";
+import { findHeldKeys } from "./find-held-keys.js";
 
 export interface PreReceiveOptions {
   /** Everything git wrote to the hook's stdin. */
@@ -37,6 +38,7 @@ export interface PreReceiveResult {
 export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceiveResult> {
   const { env } = opts;
   let { config } = opts;
+  const started = performance.now();
   const updates = parseRefUpdates(opts.input);
   const plan = pushSelection(updates);
   const scanned = plan.selection
@@ -52,7 +54,15 @@ export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceive
     : ({ kind: "nothing-to-scan" } as const);
   if (!plan.selection) void opts.worker?.close();
   // A key in a ref name is a finding of the push like a key in a file.
-  const outcome = scanned.kind === "scanned" ? { ...scanned, findings: [...refNameFindings(plan.scanned), ...scanned.findings] } : scanned;
+  let outcome = scanned.kind === "scanned" ? { ...scanned, findings: [...refNameFindings(plan.scanned), ...scanned.findings] } : scanned;
+  // Keys the server already held are told apart; only a push with a finding that would
+  // block pays for it (a clean push, or one with test-key warnings, reads nothing more).
+  const candidates = outcome.kind === "scanned" ? outcome.findings.filter((f) => wouldBlock(f, config)) : [];
+  if (outcome.kind === "scanned" && candidates.length && plan.selection?.include) {
+    const remainingMs = config.timeBudgetMs - opts.elapsedMs - (performance.now() - started);
+    const held = await findHeldKeys({ repoDir: opts.repoDir, env, tips: plan.selection.include, findings: candidates, remainingMs });
+    outcome = { ...outcome, held };
+  }
   const request = bypassRequest(readPushOptions(env), config.bypass.reasons);
   let verdict = decideVerdict(outcome, config, request, plan.replaceRefs);
   let preface = "";

@@ -1,17 +1,25 @@
 import type { Finding, ScanResult, SuppressedFinding } from "../findings/finding.js";
 import type { Severity } from "../detectors/types.js";
+import type { RuleId } from "../detectors/types.js";
 import { RULES } from "../detectors/types.js";
+import { adviceFor } from "../findings/advice.js";
 import type { ReportContext } from "./context.js";
 import { redactAll } from "../findings/redact.js";
 import { quoteName } from "./quote-name.js";
 
-// For people: one block per finding, worst first, then a one-line summary. Every name
-// that comes from the repository (path, author) or from the command line (the target)
-// is redacted and quoted: it reaches a terminal, and a pusher chose it.
+// For people: one block per key (per fingerprint: a dotenv file is one block per path),
+// worst first, each location of the key listed under it and the advice said once; live
+// keys first, test-mode keys folded below them. Then a one-line summary. JSON and SARIF
+// stay one entry per location. Every name that comes from the repository (path, author)
+// or from the command line (the target) is redacted and quoted: it reaches a terminal,
+// and a pusher chose it.
 
 const SGR = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1 } as const;
 const SEVERITY_COLOR: Record<Severity, keyof typeof SGR> = { critical: "red", high: "red", medium: "yellow", low: "cyan" };
 const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+const TEST_RULES: ReadonlySet<RuleId> = new Set(["stripe-test-secret-key", "stripe-test-restricted-key"]);
+/** Test-mode keys are often repeated across fixtures (68 lines for one key in stripe-node): the first few say where. */
+const TEST_LOCATIONS_SHOWN = 10;
 
 function paint(on: boolean) {
   return (style: keyof typeof SGR, s: string) => (on ? `\x1b[${SGR[style]}m${s}\x1b[0m` : s);
@@ -31,16 +39,46 @@ function suppressedLine(f: SuppressedFinding): string {
   return "  " + [f.rule, f.redacted, where(f), `[${by}]`].filter(Boolean).join(" ");
 }
 
+/** Findings of one fingerprint, in the order the scan sorted them (oldest introduction first). */
+function groupByKey(findings: readonly Finding[]): Finding[][] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const g = groups.get(f.fingerprint);
+    if (g) g.push(f);
+    else groups.set(f.fingerprint, [f]);
+  }
+  const worst = (g: Finding[]) => Math.min(...g.map((f) => RANK[f.severity]));
+  return [...groups.values()].sort((a, b) => worst(a) - worst(b));
+}
+
+function block(group: Finding[], c: ReturnType<typeof paint>, limit: number): string[] {
+  const head = group[0]!;
+  const what = head.redacted ?? shown(head.path);
+  const count = group.length === 1 ? "" : `  (${group.length} locations)`;
+  const lines = [`${c(SEVERITY_COLOR[head.severity], head.severity.toUpperCase().padEnd(8))} ${c("bold", RULES[head.rule].title)}  ${what}${count}`];
+  for (const f of group.slice(0, limit)) lines.push(`  ${where(f)}`);
+  if (group.length > limit) lines.push(`  … and ${group.length - limit} more (--format json lists every location)`);
+  // The advice once per way the key leaked, not once per location.
+  const fixes = [...new Set(group.map((f) => adviceFor(f).fix))];
+  for (const fix of fixes) lines.push(`  Fix: ${fix}`);
+  const vectors = [...new Set(group.map((f) => f.vector))].join(", ");
+  lines.push(c("dim", `  rule ${head.rule} · vector ${vectors} · fingerprint ${head.fingerprint}`));
+  lines.push("");
+  return lines;
+}
+
 export function formatText(result: ScanResult, ctx: ReportContext): string {
   const c = paint(ctx.color);
   const lines: string[] = [];
-  const sorted = [...result.findings].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
-  for (const f of sorted) {
-    const what = f.redacted ?? "(the file itself)";
-    lines.push(`${c(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8))} ${c("bold", RULES[f.rule].title)}  ${what}`);
-    lines.push(`  ${where(f)}`);
-    lines.push(c("dim", `  rule ${f.rule} · vector ${f.vector} · fingerprint ${f.fingerprint}`));
+  const groups = groupByKey(result.findings);
+  const live = groups.filter((g) => !TEST_RULES.has(g[0]!.rule));
+  const test = groups.filter((g) => TEST_RULES.has(g[0]!.rule));
+  for (const g of live) lines.push(...block(g, c, Infinity));
+  if (test.length) {
+    const n = test.reduce((a, g) => a + g.length, 0);
+    lines.push(c("bold", `Test-mode keys: ${test.length} key${test.length === 1 ? "" : "s"} at ${n} location${n === 1 ? "" : "s"} (they reach only test data, but rotate any that is not a public fixture)`));
     lines.push("");
+    for (const g of test) lines.push(...block(g, c, TEST_LOCATIONS_SHOWN));
   }
   lines.push(summary(result, ctx));
   const { stats } = result;
@@ -76,7 +114,8 @@ function summary({ findings, stats }: ScanResult, ctx: ReportContext): string {
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`)
     .join(", ");
-  return `${findings.length} finding${findings.length === 1 ? "" : "s"} (${bySeverity}) in ${target} (${scope}, ${size}, ${stats.ms} ms).`;
+  const keys = new Set(findings.map((f) => f.fingerprint)).size;
+  return `${findings.length} finding${findings.length === 1 ? "" : "s"} of ${keys} key${keys === 1 ? "" : "s"} or file${keys === 1 ? "" : "s"} (${bySeverity}) in ${target} (${scope}, ${size}, ${stats.ms} ms).`;
 }
 
 /** Incomplete is not clean (issue 8): say so, and name what was not read. */

@@ -19,6 +19,7 @@ describe("loadHookConfig", () => {
       maxBlobBytes: null,
       bypass: { allowed: false, reasons: ["false-positive", "used-in-tests", "will-fix-later"] },
       allowReplaceRefs: false,
+      blockKnownKeys: false,
       auditLog: join(dir, "leakguard-audit.log"),
       inlineAllow: "test-keys",
     });

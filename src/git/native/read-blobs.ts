@@ -52,31 +52,70 @@ async function* readAll(opts: GitOptions, prefilter: Prefilter, filter?: BlobFil
         sizes.push(listed.sizes[i]!);
       }
     }
-    // Hits go to cat-file as git grep finds them; the rest are only counted.
+    // Hits go to cat-file as git grep finds them; the rest are handed on as skipped as
+    // soon as git grep has passed them, so that what is counted is what was read.
     const asked = new Uint8Array(oids.length);
+    const skipped: Read[] = [];
+    let wake: (() => void) | null = null;
+    let done = 0;
+    const pass = (upTo: number) => {
+      for (; done < upTo; done++) if (!asked[done]) skipped.push({ oid: oids[done]!, bytes: null, size: sizes[done]! });
+      wake?.();
+    };
     let failed = false;
     const hits = (async function* () {
       try {
-        for await (const i of grepBlobs(oids, filter.pcre!, opts)) {
-          asked[i] = 1;
-          yield oids[i]!;
+        for await (const e of grepBlobs(oids, sizes, filter.pcre!, opts)) {
+          if ("passed" in e) pass(e.passed);
+          else if (!asked[e.hit]) {
+            asked[e.hit] = 1;
+            yield oids[e.hit]!;
+          }
         }
       } catch {
         failed = true;
       }
     })();
-    yield* catFile(opts, hits, filter);
+    yield* beforeEach(catFile(opts, hits, filter), skipped, (w) => (wake = w));
     if (big.length) yield* catFile(opts, big, filter);
     if (!failed) {
-      for (let i = 0; i < oids.length; i++) if (!asked[i]) yield { oid: oids[i]!, bytes: null, size: sizes[i]! };
+      pass(oids.length);
+      yield* skipped.splice(0);
       return;
     }
     // This git could not grep (e.g. no PCRE): stream what was not read yet.
     opts.signal?.throwIfAborted();
-    yield* catFile(opts, oids.filter((_, i) => !asked[i]), filter);
+    yield* skipped.splice(0);
+    yield* catFile(opts, oids.filter((_, i) => i >= done && !asked[i]), filter);
     return;
   }
   yield* catFile(opts, listed.oids, filter);
+}
+
+/**
+ * Items of `content` as they come, each preceded by whatever `pending` holds by then; and
+ * what `pending` gains while `content` is quiet, when `onPending`'s waker is called. A
+ * blob grep passed is pushed before the content of any later hit can arrive, so the
+ * count never runs ahead of the reading or behind it.
+ */
+async function* beforeEach(content: AsyncIterable<Read>, pending: Read[], onPending: (wake: () => void) => void): AsyncGenerator<Read> {
+  const it = content[Symbol.asyncIterator]();
+  let next = it.next();
+  try {
+    for (;;) {
+      yield* pending.splice(0);
+      const woke = new Promise<null>((r) => onPending(() => r(null)));
+      const got = await Promise.race([next, woke]);
+      yield* pending.splice(0);
+      if (got === null) continue;
+      if (got.done) return;
+      next = it.next();
+      yield got.value;
+    }
+  } finally {
+    onPending(() => {});
+    await it.return?.();
+  }
 }
 
 /**
