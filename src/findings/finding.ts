@@ -51,6 +51,11 @@ export interface ScanStats {
   incomplete: boolean;
   /** The ids of the objects that could not be read, sorted. */
   unreadObjects: string[];
+  /**
+   * History: introductions at further paths of a blob with findings, beyond the paths
+   * reported per blob (MAX_LOCATIONS in src/objects/walk-objects.ts).
+   */
+  locationsOmitted?: number;
 }
 
 /** Why a finding was not reported: an inline `leakguard:allow` comment, the baseline file, or a test-mode key in a declared fixture path (.leakguard.yml). */

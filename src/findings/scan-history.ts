@@ -110,14 +110,24 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
   stats.commits = index.commits;
   stats.submodules = index.submodules;
 
+  // Read once, reported at every path that introduces it (issue 10): a `.env` copied to
+  // `.env.bak`, a bundle deployed under another path of a gh-pages branch. Each path is
+  // matched on its own, as its name decides the vector and the dotenv rule.
+  const omittedCounted = new Set<string>();
   const scanBlob = (blob: string, bytes: Buffer, at: WindowAt | null) => {
-    const first = index.firstSeen.get(blob);
-    if (!first) return; // reachable from nothing in the selection (a dangling object)
+    const locations = index.locationsOf(blob);
+    if (locations.length === 0) return; // reachable from nothing in the selection (a dangling object)
     const ctx = (i: Introduction) => ({ path: i.path, commit: i.commit, blob, source: "file" as const });
-    guard(blob, () => collector.run(first.path, bytes, ctx(first), undefined, at), undefined);
+    const before = collector.findings.length + collector.suppressed.length;
+    for (const i of locations) guard(blob, () => collector.run(i.path, bytes, ctx(i), undefined, at), undefined);
+    const kept = new Set(locations.map((i) => i.path));
     for (const [path, i] of index.dotenvAt.get(blob) ?? []) {
-      if (path === first.path) continue;
+      if (kept.has(path)) continue;
       guard(blob, () => collector.run(path, bytes, ctx(i), (rule) => rule === "dotenv-file", at), undefined);
+    }
+    if (collector.findings.length + collector.suppressed.length > before && !omittedCounted.has(blob)) {
+      omittedCounted.add(blob);
+      stats.locationsOmitted = (stats.locationsOmitted ?? 0) + index.locationsOmitted(blob);
     }
   };
   for (const [blob, bytes] of candidates) scanBlob(blob, bytes, null);
