@@ -24,6 +24,13 @@ export interface Finding {
    * the file's path itself (a key in a file name is committed like any content).
    */
   source: "file" | "commit-message" | "tag-message" | "path";
+  /**
+   * Inside an archive: the member chain (`classes.dex`, `lib/inner.jar!app.properties`;
+   * shown as `path!member`, gitleaks' notation). Absent for a file's own bytes.
+   */
+  member?: string;
+  /** How the key was written when it was found decoded: absent for plain text. */
+  encoding?: "base64" | "json-escape" | "percent";
 }
 
 export interface ScanStats {

@@ -39,6 +39,7 @@ export function formatText(result: ScanResult, ctx: ReportContext): string {
     const what = f.redacted ?? "(the file itself)";
     lines.push(`${c(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8))} ${c("bold", RULES[f.rule].title)}  ${what}`);
     lines.push(`  ${where(f)}`);
+    if (f.member || f.encoding) lines.push(`  ${[f.member && `in archive member ${shown(f.path)}!${shown(f.member)}`, f.encoding && `encoded as ${f.encoding}`].filter(Boolean).join(" · ")}`);
     lines.push(c("dim", `  rule ${f.rule} · vector ${f.vector} · fingerprint ${f.fingerprint}`));
     lines.push("");
   }
