@@ -37,7 +37,8 @@ export interface ArchiveMember {
   bytes: Buffer;
 }
 
-const PIECE = 64 * 1024;
+// A piece of compressed input; deflate expands at most about 1,032 times, so one step yields at most ~17 MB.
+const PIECE = 16 * 1024;
 
 /** What the first bytes say: only these blobs are ever opened. */
 export function archiveKind(bytes: Buffer): ArchiveKind | null {

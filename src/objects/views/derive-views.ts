@@ -54,9 +54,12 @@ async function* members(path: string, bytes: Buffer, member: string | null, dept
   const name = path.slice(path.lastIndexOf("/") + 1);
   for await (const m of archiveMembers(kind, name, bytes, budget)) {
     const chain = member === null ? m.name : `${member}!${m.name}`;
-    yield { path: m.name, bytes: m.bytes, member: chain, encoding: null, place: null };
-    yield* encoded(m.name, m.bytes, chain);
-    yield* members(m.name, m.bytes, chain, depth + 1, budget);
+    // A member that is an archive itself stands for its members (a .tar in a .tar.gz).
+    if (archiveKind(m.bytes)) yield* members(m.name, m.bytes, chain, depth + 1, budget);
+    else {
+      yield { path: m.name, bytes: m.bytes, member: chain, encoding: null, place: null };
+      yield* encoded(m.name, m.bytes, chain);
+    }
   }
 }
 
