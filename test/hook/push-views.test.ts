@@ -19,7 +19,7 @@ describe("pre-receive hook and the views of a blob", () => {
     repo.commit("init", { "README.md": "x\n" });
     expect(fx.push(repo, ["origin", "main"]).status).toBe(0);
     const key = fakeKey();
-    const apk = Buffer.from(zipSync({ "classes.dex": new Uint8Array(Buffer.from("Lcom/pay;".repeat(300) + key + "V".repeat(300))) }, { level: 9 }));
+    const apk = Buffer.from(zipSync({ "classes.dex": new Uint8Array(Buffer.from("Lcom/pay;".repeat(300) + `"${key}"` + "V".repeat(300))) }, { level: 9 }));
     expect(apk.includes(key)).toBe(false);
     const leak = repo.commit("release", { "app/app-release.apk": apk });
     const r = fx.push(repo, ["origin", "main"]);
