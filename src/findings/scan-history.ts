@@ -7,6 +7,7 @@ import type { ScanResult, ScanStats } from "./finding.js";
 import { collectWithViews, createCollector, emptyStats, viewsMatch } from "./collector.js";
 import { mayHoldViews, VIEWS_PCRE } from "../objects/views/derive-views.js";
 import { archiveKind } from "../objects/views/archive-members.js";
+import { mayHoldEncodedKeyBesidesMarkers } from "../objects/views/encoded-views.js";
 import { compareFindings } from "./to-finding.js";
 import { detectKeysInPath } from "./detect-keys-in-path.js";
 import type { Introduction } from "../objects/walk-objects.js";
@@ -52,7 +53,7 @@ const SIGNATURES = [Buffer.from("PK\x03\x04", "latin1"), Buffer.from("\x1f\x8b\x
  * may find a key in (an archive, a base64 or escaped key prefix).
  */
 const KEY_FILTER: BlobFilter = {
-  test: (b) => mayHoldStripeKey(b) || mayHoldViews(b) || SIGNATURES.some((s) => b.indexOf(s) !== -1),
+  test: (b) => mayHoldStripeKey(b) || SIGNATURES.some((s) => b.indexOf(s) !== -1) || mayHoldEncodedKeyBesidesMarkers(b),
   overlap: STRIPE_MARKER_BYTES - 1,
   pcre: `${STRIPE_KEY_PCRE}|${VIEWS_PCRE}`,
   window: { size: WINDOW_BYTES, overlap: WINDOW_OVERLAP },

@@ -18,7 +18,8 @@ export interface EncodedView {
   place: Place;
 }
 
-const PREFIXES = ["sk_live_", "rk_live_", "sk_test_", "rk_test_"];
+// sk_ forms first, then the rk_ forms in the same order (BASE64_NEEDLES pairs them).
+const PREFIXES = ["sk_live_", "sk_test_", "rk_live_", "rk_test_"];
 
 /**
  * The base64 characters each key prefix fixes, at each of the three byte alignments the
@@ -34,6 +35,17 @@ const BASE64_FORMS = PREFIXES.flatMap((p) =>
   }),
 );
 
+/**
+ * The prefilter's needles: `sk_` and `rk_` forms share their `live_`/`test_` part at each
+ * alignment (`bGl2ZV`, `X2xpdmVf`, `19saXZlX`, ...), so six searches stand for twelve.
+ */
+const BASE64_NEEDLES = BASE64_FORMS.slice(0, 6).map((sk, i) => {
+  const rk = BASE64_FORMS[i + 6]!.text;
+  let n = 0;
+  while (n < sk.text.length && sk.text[sk.text.length - 1 - n] === rk[rk.length - 1 - n]) n++;
+  return sk.text.subarray(sk.text.length - n);
+});
+
 /** A byte of the base64 or base64url alphabet (padding apart). */
 const B64 = new Uint8Array(256);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_") B64[c.charCodeAt(0)] = 1;
@@ -42,18 +54,34 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /** For the bulk prefilter (git grep -P): every blob that can hold a base64 or escaped key matches. */
-export const ENCODED_KEY_PCRE = [...BASE64_FORMS.map((f) => f.text.toString("latin1")), "\\\\u005[fF]", "\\\\x5[fF]", "%5[fF]", "\\\\u007[23]k", "\\\\x7[23]k", "%7[23]k"].join("|");
+// An escaped `s`/`r` needs no alternative of its own: the key PCRE's `k_(?:live|test)_` or an escaped `_` matches its blob.
+export const ENCODED_KEY_PCRE = [...BASE64_NEEDLES.map((n) => n.toString("latin1")), "\\\\u005[fF]", "\\\\x5[fF]", "%5[fF]"].join("|");
 
-const ESCAPE_MARKERS = ["\\u005f", "\\u005F", "\\x5f", "\\x5F", "%5f", "%5F", "\\u0073k", "\\u0072k", "\\x73k", "\\x72k", "%73k", "%72k"].map((s) => Buffer.from(s));
+/** An escaped `_`: the mark of an escaped prefix. */
+const ESCAPED_UNDERSCORES = ["\\u005f", "\\u005F", "\\x5f", "\\x5F", "%5f", "%5F"].map((s) => Buffer.from(s));
+/** An escaped `s` or `r` before `k`: the rest of the prefix is then plain (`k_live_`) or has an escaped `_`. */
+const ESCAPED_KINDS = ["\\u0073k", "\\u0072k", "\\x73k", "\\x72k", "%73k", "%72k"].map((s) => Buffer.from(s));
+const ESCAPE_MARKERS = [...ESCAPED_UNDERSCORES, ...ESCAPED_KINDS];
+
+const hasBase64Prefix = (buf: Buffer) => BASE64_NEEDLES.some((n) => buf.indexOf(n) !== -1) && BASE64_FORMS.some((f) => buf.indexOf(f.text) !== -1);
 
 /** True when the bytes may hold a key in base64 or behind an escape: only fixed-string searches. */
 export function mayHoldEncodedKey(buf: Buffer): boolean {
-  return BASE64_FORMS.some((f) => buf.indexOf(f.text) !== -1) || ESCAPE_MARKERS.some((m) => buf.indexOf(m) !== -1);
+  return hasBase64Prefix(buf) || ESCAPE_MARKERS.some((m) => buf.indexOf(m) !== -1);
+}
+
+/**
+ * The same, for a streaming reader that also tests for the plain markers (`k_live_`,
+ * `k_test_`): an escaped `s` or `r` is then followed by one of those or by an escaped `_`.
+ * Twelve searches per piece, the fewest that keep it a superset.
+ */
+export function mayHoldEncodedKeyBesidesMarkers(buf: Buffer): boolean {
+  return BASE64_NEEDLES.some((n) => buf.indexOf(n) !== -1) || ESCAPED_UNDERSCORES.some((m) => buf.indexOf(m) !== -1);
 }
 
 export function encodedViews(buf: Buffer): EncodedView[] {
   const views: EncodedView[] = [];
-  if (BASE64_FORMS.some((f) => buf.indexOf(f.text) !== -1)) views.push(...base64Views(buf));
+  if (hasBase64Prefix(buf)) views.push(...base64Views(buf));
   if (ESCAPE_MARKERS.some((m) => buf.indexOf(m) !== -1)) {
     const v = escapeView(buf);
     if (v) views.push(v);
