@@ -102,6 +102,8 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
   const viewMatches = async (oid: string, bytes: Buffer) => mayHoldViews(bytes) && (await viewsMatch(detectors, bytes).catch((err: unknown) => guard(oid, () => { throw err; }, false)));
   // Why each blob was not fully scanned (an archive over a limit, one too big to open).
   const notFully = new Map<string, string>();
+  // Archives whose bytes the gate saw: the others (passed over by a bulk prefilter) are read again by name.
+  const opened = new Set<string>();
   const walked = walkObjects(engine, selection, KEY_FILTER, (n) => {
     stats.commits = n;
     if ((n & 255) === 0) report();
@@ -118,6 +120,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
     if (blob.bytes === null) stats.bytes += blob.size;
     else {
       stats.bytes += blob.bytes.length;
+      if (archiveKind(blob.bytes)) opened.add(blob.oid);
       if (matches(blob.oid, blob.bytes) || (await viewMatches(blob.oid, blob.bytes))) candidates.set(blob.oid, Buffer.from(blob.bytes));
     }
     if ((stats.blobs & 1023) === 0) report();
@@ -156,12 +159,17 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
   for (const [blob, bytes] of candidates) await scanBlob(blob, bytes, null);
 
   // dotenv blobs that did not pass the key prefilter, and windowed blobs that matched.
-  const again = [...new Set([...[...index.dotenvAt.keys()].filter((b) => !candidates.has(b) && !index.unread.includes(b)), ...windowed])];
+  // Archives by name that the prefilter passed over, too: no signature search could see them.
+  const unreadSet = new Set(index.unread);
+  const byName = [...index.archiveNamed].filter((b) => !candidates.has(b) && !opened.has(b) && !unreadSet.has(b) && !windowed.has(b));
+  const again = [...new Set([...[...index.dotenvAt.keys()].filter((b) => !candidates.has(b) && !unreadSet.has(b)), ...windowed, ...byName])];
   const unread = new Set(index.unread);
   for await (const r of walked.reread(again)) {
     if ("unread" in r) unread.add(r.oid);
-    else if ("window" in r) await scanBlob(r.oid, r.bytes, r.window);
-    else if (r.bytes) await scanBlob(r.oid, r.bytes, null);
+    else if ("window" in r) {
+      if (r.window.offset === 0 && archiveKind(r.bytes)) notFully.set(r.oid, `archive over ${WINDOW_BYTES} bytes, not opened`);
+      await scanBlob(r.oid, r.bytes, r.window);
+    } else if (r.bytes) await scanBlob(r.oid, r.bytes, null);
   }
 
   for (const m of index.messages) collector.run(m.path, m.bytes, { path: m.path, commit: m.commit, blob: m.object, source: m.source });

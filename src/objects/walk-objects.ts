@@ -1,5 +1,6 @@
 import type { AnnotatedTag, BlobFilter, BlobRead, CommitMeta, GitEngine, ObjectType, Selection } from "../git/engine.js";
 import { isDotenvPath } from "../detectors/index.js";
+import { ARCHIVE_NAME } from "./views/archive-members.js";
 import { createQueue } from "../findings/queue.js";
 
 // The one enumeration of what a scan must read (issue 8, "objects, not commits"): every
@@ -48,6 +49,8 @@ export interface ObjectIndex {
   keyedPaths: ReadonlyMap<string, Introduction & { blob: string }>;
   /** Objects named by the selection that could not be read, by id. */
   unread: string[];
+  /** Blobs at a path that says archive (`.jar`, `.apk`, `.tar.gz`, ...): a bulk prefilter cannot see into them. */
+  archiveNamed: ReadonlySet<string>;
 }
 
 /**
@@ -89,7 +92,9 @@ export function walkObjects(engine: GitEngine, selection: Selection, filter: Blo
   // Only blobs seen at a second path get a map: most blobs have one.
   const more = new Map<string, Map<string, Introduction>>();
   const omitted = new Map<string, number>();
+  const archiveNamed = new Set<string>();
   const introduce = (blob: string, at: Introduction) => {
+    if (ARCHIVE_NAME.test(at.path)) archiveNamed.add(blob);
     const first = firstSeen.get(blob);
     if (first && first.path !== at.path && !isPseudo(at)) {
       let paths = more.get(blob);
@@ -226,7 +231,7 @@ export function walkObjects(engine: GitEngine, selection: Selection, filter: Blo
         return [first, ...rest];
       };
       const locationsOmitted = (blob: string) => omitted.get(blob) ?? 0;
-      return { ...state, firstSeen, locationsOf, locationsOmitted, dotenvAt, messages, keyedPaths, unread: [...unread].sort() };
+      return { ...state, firstSeen, locationsOf, locationsOmitted, dotenvAt, messages, keyedPaths, archiveNamed, unread: [...unread].sort() };
     },
     reread(oids) {
       if (oids.length === 0) return (async function* () {})();

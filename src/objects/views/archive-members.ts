@@ -48,8 +48,12 @@ export function archiveKind(bytes: Buffer): ArchiveKind | null {
   return null;
 }
 
-/** For the bulk prefilter (git grep -P, line by line): every archive archiveKind accepts matches. */
-export const ARCHIVE_PCRE = ["PK\\x03\\x04", "^\\x1f\\x8b\\x08", "ustar(?:\\x00|\\x20\\x20\\x00)"].join("|");
+/**
+ * Names that say archive. A full-history scan finds archives by name (a signature in the
+ * bulk prefilter would cost a check of every byte of every blob); every blob read for
+ * any other reason is still opened when its first bytes are an archive's.
+ */
+export const ARCHIVE_NAME = /\.(?:zip|jar|war|ear|aar|apk|aab|apks|xapk|ipa|xpi|nupkg|whl|egg|gz|tgz|tar|crx|vsix|docx|xlsx|pptx|odt|ods)$/i;
 
 export function newBudget(input: number): ArchiveBudget {
   return { input, expanded: 0, members: 0, incomplete: null };

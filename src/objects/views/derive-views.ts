@@ -1,5 +1,5 @@
 import type { ArchiveBudget } from "./archive-members.js";
-import { ARCHIVE_LIMITS, ARCHIVE_PCRE, archiveKind, archiveMembers, newBudget } from "./archive-members.js";
+import { ARCHIVE_LIMITS, archiveKind, archiveMembers, newBudget } from "./archive-members.js";
 import type { Encoding, Place } from "./encoded-views.js";
 import { ENCODED_KEY_PCRE, encodedViews, mayHoldEncodedKey } from "./encoded-views.js";
 
@@ -27,8 +27,11 @@ export function mayHoldViews(bytes: Buffer): boolean {
   return archiveKind(bytes) !== null || mayHoldEncodedKey(bytes);
 }
 
-/** For an engine that searches in bulk: every blob `mayHoldViews` accepts matches this. */
-export const VIEWS_PCRE = `${ARCHIVE_PCRE}|${ENCODED_KEY_PCRE}`;
+/**
+ * For an engine that searches in bulk: every blob with an encoded key matches this;
+ * archives are found by name there (ARCHIVE_NAME), as a signature would cost every byte.
+ */
+export const VIEWS_PCRE = ENCODED_KEY_PCRE;
 
 /**
  * Every view of a blob at `path`. `budget.incomplete` is set when an archive could not be

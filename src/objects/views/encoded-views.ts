@@ -54,8 +54,22 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /** For the bulk prefilter (git grep -P): every blob that can hold a base64 or escaped key matches. */
-// An escaped `s`/`r` needs no alternative of its own: the key PCRE's `k_(?:live|test)_` or an escaped `_` matches its blob.
-export const ENCODED_KEY_PCRE = [...BASE64_NEEDLES.map((n) => n.toString("latin1")), "\\\\u005[fF]", "\\\\x5[fF]", "%5[fF]"].join("|");
+/**
+ * For the bulk prefilter (git grep -P): every blob that can hold a base64 or escaped key
+ * matches. PCRE skips ahead at memchr speed only to a pattern's first character, and each
+ * other first character costs a check of every byte, so every alternative starts with `k`
+ * (the key pattern's own), `f` or `X`: an escaped `_` after the `k`, and the base64
+ * needles cut to start there (`fbGl2ZV`, `X2xpdmVf`, `XZlX`, ...). An escaped `s`/`r`
+ * needs none of its own: `k_live_` or an escaped `_` follows it.
+ */
+export const ENCODED_KEY_PCRE = [
+  "k(?:\\\\u005[fF]|\\\\x5[fF]|%5[fF])(?:live|test)",
+  ...BASE64_NEEDLES.map((n) => {
+    const t = n.toString("latin1");
+    const at = [t.indexOf("f"), t.indexOf("X")].filter((i) => i !== -1);
+    return t.slice(Math.min(...at));
+  }),
+].join("|");
 
 /** An escaped `_`: the mark of an escaped prefix. */
 const ESCAPED_UNDERSCORES = ["\\u005f", "\\u005F", "\\x5f", "\\x5F", "%5f", "%5F"].map((s) => Buffer.from(s));
