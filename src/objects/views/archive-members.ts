@@ -1,5 +1,7 @@
-import { Gunzip, Unzip, UnzipInflate } from "fflate";
-import { extract } from "tar-stream";
+// Loaded on the first archive only: most scans meet none, and a hook starts for every push.
+type Fflate = typeof import("fflate");
+let fflate: Promise<Fflate> | null = null;
+const loadFflate = () => (fflate ??= import("fflate"));
 
 // Archives opened in memory (issue 10 item 2): zip and its family (.jar .war .apk .aab
 // .ipa .xpi .nupkg .whl: all zip files), gzip and tar. fflate (pure JS, no native code,
@@ -77,12 +79,12 @@ function countMember(budget: ArchiveBudget): boolean {
 }
 
 export async function* archiveMembers(kind: ArchiveKind, name: string, bytes: Buffer, budget: ArchiveBudget): AsyncGenerator<ArchiveMember> {
-  if (kind === "zip") yield* zipMembers(bytes, budget);
-  else if (kind === "gzip") yield* gzipMember(name, bytes, budget);
+  if (kind === "zip") yield* zipMembers(await loadFflate(), bytes, budget);
+  else if (kind === "gzip") yield* gzipMember(await loadFflate(), name, bytes, budget);
   else yield* tarMembers(bytes, budget);
 }
 
-function* zipMembers(bytes: Buffer, budget: ArchiveBudget): Generator<ArchiveMember> {
+function* zipMembers({ Unzip, UnzipInflate }: Fflate, bytes: Buffer, budget: ArchiveBudget): Generator<ArchiveMember> {
   const ready: ArchiveMember[] = [];
   const unzip = new Unzip((file) => {
     if (budget.incomplete || file.name.endsWith("/")) return;
@@ -121,7 +123,7 @@ function* zipMembers(bytes: Buffer, budget: ArchiveBudget): Generator<ArchiveMem
 }
 
 /** A gzip file holds one stream (`dump.sql.gz`: `dump.sql`); several members are read as one, as gunzip does. */
-function* gzipMember(name: string, bytes: Buffer, budget: ArchiveBudget): Generator<ArchiveMember> {
+function* gzipMember({ Gunzip }: Fflate, name: string, bytes: Buffer, budget: ArchiveBudget): Generator<ArchiveMember> {
   if (!countMember(budget)) return;
   const inner = name.replace(/\.t?gz$/i, (m) => (m.toLowerCase() === ".tgz" ? ".tar" : "")) || "(gzip content)";
   const chunks: Uint8Array[] = [];
@@ -146,6 +148,7 @@ function* gzipMember(name: string, bytes: Buffer, budget: ArchiveBudget): Genera
 }
 
 async function* tarMembers(bytes: Buffer, budget: ArchiveBudget): AsyncGenerator<ArchiveMember> {
+  const { extract } = await import("tar-stream");
   const ex = extract();
   ex.end(bytes);
   try {
