@@ -181,8 +181,15 @@ const WORD = /^[A-Za-z0-9_]$/;
  * kept only where the key itself was written with an escape: the plain ones the raw
  * bytes already report.
  */
+/** A key prefix with at least one escape in it: checked before the whole text is decoded. */
+const ESC = String.raw`(?:\\u00[0-9A-Fa-f]{2}|\\x[0-9A-Fa-f]{2}|%[0-9A-Fa-f]{2})`;
+const ESCAPED_PREFIX = new RegExp(String.raw`(?:[sr]|${ESC})k(?:_|${ESC})(?:live|test)(?:_|${ESC})`);
+
 function escapeView(buf: Buffer): EncodedView | null {
   const text = buf.toString("latin1");
+  const prefix = ESCAPED_PREFIX.exec(text);
+  // Nothing shaped like a prefix (the escaped `_` was in some other word): nothing to decode.
+  if (!prefix) return null;
   const out: string[] = [];
   const origin: number[] = [];
   let percent = 0;
