@@ -2,6 +2,9 @@ import type { Detector, Match } from "../detectors/types.js";
 import type { Finding, ScanStats, SuppressedFinding } from "./finding.js";
 import type { MatchContext } from "./to-finding.js";
 import { toFinding } from "./to-finding.js";
+import type { View } from "../objects/views/derive-views.js";
+import { deriveViews, mayHoldViews, newBudget } from "../objects/views/derive-views.js";
+import { archiveKind } from "../objects/views/archive-members.js";
 
 /** Where a window of a big blob starts (see WINDOW_BYTES in scan-history.ts). */
 export interface WindowAt {
@@ -30,14 +33,14 @@ export function createCollector(detectors: readonly Detector[], baseline: Readon
   return {
     findings,
     suppressed,
-    run(path: string, bytes: Uint8Array, ctx: MatchContext, only?: (rule: string) => boolean, at: WindowAt | null = null) {
+    run(path: string, bytes: Uint8Array, ctx: MatchContext, only?: (rule: string, m: Match) => boolean, at: WindowAt | null = null, view: View | null = null) {
       for (const detect of detectors) {
-        for (const raw of detect({ path, bytes })) {
-          if (only && !only(raw.rule)) continue;
-          const m = at ? placeInBlob(raw, bytes, at) : raw;
+        for (const raw of detect({ path: view ? view.path : path, bytes: view ? view.bytes : bytes })) {
+          if (only && !only(raw.rule, raw)) continue;
+          const m = view ? placeView(raw, view, ctx.path) : at ? placeInBlob(raw, bytes, at) : raw;
           if (!m) continue;
-          const f = toFinding(m, ctx);
-          const key = `${f.blob}:${f.commit}:${f.path}:${f.rule}:${f.fingerprint}:${f.line}:${f.column}:${f.source}`;
+          const f = toFinding(m, view ? { ...ctx, ...(view.member !== null ? { member: view.member } : {}), ...(view.encoding ? { encoding: view.encoding } : {}) } : ctx);
+          const key = `${f.blob}:${f.commit}:${f.path}:${f.member ?? ""}:${f.rule}:${f.fingerprint}:${f.line}:${f.column}:${f.source}`;
           if (seen.has(key)) continue;
           seen.add(key);
           if (m.allowed || baseline.has(f.fingerprint)) {
@@ -50,6 +53,56 @@ export function createCollector(detectors: readonly Detector[], baseline: Readon
       }
     },
   };
+}
+
+/** A release build of a mobile app: whatever a member is, a key in it ships to every phone. */
+const MOBILE_ARCHIVE = /\.(?:apk|aab|ipa|xapk|apks)$/i;
+
+/** A view's match in the blob (or member) it was decoded from; a member of a mobile build has the build's vector. */
+function placeView(m: Match, view: View, path: string): Match | null {
+  let placed: Match = m;
+  if (view.place) {
+    if (m.secret === null) return null; // a decoded text is not a file of its own
+    const at = view.place(m.line, m.column, m.secret.length);
+    if (!at) return null;
+    placed = { ...m, ...at };
+  }
+  return view.member !== null && MOBILE_ARCHIVE.test(path) ? { ...placed, vector: "mobile-app" } : placed;
+}
+
+export type Collector = ReturnType<typeof createCollector>;
+
+/**
+ * The raw bytes and every view of them (archive members, decoded encodings), matched and
+ * collected. Returns why an archive could not be expanded whole, or null: the caller
+ * names the blob as not fully scanned. In an archive the members' findings stand for the
+ * raw ones (a tar or a stored zip member shows its key in the raw bytes too).
+ */
+export async function collectWithViews(collector: Collector, path: string, bytes: Buffer, ctx: MatchContext, only?: (rule: string) => boolean): Promise<string | null> {
+  if (!mayHoldViews(bytes)) {
+    collector.run(path, bytes, ctx, only);
+    return null;
+  }
+  const budget = newBudget(bytes.length);
+  const inMembers = new Set<string>();
+  for await (const view of deriveViews(path, bytes, budget)) {
+    collector.run(path, bytes, ctx, (rule, m) => {
+      if (view.member !== null && m.secret) inMembers.add(m.secret);
+      return !only || only(rule);
+    }, null, view);
+  }
+  const archive = archiveKind(bytes) !== null;
+  collector.run(path, bytes, ctx, (rule, m) => (!only || only(rule)) && !(archive && m.secret !== null && inMembers.has(m.secret)));
+  return budget.incomplete;
+}
+
+/** True when a view of the bytes holds a match, or could not be expanded whole (the blob must then be named). */
+export async function viewsMatch(detectors: readonly Detector[], bytes: Buffer): Promise<boolean> {
+  const budget = newBudget(bytes.length);
+  for await (const view of deriveViews("", bytes, budget)) {
+    for (const d of detectors) if (d({ path: view.path, bytes: view.bytes }).some((m) => m.secret !== null || view.member !== null)) return true;
+  }
+  return budget.incomplete !== null;
 }
 
 const LF = 0x0a;

@@ -24,6 +24,13 @@ export interface Finding {
    * the file's path itself (a key in a file name is committed like any content).
    */
   source: "file" | "commit-message" | "tag-message" | "path";
+  /**
+   * Inside an archive: the member chain (`classes.dex`, `lib/inner.jar!app.properties`;
+   * shown as `path!member`, gitleaks' notation). Absent for a file's own bytes.
+   */
+  member?: string;
+  /** How the key was written when it was found decoded: absent for plain text. */
+  encoding?: "base64" | "json-escape" | "percent";
 }
 
 export interface ScanStats {
@@ -51,6 +58,11 @@ export interface ScanStats {
   incomplete: boolean;
   /** The ids of the objects that could not be read, sorted. */
   unreadObjects: string[];
+  /**
+   * History: introductions at further paths of a blob with findings, beyond the paths
+   * reported per blob (MAX_LOCATIONS in src/objects/walk-objects.ts).
+   */
+  locationsOmitted?: number;
 }
 
 /** Why a finding was not reported: an inline `leakguard:allow` comment, the baseline file, or a test-mode key in a declared fixture path (.leakguard.yml). */

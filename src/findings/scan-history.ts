@@ -4,7 +4,10 @@ import type { BlobFilter, GitEngine, Selection } from "../git/engine.js";
 import type { WindowAt } from "./collector.js";
 
 import type { ScanResult, ScanStats } from "./finding.js";
-import { createCollector, emptyStats } from "./collector.js";
+import { collectWithViews, createCollector, emptyStats, viewsMatch } from "./collector.js";
+import { mayHoldViews, VIEWS_PCRE } from "../objects/views/derive-views.js";
+import { archiveKind } from "../objects/views/archive-members.js";
+import { mayHoldEncodedKeyBesidesMarkers } from "../objects/views/encoded-views.js";
 import { compareFindings } from "./to-finding.js";
 import { detectKeysInPath } from "./detect-keys-in-path.js";
 import type { Introduction } from "../objects/walk-objects.js";
@@ -41,11 +44,18 @@ export interface HistoryScanOptions {
 export const WINDOW_BYTES = 32 * 1024 * 1024;
 export const WINDOW_OVERLAP = 8192;
 
-/** Every read that a detector may need, through the key prefilter. */
+// Archive signatures anywhere in a piece (a reader may test a blob in pieces, and the
+// first piece may be short): a superset of what archiveKind opens.
+const SIGNATURES = [Buffer.from("PK\x03\x04", "latin1"), Buffer.from("\x1f\x8b\x08", "latin1"), Buffer.from("ustar")];
+
+/**
+ * Every read that a detector may need, through the key prefilter, and every blob a view
+ * may find a key in (an archive, a base64 or escaped key prefix).
+ */
 const KEY_FILTER: BlobFilter = {
-  test: mayHoldStripeKey,
+  test: (b) => mayHoldStripeKey(b) || SIGNATURES.some((s) => b.indexOf(s) !== -1) || mayHoldEncodedKeyBesidesMarkers(b),
   overlap: STRIPE_MARKER_BYTES - 1,
-  pcre: STRIPE_KEY_PCRE,
+  pcre: `${STRIPE_KEY_PCRE}|${VIEWS_PCRE}`,
   window: { size: WINDOW_BYTES, overlap: WINDOW_OVERLAP },
 };
 
@@ -87,6 +97,13 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
     }
   };
   const matches = (oid: string, bytes: Buffer) => mayHoldStripeKey(bytes) && guard(oid, () => detectors.some((d) => d({ path: "", bytes }).length > 0), false);
+  // Archives and encoded prefixes are let through by their signature, and kept only when
+  // a view of them matches (or could not be expanded whole, so that the blob is named).
+  const viewMatches = async (oid: string, bytes: Buffer) => mayHoldViews(bytes) && (await viewsMatch(detectors, bytes).catch((err: unknown) => guard(oid, () => { throw err; }, false)));
+  // Why each blob was not fully scanned (an archive over a limit, one too big to open).
+  const notFully = new Map<string, string>();
+  // Archives whose bytes the gate saw: the others (passed over by a bulk prefilter) are read again by name.
+  const opened = new Set<string>();
   const walked = walkObjects(engine, selection, KEY_FILTER, (n) => {
     stats.commits = n;
     if ((n & 255) === 0) report();
@@ -94,6 +111,8 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
   for await (const blob of walked.blobs) {
     if ("window" in blob) {
       if (!windowed.has(blob.oid) && matches(blob.oid, blob.bytes)) windowed.add(blob.oid);
+      // Opened whole or not at all: an archive over a window is named as not fully scanned.
+      if (blob.window.offset === 0 && archiveKind(blob.bytes)) notFully.set(blob.oid, `archive over ${WINDOW_BYTES} bytes, not opened`);
       continue;
     }
     if ("unread" in blob) continue;
@@ -101,7 +120,8 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
     if (blob.bytes === null) stats.bytes += blob.size;
     else {
       stats.bytes += blob.bytes.length;
-      if (matches(blob.oid, blob.bytes)) candidates.set(blob.oid, Buffer.from(blob.bytes));
+      if (archiveKind(blob.bytes)) opened.add(blob.oid);
+      if (matches(blob.oid, blob.bytes) || (await viewMatches(blob.oid, blob.bytes))) candidates.set(blob.oid, Buffer.from(blob.bytes));
     }
     if ((stats.blobs & 1023) === 0) report();
   }
@@ -110,25 +130,46 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
   stats.commits = index.commits;
   stats.submodules = index.submodules;
 
-  const scanBlob = (blob: string, bytes: Buffer, at: WindowAt | null) => {
-    const first = index.firstSeen.get(blob);
-    if (!first) return; // reachable from nothing in the selection (a dangling object)
+  // Read once, reported at every path that introduces it (issue 10): a `.env` copied to
+  // `.env.bak`, a bundle deployed under another path of a gh-pages branch. Each path is
+  // matched on its own, as its name decides the vector and the dotenv rule.
+  const omittedCounted = new Set<string>();
+  const scanBlob = async (blob: string, bytes: Buffer, at: WindowAt | null) => {
+    const locations = index.locationsOf(blob);
+    if (locations.length === 0) return; // reachable from nothing in the selection (a dangling object)
     const ctx = (i: Introduction) => ({ path: i.path, commit: i.commit, blob, source: "file" as const });
-    guard(blob, () => collector.run(first.path, bytes, ctx(first), undefined, at), undefined);
+    const before = collector.findings.length + collector.suppressed.length;
+    for (const i of locations) {
+      if (at) guard(blob, () => collector.run(i.path, bytes, ctx(i), undefined, at), undefined);
+      else {
+        const why = await collectWithViews(collector, i.path, bytes, ctx(i)).catch((err: unknown) => guard(blob, () => { throw err; }, null));
+        if (why) notFully.set(blob, why);
+      }
+    }
+    const kept = new Set(locations.map((i) => i.path));
     for (const [path, i] of index.dotenvAt.get(blob) ?? []) {
-      if (path === first.path) continue;
+      if (kept.has(path)) continue;
       guard(blob, () => collector.run(path, bytes, ctx(i), (rule) => rule === "dotenv-file", at), undefined);
     }
+    if (collector.findings.length + collector.suppressed.length > before && !omittedCounted.has(blob)) {
+      omittedCounted.add(blob);
+      stats.locationsOmitted = (stats.locationsOmitted ?? 0) + index.locationsOmitted(blob);
+    }
   };
-  for (const [blob, bytes] of candidates) scanBlob(blob, bytes, null);
+  for (const [blob, bytes] of candidates) await scanBlob(blob, bytes, null);
 
   // dotenv blobs that did not pass the key prefilter, and windowed blobs that matched.
-  const again = [...new Set([...[...index.dotenvAt.keys()].filter((b) => !candidates.has(b) && !index.unread.includes(b)), ...windowed])];
+  // Archives by name that the prefilter passed over, too: no signature search could see them.
+  const unreadSet = new Set(index.unread);
+  const byName = [...index.archiveNamed].filter((b) => !candidates.has(b) && !opened.has(b) && !unreadSet.has(b) && !windowed.has(b));
+  const again = [...new Set([...[...index.dotenvAt.keys()].filter((b) => !candidates.has(b) && !unreadSet.has(b)), ...windowed, ...byName])];
   const unread = new Set(index.unread);
   for await (const r of walked.reread(again)) {
     if ("unread" in r) unread.add(r.oid);
-    else if ("window" in r) scanBlob(r.oid, r.bytes, r.window);
-    else if (r.bytes) scanBlob(r.oid, r.bytes, null);
+    else if ("window" in r) {
+      if (r.window.offset === 0 && archiveKind(r.bytes)) notFully.set(r.oid, `archive over ${WINDOW_BYTES} bytes, not opened`);
+      await scanBlob(r.oid, r.bytes, r.window);
+    } else if (r.bytes) await scanBlob(r.oid, r.bytes, null);
   }
 
   for (const m of index.messages) collector.run(m.path, m.bytes, { path: m.path, commit: m.commit, blob: m.object, source: m.source });
@@ -137,7 +178,9 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
   for (const { path, commit, blob } of index.keyedPaths.values()) names.run(path, Buffer.alloc(0), { path, commit, blob, source: "path" });
 
   opts.signal?.throwIfAborted();
-  stats.unreadObjects = [...new Set([...unread, ...unscannable])].sort();
+  // Only blobs the selection reaches count (a dangling archive is nobody's exposure).
+  const notFullyReached = [...notFully].filter(([oid]) => index.firstSeen.has(oid));
+  stats.unreadObjects = [...new Set([...unread, ...unscannable, ...notFullyReached.map(([oid]) => oid)])].sort();
   stats.incomplete = stats.unreadObjects.length > 0;
   stats.partial = index.shallow || stats.incomplete;
   report();
@@ -146,5 +189,6 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
     findings: [...collector.findings, ...names.findings].sort(compareFindings),
     stats,
     suppressed: [...collector.suppressed, ...names.suppressed].sort(compareFindings),
+    ...(notFullyReached.length ? { unread: notFullyReached.map(([oid, why]) => ({ path: index.firstSeen.get(oid)!.path, reason: `not fully scanned: ${why}` })) } : {}),
   };
 }

@@ -3,7 +3,7 @@ import { DETECTORS } from "../detectors/index.js";
 import { workingTreeFiles } from "../objects/working-tree.js";
 import type { TreeEntry } from "../objects/working-tree.js";
 import type { ScanResult } from "./finding.js";
-import { createCollector, emptyStats } from "./collector.js";
+import { collectWithViews, createCollector, emptyStats } from "./collector.js";
 import { compareFindings } from "./to-finding.js";
 import { detectKeysInPath } from "./detect-keys-in-path.js";
 
@@ -52,7 +52,12 @@ export async function scanTree(opts: TreeScanOptions): Promise<ScanResult> {
     }
     stats.blobs++;
     stats.bytes += entry.bytes.length;
-    collector.run(entry.path, entry.bytes, { ...ctx, source: "file" });
+    // Archive members and encoded keys too; an archive over a limit is named, not passed.
+    const why = await collectWithViews(collector, entry.path, entry.bytes, { ...ctx, source: "file" });
+    if (why) {
+      stats.unreadable++;
+      unread.push({ path: entry.path, reason: `not fully scanned: ${why}` });
+    }
   }
   stats.ms = Math.round(performance.now() - started);
   return {

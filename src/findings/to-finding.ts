@@ -9,6 +9,8 @@ export interface MatchContext {
   commit: CommitMeta | null;
   blob: string | null;
   source: Finding["source"];
+  member?: string;
+  encoding?: Finding["encoding"];
 }
 
 /**
@@ -31,6 +33,8 @@ export function toFinding(m: Match, ctx: MatchContext): Finding {
     redacted: m.secret === null ? null : redact(m.secret),
     vector: m.vector,
     source: ctx.source,
+    ...(ctx.member !== undefined ? { member: redactAll(ctx.member) } : {}),
+    ...(ctx.encoding !== undefined ? { encoding: ctx.encoding } : {}),
   };
 }
 

@@ -111,7 +111,7 @@ function verdictLines(v: Verdict): string[] {
 }
 
 function whereOf(f: Finding): string {
-  if (f.source === "file") return `${shown(f.path)}, line ${f.line}`;
+  if (f.source === "file") return `${shown(f.path)}${f.member ? `!${shown(f.member)}` : ""}, line ${f.line}${f.encoding ? ` (${f.encoding}-encoded)` : ""}`;
   if (f.source === "path") return `${shown(f.path)} (the key is in the name itself)`;
   return shown(f.path);
 }

@@ -1,5 +1,6 @@
 import type { AnnotatedTag, BlobFilter, BlobRead, CommitMeta, GitEngine, ObjectType, Selection } from "../git/engine.js";
 import { isDotenvPath } from "../detectors/index.js";
+import { ARCHIVE_NAME } from "./views/archive-members.js";
 import { createQueue } from "../findings/queue.js";
 
 // The one enumeration of what a scan must read (issue 8, "objects, not commits"): every
@@ -34,6 +35,13 @@ export interface ObjectIndex {
   shallow: boolean;
   /** The oldest introduction of each blob. */
   firstSeen: ReadonlyMap<string, Introduction>;
+  /**
+   * Every distinct path a blob sits at, each with its oldest introduction (issue 10: a
+   * copy is a separate exposure), oldest first; at most MAX_LOCATIONS per blob.
+   */
+  locationsOf(blob: string): Introduction[];
+  /** Introductions at further paths of a blob already at MAX_LOCATIONS, not kept. */
+  locationsOmitted(blob: string): number;
   /** Blob -> every dotenv path it sits at, each with its oldest introduction. */
   dotenvAt: ReadonlyMap<string, ReadonlyMap<string, Introduction>>;
   messages: MessageTarget[];
@@ -41,7 +49,18 @@ export interface ObjectIndex {
   keyedPaths: ReadonlyMap<string, Introduction & { blob: string }>;
   /** Objects named by the selection that could not be read, by id. */
   unread: string[];
+  /** Blobs at a path that says archive (`.jar`, `.apk`, `.tar.gz`, ...): a bulk prefilter cannot see into them. */
+  archiveNamed: ReadonlySet<string>;
 }
+
+/**
+ * Paths kept per blob: a blob vendored at a million paths (node_modules committed in every
+ * service) must not flood the report or memory; the rest are counted.
+ */
+export const MAX_LOCATIONS = 100;
+
+/** Pseudo-paths (a blob held by a ref, a pushed blob no ref reaches) give way to any real path. */
+const isPseudo = (at: Introduction) => at.commit === null && at.path.startsWith("(");
 
 export interface WalkedObjects {
   /** Every blob read, once each, as the engine hands it on (content, skipped, window, unread). */
@@ -70,7 +89,26 @@ export function walkObjects(engine: GitEngine, selection: Selection, filter: Blo
   const state = { commits: 0, submodules: 0, shallow: false };
 
   const keyedPaths = new Map<string, Introduction & { blob: string }>();
+  // Only blobs seen at a second path get a map: most blobs have one.
+  const more = new Map<string, Map<string, Introduction>>();
+  const omitted = new Map<string, number>();
+  const archiveNamed = new Set<string>();
   const introduce = (blob: string, at: Introduction) => {
+    if (ARCHIVE_NAME.test(at.path)) archiveNamed.add(blob);
+    const first = firstSeen.get(blob);
+    if (first && first.path !== at.path && !isPseudo(at)) {
+      let paths = more.get(blob);
+      if (!paths) {
+        paths = new Map(isPseudo(first) ? [] : [[first.path, first]]);
+        more.set(blob, paths);
+      }
+      if (!paths.has(at.path) && paths.size >= MAX_LOCATIONS) {
+        // Full: the oldest introduction is always kept, so the path it displaces is counted.
+        paths.delete(first.path);
+        omitted.set(blob, (omitted.get(blob) ?? 0) + 1);
+      }
+      paths.set(at.path, at);
+    } else if (first && first.path === at.path) more.get(blob)?.set(at.path, at);
     // Newer first: the last introduction seen is the oldest.
     firstSeen.set(blob, at);
     if (at.path.includes("k_live_") || at.path.includes("k_test_")) keyedPaths.set(at.path, { ...at, blob });
@@ -183,7 +221,17 @@ export function walkObjects(engine: GitEngine, selection: Selection, filter: Blo
       // only the blobs it has) is unread, like one the reader said is missing.
       for (const blob of firstSeen.keys()) if (!read.has(blob)) unread.add(blob);
       for (const c of commitMeta.keys()) if (!read.has(c)) unread.add(c);
-      return { ...state, firstSeen, dotenvAt, messages, keyedPaths, unread: [...unread].sort() };
+      const locationsOf = (blob: string): Introduction[] => {
+        const first = firstSeen.get(blob);
+        if (!first) return [];
+        const paths = more.get(blob);
+        if (!paths || paths.size === 0) return [first];
+        // The oldest introduction first, the rest by path: a stable order for reports.
+        const rest = [...paths.values()].filter((i) => i.path !== first.path).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        return [first, ...rest];
+      };
+      const locationsOmitted = (blob: string) => omitted.get(blob) ?? 0;
+      return { ...state, firstSeen, locationsOf, locationsOmitted, dotenvAt, messages, keyedPaths, archiveNamed, unread: [...unread].sort() };
     },
     reread(oids) {
       if (oids.length === 0) return (async function* () {})();

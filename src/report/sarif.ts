@@ -53,11 +53,11 @@ export function formatSarif(result: ScanResult, ctx: ReportContext): string {
     ruleIndex: ruleIds.indexOf(f.rule),
     level: LEVEL[f.severity],
     message: {
-      text: `${RULES[f.rule].title}${f.redacted ? ` ${f.redacted}` : ""} (vector: ${f.vector})${f.commit ? `, introduced in commit ${f.commit}` : ""}. ${adviceFor(f).fix}`,
+      text: `${RULES[f.rule].title}${f.redacted ? ` ${f.redacted}` : ""} (vector: ${f.vector})${f.member ? `, in archive member ${f.path}!${f.member}` : ""}${f.encoding ? `, encoded as ${f.encoding}` : ""}${f.commit ? `, introduced in commit ${f.commit}` : ""}. ${adviceFor(f).fix}`,
     },
     locations: [location(f)],
     partialFingerprints: { "leakguardFingerprint/v1": f.fingerprint },
-    properties: { severity: f.severity, vector: f.vector, commit: f.commit, author: f.author, date: f.date, blob: f.blob, source: f.source },
+    properties: { severity: f.severity, vector: f.vector, commit: f.commit, author: f.author, date: f.date, blob: f.blob, source: f.source, ...(f.member ? { member: f.member } : {}), ...(f.encoding ? { encoding: f.encoding } : {}) },
   });
   // Suppressed findings are reported as SARIF suppressions (inSource: the comment in the
   // file; external: the baseline), so a viewer shows them as dismissed, never as absent.

@@ -29,7 +29,8 @@ function paint(on: boolean) {
 const shown = (name: string) => quoteName(redactAll(name));
 
 function where(f: Finding): string {
-  const at = f.source === "path" ? `${shown(f.path)} (in the file name)` : `${shown(f.path)}:${f.line}:${f.column}`;
+  const file = f.member ? `${shown(f.path)}!${shown(f.member)}` : shown(f.path);
+  const at = (f.source === "path" ? `${file} (in the file name)` : `${file}:${f.line}:${f.column}`) + (f.encoding ? ` (encoded as ${f.encoding})` : "");
   if (!f.commit) return at;
   return `${at}  (commit ${f.commit.slice(0, 10)}, ${f.author === null ? "unknown" : shown(f.author)}, ${(f.date ?? "").slice(0, 10)})`;
 }

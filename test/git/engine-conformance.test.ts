@@ -82,8 +82,11 @@ describe.each(ENGINES)("$name engine", ({ open }) => {
     const order = (await walk(open(dir))).map((x) => x.oid);
     expect(order.indexOf(c.copy)).toBeLessThan(order.indexOf(c.original));
     const { findings } = await scanHistory({ engine: open(dir), selection: { all: true } });
-    // the same blob at two paths: each path keeps its own introduction, the oldest wins the blob
-    expect(findings.map((f) => [f.path, f.commit])).toEqual([["a.js", c.original]]);
+    // the same blob at two paths (issue 10): reported at each, with that path's own introduction
+    expect(findings.map((f) => [f.path, f.commit])).toEqual([
+      ["a.js", c.original],
+      ["copy.js", c.copy],
+    ]);
   });
 
   it("counts gitlinks instead of listing them", async () => {
@@ -239,7 +242,11 @@ describe.each(ENGINES)("$name engine", ({ open }) => {
     const { findings } = await scanHistory({ engine: open(l.dir), selection: { all: true } });
     const by = (key: string) => findings.filter((f) => f.redacted === redacted(key)).map((f) => [f.path, f.commit, f.source]);
     expect(by(KEYS.removed)).toEqual([["src/billing.js", l.commits.addKey, "file"]]);
-    expect(by(KEYS.renamed)).toEqual([["config/old.js", l.commits.addKey, "file"]]);
+    // A rename puts the key at a second path (issue 10): both are exposures to clean.
+    expect(by(KEYS.renamed)).toEqual([
+      ["config/new name.js", l.commits.rename, "file"],
+      ["config/old.js", l.commits.addKey, "file"],
+    ]);
     expect(by(KEYS.message)).toEqual([["(commit message)", l.commits.removeKey, "commit-message"]]);
     expect(by(KEYS.odd)).toEqual([["k\uFFFD.txt", l.commits.odd, "file"]]);
 

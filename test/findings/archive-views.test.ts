@@ -1,0 +1,138 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { zipSync } from "fflate";
+import { createNativeEngine } from "../../src/git/native/engine.js";
+import { scanHistory } from "../../src/findings/scan-history.js";
+import { scanTree } from "../../src/findings/scan-tree.js";
+import { fingerprint } from "../../src/findings/fingerprint.js";
+import { fakeKey, fakeLongKey, redacted } from "../helpers/keys.js";
+import { makeRepo, tempDir } from "../helpers/repo.js";
+
+// Issue 10 item 2: archives committed to a repository (release builds, dumps, backups)
+// are opened in memory and their members scanned like files. Archives are made with the
+// real zip, gzip and tar binaries.
+
+/** Writes `files` under a fresh directory and runs `cmd` there; returns the bytes of `out`. */
+function build(files: Record<string, string | Buffer>, cmd: string[], out: string): Buffer {
+  const dir = tempDir("leakguard-archive-");
+  for (const [p, c] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), c);
+  }
+  execFileSync(cmd[0]!, cmd.slice(1), { cwd: dir, stdio: "pipe" });
+  return readFileSync(join(dir, out));
+}
+const zip = (files: Record<string, string | Buffer>) => build(files, ["zip", "-qr", "out.zip", ...Object.keys(files)], "out.zip");
+const gzip = (name: string, body: string | Buffer) => build({ [name]: body }, ["gzip", "-9", name], `${name}.gz`);
+const tarGz = (files: Record<string, string | Buffer>) => build(files, ["tar", "czf", "out.tgz", ...Object.keys(files)], "out.tgz");
+const tar = (files: Record<string, string | Buffer>) => build(files, ["tar", "cf", "out.tar", ...Object.keys(files)], "out.tar");
+
+const history = (dir: string) => scanHistory({ engine: createNativeEngine(dir), selection: { all: true } });
+
+describe("archives in history", () => {
+  it("finds a key in a deflated member of a committed .apk, named path!member, with the mobile-app vector", async () => {
+    const repo = makeRepo();
+    const key = fakeKey();
+    // Enough text around it that zip deflates the member: the key is not in the raw bytes.
+    const dex = Buffer.from("dex\n035\0" + "Lcom/example/Pay;".repeat(400) + `const-string v0, "${key}"\n` + "invoke-virtual".repeat(400));
+    const apk = zip({ "AndroidManifest.xml": "<manifest/>", "classes.dex": dex });
+    expect(apk.includes(key)).toBe(false);
+    const c = repo.commit("release build", { "app/release/app-release.apk": apk });
+    const { findings, stats } = await history(repo.dir);
+    expect(stats.incomplete).toBe(false);
+    expect(findings.map((f) => [f.path, f.member, f.commit, f.vector, f.redacted])).toEqual([["app/release/app-release.apk", "classes.dex", c, "mobile-app", redacted(key)]]);
+    expect(findings[0]!.fingerprint).toBe(fingerprint(key));
+    expect(JSON.stringify(findings)).not.toContain(key);
+  });
+
+  it("opens a jar inside a zip and names the member chain", async () => {
+    const repo = makeRepo();
+    const key = fakeLongKey("rk");
+    const jar = zip({ "META-INF/MANIFEST.MF": "Manifest-Version: 1.0\n", "config/app.properties": `# payments\nstripe.key=${key}\n` });
+    const dist = zip({ "lib/payments.jar": jar, "README.txt": "dist\n" });
+    repo.commit("dist", { "release/dist.zip": dist });
+    const { findings } = await history(repo.dir);
+    expect(findings.map((f) => [f.path, f.member, f.line, f.rule])).toEqual([["release/dist.zip", "lib/payments.jar!config/app.properties", 2, "stripe-live-restricted-key"]]);
+  });
+
+  it("finds a key in a .sql.gz dump and in a .env inside a .tar.gz backup", async () => {
+    const repo = makeRepo();
+    const k1 = fakeKey();
+    const k2 = fakeKey();
+    const dump = gzip("dump.sql", "INSERT INTO settings VALUES ('a', 'b');\n".repeat(50) + `INSERT INTO settings VALUES ('stripe', '${k1}');\n`);
+    const backup = tarGz({ "srv/app/.env": `APP_ENV=prod\nSTRIPE_SECRET_KEY=${k2}\n`, "srv/app/index.js": "require('x');\n" });
+    repo.commit("backups", { "backups/dump.sql.gz": dump, "backups/site.tar.gz": backup });
+    const { findings, stats } = await history(repo.dir);
+    expect(stats.incomplete).toBe(false);
+    expect(findings.map((f) => [f.path, f.member, f.rule, f.line])).toEqual([
+      ["backups/dump.sql.gz", "dump.sql", "stripe-live-secret-key", 51],
+      ["backups/site.tar.gz", "site.tar!srv/app/.env", "dotenv-file", 1],
+      ["backups/site.tar.gz", "site.tar!srv/app/.env", "stripe-live-secret-key", 2],
+    ]);
+    expect(findings.find((f) => f.rule === "stripe-live-secret-key" && f.member?.endsWith(".env"))!.vector).toBe("dotenv");
+  });
+
+  it("in a push or range scan, opens any blob with a zip signature, whatever its name, and reports a plain tar's key once, as its member", async () => {
+    const repo = makeRepo();
+    const k1 = fakeKey();
+    const k2 = fakeKey();
+    const base = repo.commit("init", { "README.md": "x\n" });
+    const c = repo.commit("blobs", {
+      "assets/data.bin": zip({ "inner/settings.json": `{"stripe": "${k1}", "pad": "${"y".repeat(300)}"}\n` }),
+      "snap/state.tar": tar({ "state/config.yml": `stripe_key: ${k2}\n` }),
+    });
+    // A range reads every blob it names and tests its first bytes; a full-history scan
+    // finds archives by name (docs/PERFORMANCE.md says why).
+    const { findings } = await scanHistory({ engine: createNativeEngine(repo.dir), selection: { include: [c], exclude: [base] } });
+    expect(findings.map((f) => [f.path, f.member])).toEqual([
+      ["assets/data.bin", "inner/settings.json"],
+      ["snap/state.tar", "state/config.yml"],
+    ]);
+  });
+
+  it("keeps negatives negative: a zip holding only a placeholder, a gzip of a clean file", async () => {
+    const repo = makeRepo();
+    repo.commit("fixtures", {
+      "fixtures/sample.zip": zip({ "config.js": `const key = "sk_live_" + "YourSecretKeyGoesHere1234";\nconst k = "${"sk_" + "live_YourSecretKeyGoesHere1234"}";\n` }),
+      "fixtures/clean.txt.gz": gzip("clean.txt", "nothing to see here\n".repeat(100)),
+    });
+    const { findings, stats } = await history(repo.dir);
+    expect(findings).toEqual([]);
+    expect(stats.incomplete).toBe(false);
+  });
+
+  it("reports a decompression bomb as not fully scanned, with its path, instead of expanding it", async () => {
+    const repo = makeRepo();
+    const key = fakeKey();
+    // 300 MB of zeros gzip to about 300 KB: the ratio limit stops it long before the end.
+    const bomb = build({}, ["sh", "-c", "head -c 314572800 /dev/zero | gzip -9 > zeros.gz"], "zeros.gz");
+    repo.commit("bomb", { "uploads/zeros.img.gz": bomb, "src/pay.js": `k = "${key}";\n` });
+    const { findings, stats, unread } = await history(repo.dir);
+    expect(findings.map((f) => f.path)).toEqual(["src/pay.js"]);
+    expect(stats.incomplete).toBe(true);
+    expect(stats.unreadObjects).toHaveLength(1);
+    expect(unread).toEqual([{ path: "uploads/zeros.img.gz", reason: expect.stringMatching(/^not fully scanned: .*(?:200 times|expands past)/) }]);
+  }, 60_000);
+
+  it("a member hidden by a damaged archive makes the result incomplete, not clean", async () => {
+    const repo = makeRepo();
+    const real = zipSync({ "a.txt": new Uint8Array(Buffer.from("hello ".repeat(1000))) });
+    const broken = Buffer.from(real.subarray(0, 60)); // a local header, then a cut deflate stream
+    repo.commit("broken", { "dist/broken.zip": broken });
+    const { stats, unread } = await history(repo.dir);
+    expect(stats.incomplete).toBe(true);
+    expect(unread?.[0]?.path).toBe("dist/broken.zip");
+  });
+});
+
+describe("archives in a working tree", () => {
+  it("finds a key in a .jar on disk, named by its member", async () => {
+    const dir = tempDir("leakguard-tree-");
+    const key = fakeKey();
+    writeFileSync(join(dir, "payments.jar"), zip({ "com/example/Config.class": Buffer.concat([Buffer.from([0xca, 0xfe, 0xba, 0xbe]), Buffer.from(`\u0001\u0000\u0020${key}`), Buffer.alloc(2000, 7)]) }));
+    const { findings } = await scanTree({ root: dir, env: { ...process.env, PATH: "" } });
+    expect(findings.map((f) => [f.path, f.member, f.redacted])).toEqual([["payments.jar", "com/example/Config.class", redacted(key)]]);
+  });
+});
