@@ -33,6 +33,15 @@ function firstLine(stderr: string): string {
   return stderr.split("\n").find((l) => l.trim() !== "")?.replace(/^(fatal|error): /, "") ?? "";
 }
 
+/** The git command in `args`, past the global options (`-c k=v`, `-C dir`), for messages. */
+function commandOf(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "-c" || args[i] === "-C") i++;
+    else if (!args[i]!.startsWith("-")) return args[i]!;
+  }
+  return args[0] ?? "";
+}
+
 /** Runs git to completion and returns stdout; a non-zero exit throws GitError. */
 export function git(args: readonly string[], opts: GitOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -50,7 +59,7 @@ export function git(args: readonly string[], opts: GitOptions): Promise<Buffer> 
     child.on("close", (code) => {
       const stderr = Buffer.concat(err).toString("utf8");
       if (code === 0) resolve(Buffer.concat(out));
-      else reject(new GitError(`git ${args[0]} failed: ${firstLine(stderr)}`, code, stderr));
+      else reject(new GitError(`git ${commandOf(args)} failed: ${firstLine(stderr)}`, code, stderr));
     });
     child.stdin.on("error", () => {}); // git may exit before reading all input; its exit code tells
     child.stdin.end(opts.input ?? "");
@@ -82,7 +91,7 @@ export function spawnGit(args: readonly string[], opts: Omit<GitOptions, "input"
     child.on("close", (code, signal) => {
       const stderr = Buffer.concat(err).toString("utf8");
       if (code === 0 || signal === "SIGTERM") resolve();
-      else reject(new GitError(`git ${args[0]} failed: ${firstLine(stderr)}`, code, stderr));
+      else reject(new GitError(`git ${commandOf(args)} failed: ${firstLine(stderr)}`, code, stderr));
     });
   });
   child.done.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
