@@ -11,6 +11,7 @@
 // PostgreSQL: LEAKGUARD_TEST_PG (as for the tests) names a server where databases may be created.
 import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { AppProcess } from "../test/helpers/app-process.js";
 import { startAppProcess } from "../test/helpers/app-process.js";
@@ -157,6 +158,8 @@ async function runMode(mode: string) {
   await w.close();
   return {
     mode,
+    /** The machine is shared: the 1-minute load average at the end of the mode, to read the figures against. */
+    load: loadavg()[0]!,
     completed: doneAt.size,
     ackP50: quantile(acks, 0.5),
     ackP99: quantile(acks, 0.99),
@@ -181,7 +184,8 @@ for (const mode of String(args.modes).split(",")) {
       `${f(r.p50)}/${f(r.p95)}/${f(r.max)}`.padEnd(27) +
       `${f(r.throughput, 2)}`.padEnd(14) +
       `${r.duplicateRuns}`.padEnd(18) +
-      `${r.issueProblems}`,
+      `${r.issueProblems}`.padEnd(14) +
+      `load ${f(r.load)}`,
   );
 }
 const pg1 = results.find((r) => r.mode === "pg1");
