@@ -6,6 +6,9 @@ import type { AppContext, ScanRequest } from "./context.js";
 import { chooseSelection } from "./choose-selection.js";
 import { buildCheckRun, neutralCheckRun } from "./github/check-run.js";
 import { trackCheckRun } from "./github/track-check-run.js";
+import type { CheckRunTracker } from "./github/track-check-run.js";
+import type { GitHub } from "./github/create-octokit.js";
+import type { Logger } from "./create-logger.js";
 import { classifyGitFailure } from "./mirror/classify-git-failure.js";
 import { TransientError } from "./transient-error.js";
 import { installationToken } from "./github/create-octokit.js";
@@ -39,9 +42,17 @@ async function exists(dir: string, rev: string): Promise<boolean> {
 export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise<void> {
   const { repo } = req;
   const gh = ctx.github(repo.installationId);
-  const target = { owner: repo.owner, repo: repo.name };
   const log = ctx.log.child({ repo: repo.fullName, after: req.after });
-  const run = trackCheckRun(gh, target, req.job.deliveryId, { inProgressAfterMs: ctx.inProgressAfterMs, log });
+  const run = trackCheckRun(gh, { owner: repo.owner, repo: repo.name }, req.job.deliveryId, { inProgressAfterMs: ctx.inProgressAfterMs, log });
+  try {
+    await scanWith(ctx, req, run, { gh, log });
+  } finally {
+    run.stop();
+  }
+}
+
+async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker, { gh, log }: { gh: GitHub; log: Logger }): Promise<void> {
+  const { repo } = req;
   const neutral = async (headSha: string | null, reason: string) => {
     log.warn({ reason }, "scan not possible");
     if (headSha) await run.publish(headSha, neutralCheckRun(reason));

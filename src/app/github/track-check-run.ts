@@ -18,6 +18,8 @@ export interface CheckRunTracker {
   on(headSha: string): void;
   /** Completes (or makes) the run on `headSha`. */
   publish(headSha: string, body: CheckRunBody): Promise<number>;
+  /** The job ended: no in_progress run may be started after it (one in flight completes, and a retry finds it). */
+  stop(): void;
 }
 
 export function trackCheckRun(gh: GitHub, repo: { owner: string; repo: string }, externalId: string, opts: { inProgressAfterMs: number; log: Logger }): CheckRunTracker {
@@ -42,6 +44,9 @@ export function trackCheckRun(gh: GitHub, repo: { owner: string; repo: string },
       if (head) return;
       head = sha;
       begin();
+    },
+    stop() {
+      clearTimeout(timer);
     },
     async publish(sha, body) {
       clearTimeout(timer);

@@ -86,8 +86,9 @@ export async function reconcileIncidents(
         // perhaps before it could raise the replacement alarm (each comment is said once).
         if (known.replacementOf) {
           const id = known.id;
-          await alarm(openBefore.filter((o) => sameWay(leak, o) && o.id < id), known);
-          if (!result.forceFailure) {
+          const replaced = openBefore.filter((o) => sameWay(leak, o) && o.id < id);
+          await alarm(replaced, known);
+          if (!replaced.length) {
             result.alerts.push(replacementAlert(leak, known.replacementOf));
             result.forceFailure = true;
           }
