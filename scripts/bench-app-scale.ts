@@ -11,6 +11,7 @@
 // PostgreSQL: LEAKGUARD_TEST_PG (as for the tests) names a server where databases may be created.
 import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { AppProcess } from "../test/helpers/app-process.js";
 import { startAppProcess } from "../test/helpers/app-process.js";
@@ -111,6 +112,7 @@ async function runMode(mode: string) {
   const sentAt = new Map<string, number>();
   const doneAt = new Map<string, number>();
   const acks: number[] = [];
+  let refused = 0;
   const started = performance.now();
   const poll = setInterval(() => {
     for (const p of w.pushes) {
@@ -126,11 +128,20 @@ async function runMode(mode: string) {
         const p = w.pushes[i]!;
         const target = instances[i % instances.length]!;
         const hook = { event: "push", deliveryId: randomUUID(), payload: p.payload, body: JSON.stringify(p.payload) };
-        const t = performance.now();
-        const { status } = await deliverWebhook(`${target.url}/api/github/webhooks`, hook, { secret: SECRET });
-        acks.push(performance.now() - t);
-        if (status !== 202) throw new Error(`delivery answered ${status}`);
-        sentAt.set(p.after, t);
+        // The app answers 503 + Retry-After when more bodies than it reads at once arrive (server.ts):
+        // sent again after the wait, as a sender honouring Retry-After would; counted, and the
+        // push's latency runs from the first attempt.
+        const first = performance.now();
+        for (;;) {
+          const t = performance.now();
+          const { status } = await deliverWebhook(`${target.url}/api/github/webhooks`, hook, { secret: SECRET });
+          acks.push(performance.now() - t);
+          if (status === 202) break;
+          if (status !== 503) throw new Error(`delivery answered ${status}`);
+          refused++;
+          await new Promise((r) => setTimeout(r, 1_000));
+        }
+        sentAt.set(p.after, first);
       }
     }),
   );
@@ -157,6 +168,9 @@ async function runMode(mode: string) {
   await w.close();
   return {
     mode,
+    /** The machine is shared: the 1-minute load average at the end of the mode, to read the figures against. */
+    load: loadavg()[0]!,
+    refused,
     completed: doneAt.size,
     ackP50: quantile(acks, 0.5),
     ackP99: quantile(acks, 0.99),
@@ -171,7 +185,7 @@ async function runMode(mode: string) {
 
 const f = (x: number, d = 1) => x.toFixed(d);
 console.log(`${N} deliveries over ${R} repositories in ${I} installations; GitHub latency ${args["latency-ms"]} ms; ${args.workers} workers per instance`);
-console.log("mode  completed  ack p50/p99 ms  push->check p50/p95/max s  deliveries/s  wrong check runs  wrong issues");
+console.log("mode  completed  ack p50/p99 ms  push->check p50/p95/max s  deliveries/s  wrong check runs  wrong issues  503s  load");
 const results = [];
 for (const mode of String(args.modes).split(",")) {
   const r = await runMode(mode);
@@ -181,7 +195,9 @@ for (const mode of String(args.modes).split(",")) {
       `${f(r.p50)}/${f(r.p95)}/${f(r.max)}`.padEnd(27) +
       `${f(r.throughput, 2)}`.padEnd(14) +
       `${r.duplicateRuns}`.padEnd(18) +
-      `${r.issueProblems}`,
+      `${r.issueProblems}`.padEnd(14) +
+      `${r.refused}`.padEnd(6) +
+      `load ${f(r.load)}`,
   );
 }
 const pg1 = results.find((r) => r.mode === "pg1");

@@ -1,7 +1,7 @@
 import type { Logger } from "./create-logger.js";
 import type { GitHub } from "./github/create-octokit.js";
 import type { RepoInfo } from "./incidents/render-issue.js";
-import type { Store } from "./store/store.js";
+import type { NewDelivery, Store } from "./store/store.js";
 
 /** What every handler may use; built once in start-app.ts and passed down, never global. */
 export interface AppContext {
@@ -15,6 +15,20 @@ export interface AppContext {
   githubApiUrl: string;
   /** The installation the app has on `fullName`, as GitHub says (cached); `fresh` asks again. */
   installationOf(fullName: string, fresh?: boolean): Promise<number>;
+  /** The app's own login on GitHub (`SLUG[bot]`): only what it wrote counts as an earlier attempt's work. */
+  botLogin(): Promise<string>;
+  /** Queues a job made by a job (an installation's repositories), and wakes this instance's worker. */
+  enqueue(d: NewDelivery): Promise<boolean>;
+  /** A job running longer than this gets an in_progress check run (github/track-check-run.ts). */
+  inProgressAfterMs: number;
+}
+
+/** Which delivery a handler runs for, and whether a passing failure may still be retried. */
+export interface JobInfo {
+  deliveryId: string;
+  attempt: number;
+  /** No retry follows: a passing failure must now end in a neutral check run. */
+  lastAttempt: boolean;
 }
 
 /** A repository as the handlers need it, whichever event named it. */
@@ -27,6 +41,7 @@ export interface RepoTarget extends RepoInfo {
 
 export interface ScanRequest {
   repo: RepoTarget;
+  job: JobInfo;
   /** The pushed commit (or tag object); null: the default branch tip (first sight on install). */
   after: string | null;
   /** The ref's previous commit; null for a new ref or an install. */

@@ -1,10 +1,16 @@
 import { createNativeEngine } from "../git/native/engine.js";
 import { git } from "../git/run-git.js";
-import { GitError, LeakguardError, ScanTimeoutError } from "../errors.js";
+import { LeakguardError, ScanTimeoutError } from "../errors.js";
 import { startScanWorker } from "../scan-worker/start-scan-worker.js";
 import type { AppContext, ScanRequest } from "./context.js";
 import { chooseSelection } from "./choose-selection.js";
-import { buildCheckRun, neutralCheckRun, publishCheckRun } from "./github/check-run.js";
+import { buildCheckRun, neutralCheckRun } from "./github/check-run.js";
+import { trackCheckRun } from "./github/track-check-run.js";
+import type { CheckRunTracker } from "./github/track-check-run.js";
+import type { GitHub } from "./github/create-octokit.js";
+import type { Logger } from "./create-logger.js";
+import { classifyGitFailure } from "./mirror/classify-git-failure.js";
+import { TransientError } from "./transient-error.js";
 import { installationToken } from "./github/create-octokit.js";
 import { DEFAULT_CONFIG, loadConfig } from "./github/load-config.js";
 import type { RepoConfig } from "./github/load-config.js";
@@ -36,11 +42,25 @@ async function exists(dir: string, rev: string): Promise<boolean> {
 export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise<void> {
   const { repo } = req;
   const gh = ctx.github(repo.installationId);
-  const target = { owner: repo.owner, repo: repo.name };
   const log = ctx.log.child({ repo: repo.fullName, after: req.after });
+  const run = trackCheckRun(gh, { owner: repo.owner, repo: repo.name }, req.job.deliveryId, { inProgressAfterMs: ctx.inProgressAfterMs, log });
+  try {
+    await scanWith(ctx, req, run, { gh, log });
+  } finally {
+    run.stop();
+  }
+}
+
+async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker, { gh, log }: { gh: GitHub; log: Logger }): Promise<void> {
+  const { repo } = req;
   const neutral = async (headSha: string | null, reason: string) => {
     log.warn({ reason }, "scan not possible");
-    if (headSha) await publishCheckRun(gh, target, headSha, neutralCheckRun(reason));
+    if (headSha) await run.publish(headSha, neutralCheckRun(reason));
+  };
+  /** A passing failure goes back to the queue; only the last attempt says so on a neutral check run. */
+  const passing = async (headSha: string | null, err: TransientError, what: string) => {
+    if (!req.job.lastAttempt) throw err;
+    return neutral(headSha, `leakguard could not ${what} after ${req.job.attempt} attempts, each failing for a passing reason (${err.reason}): ${text(detail(err.cause))}. Push again, or redeliver the webhook, to retry.`);
   };
 
   const started = performance.now();
@@ -50,20 +70,27 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
   try {
     // A refused fetch may be a token GitHub expired before auth-app's clock did: one retry with a fresh one.
     sync = await fetchWith(false).catch((err: unknown) => {
-      if (!(err instanceof GitError)) throw err;
-      log.warn({ err }, "fetch failed; retrying with a fresh installation token");
+      if (classifyGitFailure(err).kind !== "auth") throw err;
+      log.warn({ err }, "fetch refused; retrying with a fresh installation token");
       return fetchWith(true);
     });
     log.debug({ fetchMs: Math.round(performance.now() - started) }, "mirror fetched");
   } catch (err) {
     if (!(err instanceof LeakguardError)) throw err;
-    return neutral(req.after, `leakguard could not fetch ${repoName(repo.fullName)}: ${text(detail(err))}`);
+    const failure = classifyGitFailure(err);
+    if (failure.kind !== "permanent") {
+      const reason = failure.kind === "auth" ? "git refused a fresh installation token" : failure.reason;
+      log.warn({ err, reason }, "fetch failed for a passing reason");
+      return passing(req.after, new TransientError("fetch", reason, err), `fetch ${repoName(repo.fullName)}`);
+    }
+    return neutral(req.after, `leakguard could not fetch ${repoName(repo.fullName)}, and trying again would not help: ${text(detail(err))}`);
   }
   const engine = createNativeEngine(sync.dir);
   const defaultTip = sync.refsAfter.get(`refs/heads/${repo.defaultBranch}`) ?? null;
   let head: string;
   try {
     head = req.after ? await engine.resolve(req.after) : (defaultTip ?? "");
+    if (head) run.on(head);
   } catch {
     // Force-pushed away before we fetched: nothing of it is left to scan.
     return neutral(req.after, `pushed commit ${req.after} is no longer in the repository`);
@@ -71,7 +98,7 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
   const known = await ctx.store.getRepo(repo.fullName);
   const firstSight = !known?.historyScannedAt || sync.created;
   if (req.deleted && !firstSight) {
-    await recheckIncidents(ctx, gh, repo, createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: null, budgetMs: ctx.scanBudgetMs }), new Set());
+    await recheckIncidents(ctx, gh, repo, createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: null, budgetMs: ctx.scanBudgetMs }), new Set(), req.job.deliveryId);
     log.info("ref deleted; incidents re-checked");
     return;
   }
@@ -100,7 +127,12 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
       return neutral(head, `the ${firstSight ? "history" : "push"} is too large to scan within ${minutes} minute${minutes === 1 ? "" : "s"}; run \`leakguard scan --history\` on a clone instead`);
     }
     if (!(err instanceof LeakguardError)) throw err;
-    return neutral(head, `leakguard could not scan ${repoName(repo.fullName)}: ${text(detail(err))}`);
+    const failure = classifyGitFailure(err);
+    if (failure.kind === "transient") {
+      log.warn({ err, reason: failure.reason }, "scan failed for a passing reason");
+      return passing(head, new TransientError("scan", failure.reason, err), `scan ${repoName(repo.fullName)}`);
+    }
+    return neutral(head, `leakguard could not scan ${repoName(repo.fullName)}, and trying again would not help: ${text(detail(err))}`);
   }
   log.info({ selection: firstSight ? "all" : "push", ...scan.stats, findings: scan.findings.length }, "scanned");
   // Objects that could not be read: never a green check (issue 8). With findings the check fails anyway.
@@ -145,7 +177,7 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
         await reconcileIncidents(ctx, gh, { ...req, ref }, scan.findings, { ...config, issueRepo: route.issueRepo }, probe, firstSight, outcome);
       } finally {
         // Open incidents are re-checked even when a new one could not be opened.
-        await recheckIncidents(ctx, gh, repo, probe, outcome.opened).catch((err: unknown) =>
+        await recheckIncidents(ctx, gh, repo, probe, outcome.opened, req.job.deliveryId).catch((err: unknown) =>
           failures.push({ err, what: err instanceof RecheckBudgetError ? "Open incidents were not re-checked" : ISSUES }),
         );
       }
@@ -164,7 +196,7 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
     forceFailure: outcome.forceFailure,
     scope,
   });
-  await publishCheckRun(gh, target, head, body);
+  await run.publish(head, body);
   // A passing failure (GitHub 5xx, rate limit) sends the delivery back to the queue; the
   // retry finds the incidents already opened and repeats nothing else.
   if (retry !== undefined) throw retry;

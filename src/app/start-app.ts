@@ -1,4 +1,3 @@
-import { Webhooks } from "@octokit/webhooks";
 import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { UsageError } from "../errors.js";
@@ -12,7 +11,8 @@ import { createAppOctokit, createInstallationOctokit } from "./github/create-oct
 import type { GitHubOptions } from "./github/create-octokit.js";
 import { findInstallation } from "./github/find-installation.js";
 import { trustDelivery } from "./handlers/trust-delivery.js";
-import { onInstallation } from "./handlers/on-installation.js";
+import { onInstallation, onRepositoryScan, REPO_SCAN_EVENT } from "./handlers/on-installation.js";
+import { IN_PROGRESS_AFTER_MS } from "./github/track-check-run.js";
 import { onPush } from "./handlers/on-push.js";
 import { createServer } from "./server.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
@@ -21,6 +21,7 @@ import { createSqliteWorker } from "./store/sqlite-worker.js";
 import { createPostgresWorker } from "./store/postgres-worker.js";
 import type { Store } from "./store/store.js";
 import type { Worker, WorkerOptions } from "./worker.js";
+import { DEFAULT_MAX_ATTEMPTS } from "./worker.js";
 
 // Wiring: config -> store, GitHub clients, webhook routing, worker, HTTP server. Whatever
 // can be wrong with the machine (data dir, port, address) is a UsageError before the first
@@ -44,6 +45,8 @@ export interface StartOptions {
   pollMs?: number;
   /** Default 10 minutes. */
   scanBudgetMs?: number;
+  /** A job running longer gets an in_progress check run; default IN_PROGRESS_AFTER_MS. */
+  inProgressAfterMs?: number;
 }
 
 export interface RunningApp {
@@ -62,7 +65,11 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
   stripAppSecrets(process.env);
   const store = config.databaseUrl ? await openPostgresStore(config.databaseUrl) : openSqliteStore(config.dataDir);
   const clients = new Map<number, GitHub>();
+  let worker: Worker | null = null;
   const ghOptions: GitHubOptions = { appId: config.appId, privateKey: config.privateKey, baseUrl: config.githubApiUrl, log, ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}), ...(opts.writeSpacingMs !== undefined ? { writeSpacingMs: opts.writeSpacingMs } : {}) };
+  const appClient = createAppOctokit(ghOptions);
+  let bot: Promise<string> | null = null;
+  const processing = opts.processDeliveries ?? true;
   const ctx: AppContext = {
     store,
     log,
@@ -77,29 +84,42 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
       return gh;
     },
     githubApiUrl: config.githubApiUrl,
-    installationOf: findInstallation(createAppOctokit(ghOptions)),
+    installationOf: findInstallation(appClient),
+    botLogin: () =>
+      (bot ??= appClient.rest.apps.getAuthenticated().then(
+        ({ data }) => `${data?.slug ?? ""}[bot]`,
+        (err: unknown) => {
+          bot = null; // asked again by the next job
+          throw err;
+        },
+      )),
+    async enqueue(d) {
+      const fresh = await store.enqueue(d);
+      if (fresh && processing) worker?.kick();
+      return fresh;
+    },
+    inProgressAfterMs: opts.inProgressAfterMs ?? IN_PROGRESS_AFTER_MS,
   };
 
-  const webhooks = new Webhooks({ secret: config.webhookSecret, log: { debug: () => {}, info: () => {}, warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) } });
-  webhooks.on("push", (e) => onPush(ctx, e.payload));
-  webhooks.on("installation", (e) => onInstallation(ctx, e.payload, "installation"));
-  webhooks.on("installation_repositories", (e) => onInstallation(ctx, e.payload, "installation_repositories"));
-
+  const maxAttempts = store.kind === "postgres" ? store.maxAttempts : DEFAULT_MAX_ATTEMPTS;
   const workerOptions: WorkerOptions = {
     log,
     concurrency: config.workers,
+    maxAttempts,
     handle: async (d) => {
       const payload = await trustDelivery(ctx, d.name, JSON.parse(d.payload));
-      await webhooks.receive({ id: d.id, name: d.name, payload } as Parameters<typeof webhooks.receive>[0]);
+      const job = { deliveryId: d.id, attempt: d.attempts, lastAttempt: d.attempts >= maxAttempts };
+      if (d.name === "push") await onPush(ctx, payload, job);
+      else if (d.name === "installation" || d.name === "installation_repositories") await onInstallation(ctx, payload, d.name, job);
+      else if (d.name === REPO_SCAN_EVENT) await onRepositoryScan(ctx, payload, job);
     },
     ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
     ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}),
   };
-  const worker: Worker =
+  worker =
     store.kind === "postgres"
       ? createPostgresWorker(store, { ...workerOptions, leaseMs: config.instanceLeaseMs })
       : createSqliteWorker(store, workerOptions);
-  const processing = opts.processDeliveries ?? true;
   const purge = async () => {
     const now = Date.now();
     const removed = await store.purge({ deliveries: new Date(now - config.retentionDays * DAY_MS), digests: new Date(now - Math.max(config.retentionDays, REPLAY_WINDOW_DAYS) * DAY_MS) });

@@ -1,6 +1,7 @@
 import type { Logger } from "./create-logger.js";
 import type { Delivery } from "./store/store.js";
 import { LeakguardError } from "../errors.js";
+import { TransientError } from "./transient-error.js";
 
 // What every queue consumer shares, whichever store holds the queue. A job that fails on
 // something passing (GitHub 5xx after the client's own retries, a network error) goes
@@ -34,6 +35,7 @@ function unwrap(err: unknown): unknown {
 
 export function isRetryable(err: unknown): boolean {
   const e = unwrap(err);
+  if (e instanceof TransientError) return true;
   const status = (e as { status?: number }).status;
   if (typeof status === "number") return status >= 500 || status === 429 || status === 403;
   return !(e instanceof LeakguardError);

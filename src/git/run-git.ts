@@ -39,10 +39,19 @@ export function firstLine(stderr: string): string {
   return stderr.split("\n").find((l) => l.trim() !== "")?.replace(/^(fatal|error): /, "") ?? "";
 }
 
+/** The git command in `args`, past the global options (`-c k=v`, `-C dir`), for messages. */
+function commandOf(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "-c" || args[i] === "-C") i++;
+    else if (!args[i]!.startsWith("-")) return args[i]!;
+  }
+  return args[0] ?? "";
+}
+
 /** Why git failed, for a message: its reason, or the signal that ended it. */
 function failure(args: readonly string[], code: number | null, signal: NodeJS.Signals | null, stderr: string): GitError {
   const why = signal ? `killed by ${signal}` : firstLine(stderr) || `exit status ${code}`;
-  return new GitError(`git ${args[0]} failed: ${why}`, code, stderr);
+  return new GitError(`git ${commandOf(args)} failed: ${why}`, code, stderr);
 }
 
 /** Runs git to completion and returns stdout; a non-zero exit throws GitError. */

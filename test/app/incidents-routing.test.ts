@@ -119,10 +119,18 @@ describe("where incidents may go", { timeout: E2E_TIMEOUT }, () => {
     world.gh.failNext({ ...FAULTS.serverError(502), method: "GET", path: "/repos/{owner}/{repo}/contents/{path}", times: 4 });
     const { run } = await leak(repo);
     const runs = world.gh.state.checkRunsOf(repo.fullName).filter((r) => r.head_sha === run.head_sha);
-    expect(runs.map((r) => r.conclusion)).toEqual(["failure", "failure"]);
-    expect(runs[0]!.output.summary).toContain("**The configuration could not be read, so no incident issue was touched:**");
-    expect(runs[0]!.output.summary).toContain("(GitHub answered 502). leakguard will try again.");
-    expect(runs[1]!.output.summary).not.toContain("could not be read");
+    // The retry completes the check run of the first attempt again (found by external_id) rather than adding one.
+    expect(runs.map((r) => r.conclusion)).toEqual(["failure"]);
+    const [firstTry, retry] = world.gh.requests
+      .filter((r) => r.path.startsWith(`/repos/${repo.fullName}/check-runs`) && r.method !== "GET")
+      .slice(-2)
+      .map((r) => [r.method, (JSON.parse(r.rawBody) as { output: { summary: string } }).output.summary] as const);
+    expect(firstTry![0]).toBe("POST");
+    expect(firstTry![1]).toContain("**The configuration could not be read, so no incident issue was touched:**");
+    expect(firstTry![1]).toContain("(GitHub answered 502). leakguard will try again.");
+    expect(retry![0]).toBe("PATCH");
+    expect(retry![1]).not.toContain("could not be read");
+    expect(runs[0]!.output.summary).not.toContain("could not be read");
     expect(world.gh.state.issuesOf(repo.fullName)).toHaveLength(1);
     world.gh.expectNoViolations();
   });

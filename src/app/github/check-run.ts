@@ -89,19 +89,62 @@ export function neutralCheckRun(reason: string): CheckRunBody {
   return { conclusion: "neutral", title: "Could not scan this push", summary: reason, annotations: [] };
 }
 
-export async function publishCheckRun(gh: GitHub, repo: { owner: string; repo: string }, headSha: string, body: CheckRunBody): Promise<number> {
-  const output = (annotations: Annotation[]) => ({ title: body.title, summary: body.summary, annotations });
+type Target = { owner: string; repo: string };
+
+/**
+ * The check run an earlier attempt of this delivery made on `headSha`, if any: the
+ * delivery id is its `external_id`, so a retry after a crash (even one between GitHub
+ * creating the run and the app hearing of it) finds it instead of creating a second.
+ */
+export interface KnownCheckRun {
+  id: number;
+  /** Annotations it already carries. */
+  annotations: number;
+}
+
+export async function findCheckRun(gh: GitHub, repo: Target, headSha: string, externalId: string): Promise<KnownCheckRun | null> {
+  const runs = await gh.paginate(gh.rest.checks.listForRef, { ...repo, ref: headSha, check_name: CHECK_NAME, filter: "all", per_page: 100 });
+  const run = runs.find((r) => r.external_id === externalId);
+  return run ? { id: run.id, annotations: run.output.annotations_count } : null;
+}
+
+/** Marks `headSha` as being scanned (in_progress), reusing the run an earlier attempt made. */
+export async function startCheckRun(gh: GitHub, repo: Target, headSha: string, externalId: string): Promise<KnownCheckRun> {
+  const found = await findCheckRun(gh, repo, headSha, externalId);
+  if (found) return found;
   const { data } = await gh.rest.checks.create({
     ...repo,
     name: CHECK_NAME,
     head_sha: headSha,
-    status: "completed",
-    conclusion: body.conclusion,
-    completed_at: new Date().toISOString(),
-    output: output(body.annotations.slice(0, BATCH)),
+    external_id: externalId,
+    status: "in_progress",
+    output: { title: "Scanning", summary: "leakguard is scanning this push for Stripe secret keys and dotenv files." },
   });
-  for (let i = BATCH; i < body.annotations.length; i += BATCH) {
-    await gh.rest.checks.update({ ...repo, check_run_id: data.id, output: output(body.annotations.slice(i, i + BATCH)) });
+  return { id: data.id, annotations: 0 };
+}
+
+/**
+ * Completes the delivery's check run on `headSha`: the one started (`runId`), else the one
+ * an earlier attempt made (looked up by external_id), else a new one. Annotations
+ * accumulate on GitHub, so those an earlier attempt already sent are not sent again.
+ */
+export async function publishCheckRun(gh: GitHub, repo: Target, headSha: string, body: CheckRunBody, run: { externalId: string; started?: KnownCheckRun | null }): Promise<number> {
+  const output = (annotations: Annotation[]) => ({ title: body.title, summary: body.summary, annotations });
+  const existing = run.started ?? await findCheckRun(gh, repo, headSha, run.externalId);
+  let id: number;
+  let sent: number;
+  const final = { status: "completed" as const, conclusion: body.conclusion, completed_at: new Date().toISOString() };
+  if (existing) {
+    id = existing.id;
+    sent = Math.min(existing.annotations, body.annotations.length);
+    await gh.rest.checks.update({ ...repo, check_run_id: id, ...final, output: output(body.annotations.slice(sent, sent + BATCH)) });
+  } else {
+    const { data } = await gh.rest.checks.create({ ...repo, name: CHECK_NAME, head_sha: headSha, external_id: run.externalId, ...final, output: output(body.annotations.slice(0, BATCH)) });
+    id = data.id;
+    sent = 0;
   }
-  return data.id;
+  for (let i = sent + BATCH; i < body.annotations.length; i += BATCH) {
+    await gh.rest.checks.update({ ...repo, check_run_id: id, output: output(body.annotations.slice(i, i + BATCH)) });
+  }
+  return id;
 }

@@ -56,3 +56,37 @@ export async function issueState(gh: GitHub, where: IssueRef, issueNumber: numbe
     throw err;
   }
 }
+
+// What an earlier attempt of a job may already have written is found by markers: HTML
+// comments GitHub keeps in the body but does not show. Only what the app itself wrote
+// counts: anyone who may comment could paste a marker to silence an alarm.
+
+/** Marker text is ours to shape: a delivery id is a header, so only a safe alphabet is kept. */
+function markerPart(s: string): string {
+  return s.replace(/[^A-Za-z0-9._:/-]/g, "_");
+}
+
+/** In the body of the incident issue of `fingerprint` leaked in `sourceRepo` (several repositories may route to one). */
+export function incidentMarker(sourceRepo: string, fingerprint: string): string {
+  return `<!-- leakguard:incident ${markerPart(sourceRepo.toLowerCase())} ${markerPart(fingerprint)} -->`;
+}
+
+/** In a comment: `kind` and what makes it unique (the delivery, the key's fingerprint…). */
+export function commentMarker(kind: string, ...ids: string[]): string {
+  return `<!-- leakguard:comment ${[kind, ...ids].map(markerPart).join(" ")} -->`;
+}
+
+/** The incident issue carrying `marker`, written by the app (`bot`), open or closed. */
+export async function findIncidentIssue(gh: GitHub, where: IssueRef, marker: string, bot: string): Promise<{ number: number; state: "open" | "closed" } | null> {
+  const issues = await gh.paginate(gh.rest.issues.listForRepo, { ...where, labels: INCIDENT_LABEL, state: "all", per_page: 100 });
+  const hit = issues.find((i) => !i.pull_request && i.user?.login === bot && (i.body ?? "").includes(marker));
+  return hit ? { number: hit.number, state: hit.state === "closed" ? "closed" : "open" } : null;
+}
+
+/** Posts `body` under `marker` unless the app already did (an earlier attempt that died after GitHub took it); true when posted now. */
+export async function commentOnce(gh: GitHub, where: IssueRef, issueNumber: number, marker: string, body: string, bot: string): Promise<boolean> {
+  const comments = await gh.paginate(gh.rest.issues.listComments, { ...where, issue_number: issueNumber, per_page: 100 });
+  if (comments.some((c) => c.user?.login === bot && (c.body ?? "").includes(marker))) return false;
+  await comment(gh, where, issueNumber, `${marker}\n${body}`);
+  return true;
+}

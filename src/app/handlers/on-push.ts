@@ -1,4 +1,4 @@
-import type { AppContext, RepoTarget } from "../context.js";
+import type { AppContext, JobInfo, RepoTarget } from "../context.js";
 import { ZERO_OID } from "../choose-selection.js";
 import { scanRepository } from "../scan-repository.js";
 import { parsePayload, pushPayload } from "./payloads.js";
@@ -9,7 +9,7 @@ function describeRef(ref: string): string {
   return ref;
 }
 
-export async function onPush(ctx: AppContext, raw: unknown): Promise<void> {
+export async function onPush(ctx: AppContext, raw: unknown, job: JobInfo): Promise<void> {
   const p = parsePayload(pushPayload, raw, "push");
   const r = p.repository;
   const [owner, name] = r.full_name.split("/") as [string, string];
@@ -26,6 +26,7 @@ export async function onPush(ctx: AppContext, raw: unknown): Promise<void> {
   const deleted = p.deleted === true || ZERO_OID.test(p.after);
   await scanRepository(ctx, {
     repo,
+    job,
     // A deleted ref adds nothing; the job still runs so that incidents are re-checked.
     after: deleted ? null : p.after,
     before: ZERO_OID.test(p.before) ? null : p.before,

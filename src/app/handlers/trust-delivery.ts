@@ -2,6 +2,7 @@ import { UsageError } from "../../errors.js";
 import type { AppContext } from "../context.js";
 import { getRepoTarget } from "../github/get-repo-target.js";
 import { installationPayload, parsePayload, pushPayload } from "./payloads.js";
+import { REPO_SCAN_EVENT, repoScanPayload } from "./on-installation.js";
 
 // A signed payload is still only a claim (issue 9, item 1): a leaked webhook secret, or a
 // bug upstream, must not decide where the installation token goes or whose token is used.
@@ -37,6 +38,12 @@ export async function trustDelivery(ctx: AppContext, event: string, raw: unknown
     const p = parsePayload(installationPayload, raw, event);
     const named = event === "installation" ? (p.action === "created" ? p.repositories : []) : p.repositories_added;
     for (const { full_name } of named ?? []) await checkInstallation(ctx, full_name, p.installation.id);
+    return p;
+  }
+  if (event === REPO_SCAN_EVENT) {
+    // Queued by the app itself, but read back from a database others may reach: checked the same way.
+    const p = parsePayload(repoScanPayload, raw, event);
+    await checkInstallation(ctx, p.repository.full_name, p.installation.id);
     return p;
   }
   return raw;

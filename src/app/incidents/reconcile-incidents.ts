@@ -2,7 +2,7 @@ import type { Finding } from "../../findings/finding.js";
 import type { AppContext, ScanRequest } from "../context.js";
 import type { GitHub } from "../github/create-octokit.js";
 import type { RepoConfig } from "../github/load-config.js";
-import { comment, openIssue, splitRepo, updateIssue } from "../github/issues.js";
+import { commentMarker, commentOnce, findIncidentIssue, incidentMarker, openIssue, splitRepo, updateIssue } from "../github/issues.js";
 import type { Incident } from "../store/store.js";
 import { vectorLabel } from "../advice.js";
 import { groupLeaks, isKeyLeak } from "./group-leaks.js";
@@ -50,20 +50,48 @@ export async function reconcileIncidents(
   const log = ctx.log.child({ repo: repo.fullName });
   const openBefore = await ctx.store.openIncidents(repo.fullName);
   const issueRepo = config.issueRepo ?? repo.fullName;
+  const bot = await ctx.botLogin();
+  const sameWay = (leak: Finding, o: Incident) => isKeyLeak(o) && o.vector === leak.vector && o.fingerprint !== leak.fingerprint;
 
   for (const leak of groupLeaks(findings, config.failOn)) {
-    const known = await ctx.store.findIncident(repo.fullName, leak.fingerprint);
+    let known = await ctx.store.findIncident(repo.fullName, leak.fingerprint);
     const where = `${code(leak.path)}:${leak.line} in ${leak.commit ? leak.commit.slice(0, 7) : "?"}${req.ref ? ` (${code(req.ref)})` : ""}`;
     const by = req.pusher ? `, by ${person(req.pusher)}` : "";
+    /** Says, once per new key on each incident it replaced, that the replacement leaked the same way. */
+    const alarm = async (replaced: readonly Incident[], tracked: { issueRepo: string; issueNumber: number }) => {
+      for (const old of replaced) {
+        await commentOnce(
+          gh,
+          splitRepo(old.issueRepo),
+          old.issueNumber,
+          commentMarker("replacement", leak.fingerprint),
+          [
+            `## 🚨 The replacement key leaked the same way`,
+            `A new key, ${code(leak.redacted ?? leak.path)}, has just been pushed through ${vectorLabel(leak.vector)}: ${where}${by}.`,
+            `That is the same way ${code(old.redacted ?? old.path)} leaked, so **the new key is compromised too**. Close the hole first (see *Close the hole* above), then rotate again — and delete this new key as well. Tracked in ${ref(tracked, old.issueRepo)}.`,
+          ].join("\n\n"),
+          bot,
+        );
+        result.alerts.push(replacementAlert(leak, ref(old, repo.fullName)));
+        result.forceFailure = true;
+        log.warn({ incident: old.id, fingerprint: leak.fingerprint }, "replacement key leaked through the same vector");
+      }
+    };
     if (known) {
       // A re-install re-reads old history: a known key there is not news, and an issue a
       // person closed stays closed. A push that adds it again is news.
       if (firstSight) continue;
       if (known.state === "open" && known.commit === leak.commit) {
-        // The same sighting again: this delivery is being retried after it opened the issue.
+        // The same sighting again: this delivery is being retried after it opened the issue,
+        // perhaps before it could raise the replacement alarm (each comment is said once).
         if (known.replacementOf) {
-          result.alerts.push(replacementAlert(leak, known.replacementOf));
-          result.forceFailure = true;
+          const id = known.id;
+          const replaced = openBefore.filter((o) => sameWay(leak, o) && o.id < id);
+          await alarm(replaced, known);
+          if (!replaced.length) {
+            result.alerts.push(replacementAlert(leak, known.replacementOf));
+            result.forceFailure = true;
+          }
         }
         continue;
       }
@@ -72,12 +100,12 @@ export async function reconcileIncidents(
         await updateIssue(gh, target, known.issueNumber, { state: "open" });
         await ctx.store.updateIncident(known.id, { state: "open" });
       }
-      await comment(gh, target, known.issueNumber, `The same key (${code(leak.redacted ?? leak.path)}) was pushed again: ${where}${by}. It is still compromised until it is rotated.`);
+      await commentOnce(gh, target, known.issueNumber, commentMarker("again", req.job.deliveryId, leak.fingerprint), `The same key (${code(leak.redacted ?? leak.path)}) was pushed again: ${where}${by}. It is still compromised until it is rotated.`, bot);
       log.info({ incident: known.id, fingerprint: leak.fingerprint }, "known key pushed again");
       continue;
     }
 
-    const replaced = isKeyLeak(leak) ? openBefore.filter((o) => isKeyLeak(o) && o.vector === leak.vector && o.fingerprint !== leak.fingerprint) : [];
+    const replaced = isKeyLeak(leak) ? openBefore.filter((o) => sameWay(leak, o)) : [];
     const facts: IncidentFacts = {
       fingerprint: leak.fingerprint,
       rule: leak.rule,
@@ -96,32 +124,22 @@ export async function reconcileIncidents(
         throw err;
       }),
     };
-    const number = await openIssue(gh, splitRepo(issueRepo), {
-      title: issueTitle(facts),
-      body: issueBody(facts, repo),
-      labels: config.labels,
-      assignees: config.assignees,
-    });
-    const incident: Incident = await ctx.store.addIncident({ ...facts, repo: repo.fullName, issueRepo, issueNumber: number });
-    if (facts.status) await ctx.store.updateIncident(incident.id, { status: facts.status });
-    result.opened.add(incident.id);
-    log.info({ incident: incident.id, issue: `${issueRepo}#${number}`, rule: leak.rule, redacted: leak.redacted }, "incident opened");
-
-    for (const old of replaced) {
-      await comment(
-        gh,
-        splitRepo(old.issueRepo),
-        old.issueNumber,
-        [
-          `## 🚨 The replacement key leaked the same way`,
-          `A new key, ${code(leak.redacted ?? leak.path)}, has just been pushed through ${vectorLabel(leak.vector)}: ${where}${by}.`,
-          `That is the same way ${code(old.redacted ?? old.path)} leaked, so **the new key is compromised too**. Close the hole first (see *Close the hole* above), then rotate again — and delete this new key as well. Tracked in ${ref({ issueRepo, issueNumber: number }, old.issueRepo)}.`,
-        ].join("\n\n"),
-      );
-      result.alerts.push(replacementAlert(leak, ref(old, repo.fullName)));
-      result.forceFailure = true;
-      log.warn({ incident: old.id, fingerprint: leak.fingerprint }, "replacement key leaked through the same vector");
-    }
+    // An earlier attempt may have had the issue created and died before it was recorded.
+    const earlier = await findIncidentIssue(gh, splitRepo(issueRepo), incidentMarker(repo.fullName, leak.fingerprint), bot);
+    const number =
+      earlier?.number ??
+      (await openIssue(gh, splitRepo(issueRepo), {
+        title: issueTitle(facts),
+        body: issueBody(facts, repo),
+        labels: config.labels,
+        assignees: config.assignees,
+      }));
+    known = await ctx.store.addIncident({ ...facts, repo: repo.fullName, issueRepo, issueNumber: number });
+    if (facts.status) await ctx.store.updateIncident(known.id, { status: facts.status });
+    if (earlier?.state === "closed") await ctx.store.updateIncident(known.id, { state: "closed" });
+    result.opened.add(known.id);
+    log.info({ incident: known.id, issue: `${issueRepo}#${number}`, rule: leak.rule, redacted: leak.redacted, adopted: earlier !== null }, earlier ? "incident issue of an earlier attempt adopted" : "incident opened");
+    await alarm(replaced, { issueRepo, issueNumber: number });
   }
   return result;
 }

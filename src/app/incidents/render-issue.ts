@@ -3,6 +3,7 @@ import type { Incident } from "../store/store.js";
 import { closeTheHole, historyCleanup, vectorLabel } from "../advice.js";
 import { code, href, link, person, repoName, shorten } from "./markdown.js";
 import { renderStatus } from "./render-status.js";
+import { incidentMarker } from "../github/issues.js";
 
 // The incident issue: what leaked, where, how bad, then the playbook. The product's own
 // wording of shared/reference/stripe-compromised-api-keys.md. Only the redacted key and
@@ -89,7 +90,8 @@ function checklist(items: readonly string[]): string[] {
 
 export function issueBody(i: IncidentFacts, repo: RepoInfo): string {
   return [
-    "<!-- leakguard incident -->",
+    // Found again by a retried job that died before it recorded the issue (github/issues.ts).
+    incidentMarker(repo.fullName, i.fingerprint),
     urgency(repo),
     "",
     "## What leaked",
