@@ -17,6 +17,7 @@ import type { AppProcess } from "../test/helpers/app-process.js";
 import { startAppProcess } from "../test/helpers/app-process.js";
 import { makeTestApp, startGitHubDouble } from "../test/helpers/github-double/index.js";
 import { startGitHttpServer } from "../test/helpers/git-http-server.js";
+import { acceptsInstallationToken } from "../test/helpers/accepts-installation-token.js";
 import { startTokenGate } from "../test/helpers/token-gate.js";
 import { fakeKey } from "../test/helpers/keys.js";
 import { makeRepo, runGit, tempDir } from "../test/helpers/repo.js";
@@ -56,12 +57,7 @@ async function world() {
   const backend = await startGitHttpServer({ root });
   const gate = await startTokenGate({
     target: backend.url,
-    authorize: (h) => {
-      const m = /^Basic (.+)$/.exec(h ?? "");
-      const [user, token] = Buffer.from(m?.[1] ?? "", "base64").toString().split(":");
-      const t = gh.state.tokens.get(token ?? "");
-      return user === "x-access-token" && t !== undefined && t.expiresAt > Date.now();
-    },
+    authorize: acceptsInstallationToken(gh),
   });
   const installs = Array.from({ length: I }, (_, i) => gh.state.addInstallation({ account: `org${i}` }).id);
   // Each repository gets its share of the pushes as one commit chain, pushed once.

@@ -9,6 +9,7 @@ import { createLogger } from "../../src/app/create-logger.js";
 import type { RunningApp, StartOptions } from "../../src/app/start-app.js";
 import { startApp } from "../../src/app/start-app.js";
 import { startGitHttpServer } from "../helpers/git-http-server.js";
+import { acceptsInstallationToken } from "../helpers/accepts-installation-token.js";
 import { startTokenGate } from "../helpers/token-gate.js";
 import type { TokenGate } from "../helpers/token-gate.js";
 import { makeTestApp, startGitHubDouble } from "../helpers/github-double/index.js";
@@ -77,12 +78,7 @@ export async function createWorld(opts: { store?: StoreKind } = {}): Promise<Wor
   served.push(backend);
   const git = await startTokenGate({
     target: backend.url,
-    authorize: (h) => {
-      const m = /^Basic (.+)$/.exec(h ?? "");
-      const [user, token] = Buffer.from(m?.[1] ?? "", "base64").toString().split(":");
-      const t = gh.state.tokens.get(token ?? "");
-      return user === "x-access-token" && t !== undefined && t.expiresAt > Date.now();
-    },
+    authorize: acceptsInstallationToken(gh),
   });
   served.push(git);
   const dataDir = tempDir("leakguard-data-");

@@ -1,7 +1,9 @@
 import pg from "pg";
 import { Logger as WorkerLogger, runMigrations } from "graphile-worker";
-import type { DeliveryState, Incident, IncidentStatus, NewIncident, RepoRecord, Store } from "./store.js";
+import type { DeliveryState, NewIncident, RepoRecord, Store } from "./store.js";
 import { PG_MIGRATIONS } from "./postgres-migrations.js";
+import type { IncidentRow } from "./incident-row.js";
+import { toIncident } from "./incident-row.js";
 import { DEFAULT_MAX_ATTEMPTS } from "../worker.js";
 
 // PostgreSQL: the store and queue shared by every app instance (DATABASE_URL). Deliveries,
@@ -20,49 +22,7 @@ const MIGRATION_LOCK = 0x6c67_7264; // "lgrd": one advisory lock id for leakguar
 /** graphile-worker logs through its own logger; leakguard's log says what matters. */
 export const quietLogger = new WorkerLogger(() => () => {});
 
-interface IncidentRow {
-  id: string;
-  repo: string;
-  fingerprint: string;
-  rule: string;
-  severity: string;
-  redacted: string | null;
-  vector: string;
-  path: string;
-  line: number;
-  commit_oid: string | null;
-  ref: string | null;
-  pusher: string | null;
-  replacement_of: string | null;
-  issue_repo: string;
-  issue_number: number;
-  state: string;
-  status: IncidentStatus | null;
-  opened_at: string;
-}
 
-function toIncident(r: IncidentRow): Incident {
-  return {
-    id: Number(r.id),
-    repo: r.repo,
-    fingerprint: r.fingerprint,
-    rule: r.rule as Incident["rule"],
-    severity: r.severity as Incident["severity"],
-    redacted: r.redacted,
-    vector: r.vector as Incident["vector"],
-    path: r.path,
-    line: r.line,
-    commit: r.commit_oid,
-    ref: r.ref,
-    pusher: r.pusher,
-    replacementOf: r.replacement_of,
-    issueRepo: r.issue_repo,
-    issueNumber: r.issue_number,
-    state: r.state as Incident["state"],
-    status: r.status,
-    openedAt: r.opened_at,
-  };
-}
 
 async function migrate(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();

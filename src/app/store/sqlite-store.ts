@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../../errors.js";
-import type { Delivery, DeliveryState, Incident, IncidentStatus, NewDelivery, NewIncident, RepoRecord, Store } from "./store.js";
+import type { Delivery, DeliveryState, NewDelivery, NewIncident, RepoRecord, Store } from "./store.js";
 
 /** The queue operations the in-process worker drives (PostgreSQL uses a job-queue library instead). */
 export interface SqliteStore extends Store {
@@ -18,6 +18,8 @@ export interface SqliteStore extends Store {
   nextDue(): Promise<number | null>;
 }
 import { MIGRATIONS } from "./migrations.js";
+import type { IncidentRow } from "./incident-row.js";
+import { toIncident } from "./incident-row.js";
 
 // SQLite in WAL mode: a delivery is committed to disk before the webhook is acknowledged,
 // and readers (healthz, tests) never block the worker. The data dir is 0700 and the
@@ -40,53 +42,11 @@ function preparePrivateFiles(dataDir: string): string {
   return path;
 }
 
-interface IncidentRow {
-  id: number;
-  repo: string;
-  fingerprint: string;
-  rule: string;
-  severity: string;
-  redacted: string | null;
-  vector: string;
-  path: string;
-  line: number;
-  commit_oid: string | null;
-  ref: string | null;
-  pusher: string | null;
-  replacement_of: string | null;
-  issue_repo: string;
-  issue_number: number;
-  state: string;
-  status: string | null;
-  opened_at: string;
-}
 
 const now = () => new Date().toISOString();
 
 class DuplicateDelivery extends Error {}
 
-function toIncident(r: IncidentRow): Incident {
-  return {
-    id: r.id,
-    repo: r.repo,
-    fingerprint: r.fingerprint,
-    rule: r.rule as Incident["rule"],
-    severity: r.severity as Incident["severity"],
-    redacted: r.redacted,
-    vector: r.vector as Incident["vector"],
-    path: r.path,
-    line: r.line,
-    commit: r.commit_oid,
-    ref: r.ref,
-    pusher: r.pusher,
-    replacementOf: r.replacement_of,
-    issueRepo: r.issue_repo,
-    issueNumber: r.issue_number,
-    state: r.state as Incident["state"],
-    status: r.status ? (JSON.parse(r.status) as IncidentStatus) : null,
-    openedAt: r.opened_at,
-  };
-}
 
 export function openSqliteStore(dataDir: string): SqliteStore {
   const path = preparePrivateFiles(dataDir);
