@@ -36,10 +36,9 @@ export async function listRefs(repo: RepoInfo): Promise<Map<string, string>> {
  */
 export async function writeBackupBundle(repo: RepoInfo, now = new Date()): Promise<string> {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  const path = join(repo.besideDir, `${repo.name}.leakguard-backup-${stamp}.bundle`);
   // It holds every removed key: created owner-only (git would honour the umask, 0644),
   // exclusively (never through a link someone left there), from git's stdout.
-  const fd = openSync(path, "wx", 0o600);
+  const { path, fd } = createExclusive(repo, stamp);
   fchmodSync(fd, 0o600);
   try {
     const bundle = spawnGit(["bundle", "create", "-q", "-", "--all"], { cwd: repo.dir, env: repo.env });
@@ -51,6 +50,18 @@ export async function writeBackupBundle(repo: RepoInfo, now = new Date()): Promi
     throw err;
   }
   return path;
+}
+
+/** Two runs in the same second (a re-run after a kill) must not collide: `-2`, `-3`, ... */
+function createExclusive(repo: RepoInfo, stamp: string): { path: string; fd: number } {
+  for (let n = 1; ; n++) {
+    const path = join(repo.besideDir, `${repo.name}.leakguard-backup-${stamp}${n === 1 ? "" : `-${n}`}.bundle`);
+    try {
+      return { path, fd: openSync(path, "wx", 0o600) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || n >= 100) throw err;
+    }
+  }
 }
 
 /**

@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { runScrub } from "../../src/scrub/run.js";
 import type { ScrubRequest } from "../../src/scrub/run.js";
 import { withIgnored } from "../../src/scrub/gitignore-tips.js";
+import { writeBackupBundle } from "../../src/scrub/apply-rewrite.js";
+import { inspectRepo } from "../../src/scrub/inspect-repo.js";
 import { GIT_TEST_ENV, runGit, tempDir } from "../helpers/repo.js";
 import { allObjects, freshClone, makeLeakyRepo, refsOf } from "./leaky-repo.js";
 
@@ -57,6 +59,17 @@ describe("leakguard scrub options", () => {
     expect(readdirSync(dirname(work)).filter((f) => f.includes("leakguard-backup"))).toEqual([]); // and so is the bundle
     // ...and a second run then completes.
     expect((await runScrub(request(work, { force: true }))).outcome).toBe("rewritten");
+  });
+
+  it("writes a second backup bundle in the same second beside the first, never over it", async () => {
+    const work = freshClone(makeLeakyRepo().origin.dir);
+    const repo = await inspectRepo(work, GIT_TEST_ENV);
+    const now = new Date();
+    const first = await writeBackupBundle(repo, now);
+    const second = await writeBackupBundle(repo, now);
+    expect(second).not.toBe(first);
+    expect(second.replace(/-2\.bundle$/, ".bundle")).toBe(first);
+    for (const b of [first, second]) runGit(work, ["bundle", "verify", "-q", b]);
   });
 
   it("adds only the missing paths to an existing .gitignore", () => {
