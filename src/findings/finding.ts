@@ -1,4 +1,4 @@
-import type { RuleId, Severity, Vector } from "../detectors/types.js";
+import type { RuleId, Severity, Vector } from "../vocabulary/index.js";
 
 /**
  * The one type every sink receives (JSON contract v1 in DESIGN.md). It has no field

@@ -1,0 +1,162 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import ts from "typescript";
+import type { Architecture } from "../../src/architecture.js";
+
+// The architecture test's engine: every import in a source tree, parsed with the
+// TypeScript compiler (a regex misses multi-line, `export … from`, `import type` and
+// `typeof import()` forms), resolved to the unit it lands in, and checked against the
+// arrows in src/architecture.ts. It takes a root so that the test can run it over a
+// fixture tree with a deliberately wrong import and see it fail.
+
+/** One import of a source file: where it is written and what it names. */
+export interface ImportSite {
+  /** Path relative to the checked root's parent, `/`-separated: `src/hook/messages.ts`. */
+  file: string;
+  line: number;
+  specifier: string;
+  /** `import type …`, `export type …`, `typeof import("…")`: erased at run time. */
+  typeOnly: boolean;
+}
+
+/** A unit is a folder directly under the root, or a file at the root itself (`errors.ts`). */
+export function unitOf(root: string, file: string): string | null {
+  const rel = relative(root, file);
+  if (rel.startsWith("..") || rel === "") return null;
+  const [first, ...rest] = rel.split(sep);
+  return rest.length === 0 ? first!.replace(/\.js$/, ".ts") : first!;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []))
+    .sort();
+}
+
+/** Every static import, `export … from`, dynamic `import("…")`, `require` and `typeof import("…")` in one file. */
+export function importsOf(path: string, shownAs: string): ImportSite[] {
+  const sf = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const sites: ImportSite[] = [];
+  const add = (node: ts.Node, spec: ts.Expression | undefined, typeOnly: boolean) => {
+    // A computed specifier cannot be checked: it is recorded as such and reported.
+    const specifier = spec && ts.isStringLiteralLike(spec) ? spec.text : "<computed>";
+    sites.push({ file: shownAs, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, specifier, typeOnly });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) {
+      const c = node.importClause;
+      // `import { type A, type B }` is erased as a whole; a named value binding is not.
+      const allTypes = c?.namedBindings && ts.isNamedImports(c.namedBindings) && !c.name && c.namedBindings.elements.length > 0 && c.namedBindings.elements.every((e) => e.isTypeOnly);
+      add(node, node.moduleSpecifier, Boolean(c?.isTypeOnly || allTypes));
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier) {
+      add(node, node.moduleSpecifier, node.isTypeOnly);
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      add(node, node.moduleReference.expression, node.isTypeOnly);
+    } else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))) {
+      add(node, node.arguments[0], false);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      add(node, node.argument.literal as ts.Expression, true);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return sites;
+}
+
+/** Every import site under `root` (recursively), in file order. */
+export function collectImports(root: string): ImportSite[] {
+  const base = dirname(resolve(root));
+  return sourceFiles(resolve(root)).flatMap((f) => importsOf(f, relative(base, f).split(sep).join("/")));
+}
+
+/** `node:fs/promises` → `node:fs`; `@octokit/rest/x` → `@octokit/rest`; `zod/v4` → `zod`. */
+function packageOf(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+}
+
+function ownsPackage(pattern: string, pkg: string): boolean {
+  return pattern.endsWith("/*") ? pkg.startsWith(pattern.slice(0, -1)) : pkg === pattern;
+}
+
+/**
+ * Every import under `root` the architecture does not allow, one line each:
+ * `src/detectors/x.ts:3: folder detectors may not import folder git`.
+ * Also reported: a unit the data does not declare, a computed import, a relative import
+ * leaving the root, a package a pure unit imports or one another unit owns, and an
+ * `exceptions` entry that no longer matches any import (so the list only shrinks).
+ */
+export function checkArchitecture(root: string, arch: Architecture): string[] {
+  const absRoot = resolve(root);
+  const base = dirname(absRoot);
+  const problems: string[] = [];
+  const usedExceptions = new Set<number>();
+  const declared = new Set(Object.keys(arch.units));
+
+  for (const site of collectImports(root)) {
+    const at = `${site.file}:${site.line}:`;
+    const from = unitOf(absRoot, join(base, site.file))!;
+    const rules = arch.units[from];
+    if (!rules) {
+      problems.push(`${at} folder ${from} is not declared in the architecture`);
+      continue;
+    }
+    if (site.specifier === "<computed>") {
+      problems.push(`${at} an import with a computed specifier cannot be checked`);
+      continue;
+    }
+    if (!site.specifier.startsWith(".")) {
+      const pkg = packageOf(site.specifier);
+      if (rules.pure) problems.push(`${at} folder ${from} is pure and may not import ${pkg}`);
+      else if (!site.typeOnly) {
+        const owners = Object.entries(arch.packages).find(([p]) => ownsPackage(p, pkg))?.[1];
+        if (owners && !owners.includes(from)) problems.push(`${at} folder ${from} may not import ${pkg} (only ${owners.join(", ")})`);
+      }
+      continue;
+    }
+    const to = unitOf(absRoot, resolve(dirname(join(base, site.file)), site.specifier));
+    if (to === null) {
+      problems.push(`${at} folder ${from} imports ${site.specifier}, outside ${relative(base, absRoot)}`);
+      continue;
+    }
+    if (to === from) continue;
+    if (!declared.has(to)) {
+      problems.push(`${at} folder ${to} is not declared in the architecture`);
+      continue;
+    }
+    if (rules.imports.includes(to)) continue;
+    const excused = arch.exceptions.findIndex((e) => e.file === site.file && e.imports === to);
+    if (excused !== -1) {
+      usedExceptions.add(excused);
+      continue;
+    }
+    const never = arch.never.find((n) => (n.from === from || n.from === "*") && n.to === to);
+    problems.push(`${at} folder ${from} may not import folder ${to}${never ? ` (never: ${never.why})` : ""}`);
+  }
+  arch.exceptions.forEach((e, i) => {
+    if (!usedExceptions.has(i)) problems.push(`${e.file}: exception "${e.file} imports ${e.imports}" matches no import any more: remove it`);
+  });
+  return problems;
+}
+
+/** Contradictions inside the data itself: an arrow both allowed and forbidden, an unknown unit. */
+export function checkArchitectureData(arch: Architecture): string[] {
+  const units = new Set(Object.keys(arch.units));
+  const problems: string[] = [];
+  for (const [from, rules] of Object.entries(arch.units)) {
+    for (const to of rules.imports) {
+      if (!units.has(to)) problems.push(`${from} allows unknown folder ${to}`);
+      if (to === from) problems.push(`${from} lists itself`);
+      const never = arch.never.find((n) => (n.from === from || n.from === "*") && n.to === to);
+      if (never) problems.push(`${from} -> ${to} is both allowed and never allowed (${never.why})`);
+    }
+  }
+  for (const n of arch.never) {
+    if (n.from !== "*" && !units.has(n.from)) problems.push(`never-arrow from unknown folder ${n.from}`);
+    if (!units.has(n.to)) problems.push(`never-arrow to unknown folder ${n.to}`);
+  }
+  for (const e of arch.exceptions) {
+    if (!units.has(e.imports)) problems.push(`exception for ${e.file} names unknown folder ${e.imports}`);
+  }
+  return problems;
+}
