@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ts from "typescript";
-import type { Architecture } from "../../src/architecture.js";
+import type { Architecture, UnitRules } from "../../src/architecture.js";
 
 // The architecture test's engine: every import in a source tree, parsed with the
 // TypeScript compiler (a regex misses multi-line, `export … from`, `import type` and
@@ -63,11 +63,7 @@ export function importsOf(path: string, shownAs: string): ImportSite[] {
   return sites;
 }
 
-/** Every import site under `root` (recursively), in file order. */
-export function collectImports(root: string): ImportSite[] {
-  const base = dirname(resolve(root));
-  return sourceFiles(resolve(root)).flatMap((f) => importsOf(f, relative(base, f).split(sep).join("/")));
-}
+const shown = (base: string, file: string) => relative(base, file).split(sep).join("/");
 
 /** `node:fs/promises` → `node:fs`; `@octokit/rest/x` → `@octokit/rest`; `zod/v4` → `zod`. */
 function packageOf(specifier: string): string {
@@ -93,17 +89,11 @@ export function checkArchitecture(root: string, arch: Architecture): string[] {
   const usedExceptions = new Set<number>();
   const declared = new Set(Object.keys(arch.units));
 
-  for (const site of collectImports(root)) {
+  const checkSite = (site: ImportSite, from: string, rules: UnitRules): void => {
     const at = `${site.file}:${site.line}:`;
-    const from = unitOf(absRoot, join(base, site.file))!;
-    const rules = arch.units[from];
-    if (!rules) {
-      problems.push(`${at} folder ${from} is not declared in the architecture`);
-      continue;
-    }
     if (site.specifier === "<computed>") {
       problems.push(`${at} an import with a computed specifier cannot be checked`);
-      continue;
+      return;
     }
     if (!site.specifier.startsWith(".")) {
       const pkg = packageOf(site.specifier);
@@ -112,26 +102,36 @@ export function checkArchitecture(root: string, arch: Architecture): string[] {
         const owners = Object.entries(arch.packages).find(([p]) => ownsPackage(p, pkg))?.[1];
         if (owners && !owners.includes(from)) problems.push(`${at} folder ${from} may not import ${pkg} (only ${owners.join(", ")})`);
       }
-      continue;
+      return;
     }
     const to = unitOf(absRoot, resolve(dirname(join(base, site.file)), site.specifier));
     if (to === null) {
       problems.push(`${at} folder ${from} imports ${site.specifier}, outside ${relative(base, absRoot)}`);
-      continue;
+      return;
     }
-    if (to === from) continue;
+    if (to === from) return;
     if (!declared.has(to)) {
       problems.push(`${at} folder ${to} is not declared in the architecture`);
-      continue;
+      return;
     }
-    if (rules.imports.includes(to)) continue;
+    if (rules.imports.includes(to)) return;
     const excused = arch.exceptions.findIndex((e) => e.file === site.file && e.imports === to);
     if (excused !== -1) {
       usedExceptions.add(excused);
-      continue;
+      return;
     }
     const never = arch.never.find((n) => (n.from === from || n.from === "*") && n.to === to);
     problems.push(`${at} folder ${from} may not import folder ${to}${never ? ` (never: ${never.why})` : ""}`);
+  };
+
+  for (const file of sourceFiles(absRoot)) {
+    const from = unitOf(absRoot, file)!;
+    const rules = arch.units[from];
+    if (!rules) {
+      problems.push(`${shown(base, file)}: folder ${from} is not declared in the architecture`);
+      continue;
+    }
+    for (const site of importsOf(file, shown(base, file))) checkSite(site, from, rules);
   }
   arch.exceptions.forEach((e, i) => {
     if (!usedExceptions.has(i)) problems.push(`${e.file}: exception "${e.file} imports ${e.imports}" matches no import any more: remove it`);
@@ -159,4 +159,32 @@ export function checkArchitectureData(arch: Architecture): string[] {
     if (!units.has(e.imports)) problems.push(`exception for ${e.file} names unknown folder ${e.imports}`);
   }
   return problems;
+}
+
+/** `git/` for a folder, `errors.ts` for a root file, "any folder" for `*`. */
+function named(unit: string): string {
+  if (unit === "*") return "any folder";
+  return unit.endsWith(".ts") ? `\`${unit}\`` : `\`${unit}/\``;
+}
+
+const cell = (text: string) => text.replace(/\|/g, "\\|");
+
+/**
+ * docs/ARCHITECTURE.md's section between `<!-- arrows:begin -->` and `<!-- arrows:end -->`,
+ * rendered from the data: the test compares the two, so the document cannot drift.
+ */
+export function arrowsTable(arch: Architecture): string {
+  const lines = ["| folder | owns | may import | why an arrow that looks wrong is right |", "| --- | --- | --- | --- |"];
+  for (const [unit, rules] of Object.entries(arch.units)) {
+    const imports = rules.imports.length ? rules.imports.map(named).join(", ") : "nothing";
+    const because = Object.entries(rules.because ?? {}).map(([to, why]) => `${named(to)}: ${why}`);
+    lines.push(`| ${named(unit)} | ${cell(rules.owns)} | ${imports} | ${cell(because.join("; "))} |`);
+  }
+  lines.push("", "Never:", "", "| from | to | why |", "| --- | --- | --- |");
+  for (const n of arch.never) lines.push(`| ${named(n.from)} | ${named(n.to)} | ${cell(n.why)} |`);
+  lines.push("", "Only these folders may import these packages (a type-only import is allowed anywhere):", "", "| package | folders |", "| --- | --- |");
+  for (const [pkg, owners] of Object.entries(arch.packages)) lines.push(`| \`${pkg}\` | ${owners.map(named).join(", ")} |`);
+  lines.push("", "Pinned exceptions (one file each; the test fails when one is no longer needed):", "", "| file | imports | why, and what removes it |", "| --- | --- | --- |");
+  for (const e of arch.exceptions) lines.push(`| \`${e.file}\` | ${named(e.imports)} | ${cell(e.why)} |`);
+  return lines.join("\n") + "\n";
 }
