@@ -35,7 +35,7 @@ function sourceFiles(dir: string): string[] {
 
 /** Every static import, `export … from`, dynamic `import("…")`, `require` and `typeof import("…")` in one file. */
 export function importsOf(path: string, shownAs: string): ImportSite[] {
-  const sf = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const sf = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const sites: ImportSite[] = [];
   const add = (node: ts.Node, spec: ts.Expression | undefined, typeOnly: boolean) => {
     // A computed specifier cannot be checked: it is recorded as such and reported.
