@@ -85,7 +85,7 @@ describe("checkArchitecture", () => {
     expect(checkArchitecture(root, SMALL)).toEqual(["src/detectors/detect.ts:3: folder detectors may not import folder git (never: detectors are pure)"]);
   });
 
-  it("sees every form an import takes: type-only, multi-line, export-from, dynamic, typeof import(), require", () => {
+  it("sees every form an import takes: type-only, multi-line, export-from, dynamic, typeof import(), require, a worker by URL, in .mjs too", () => {
     const root = tree({
       ...BASE,
       "hook/a.ts": 'import type { onPush } from "../app/on-push.js";\nexport type A = typeof onPush;\n',
@@ -95,6 +95,8 @@ describe("checkArchitecture", () => {
       "hook/e.ts": 'export type E = typeof import("../app/on-push.js");\n',
       "hook/f.ts": 'declare const require: (s: string) => unknown;\nexport const f = require("../app/on-push.js");\n',
       "hook/g.ts": 'import onPush = require("../app/on-push.js");\nexport const g = onPush;\n',
+      "hook/h.ts": 'import { Worker } from "node:worker_threads";\nexport const h = () =>\n  new Worker(new URL("../app/on-push.js", import.meta.url));\n',
+      "hook/i.mjs": 'export const i = import("../app/on-push.js");\n',
     });
     const why = "folder hook may not import folder app (never: endings are siblings)";
     expect(checkArchitecture(root, SMALL)).toEqual([
@@ -105,6 +107,8 @@ describe("checkArchitecture", () => {
       `src/hook/e.ts:1: ${why}`,
       `src/hook/f.ts:2: ${why}`,
       `src/hook/g.ts:1: ${why}`,
+      `src/hook/h.ts:3: ${why}`,
+      `src/hook/i.mjs:1: ${why}`,
     ]);
   });
 
@@ -171,12 +175,13 @@ describe("checkArchitectureData", () => {
   it("fails an arrow both allowed and never allowed, and a unit nobody declared", () => {
     const arch: Architecture = {
       ...SMALL,
-      units: { ...SMALL.units, hook: { owns: "hook", imports: ["findings", "app", "nowhere"] } },
+      units: { ...SMALL.units, hook: { owns: "hook", imports: ["findings", "app", "nowhere"], because: { git: "reads refs" } } },
       exceptions: [{ file: "src/x.ts", imports: "elsewhere", why: "" }],
     };
     expect(checkArchitectureData(arch)).toEqual([
       "hook -> app is both allowed and never allowed (endings are siblings)",
       "hook allows unknown folder nowhere",
+      "hook explains an arrow to git it does not allow",
       "exception for src/x.ts names unknown folder elsewhere",
     ]);
   });

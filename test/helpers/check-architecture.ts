@@ -27,15 +27,31 @@ export function unitOf(root: string, file: string): string | null {
   return rest.length === 0 ? first!.replace(/\.js$/, ".ts") : first!;
 }
 
+/** TypeScript and JavaScript of every flavour: a `.mjs` dropped into src/ is checked too. */
+const SOURCE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []))
+    .flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : SOURCE.test(e.name) ? [join(dir, e.name)] : []))
     .sort();
 }
 
-/** Every static import, `export … from`, dynamic `import("…")`, `require` and `typeof import("…")` in one file. */
+/** `new URL("./x.js", import.meta.url)`: the specifier, else undefined. */
+function urlBesideModule(node: ts.Expression | undefined): ts.Expression | undefined {
+  if (!node || !ts.isNewExpression(node) || !ts.isIdentifier(node.expression) || node.expression.text !== "URL") return undefined;
+  const [spec, base] = node.arguments ?? [];
+  const metaUrl = base && ts.isPropertyAccessExpression(base) && ts.isMetaProperty(base.expression) && base.name.text === "url";
+  return metaUrl ? spec : undefined;
+}
+
+/**
+ * Every static import, `export … from`, dynamic `import("…")`, `require`, `typeof
+ * import("…")` and worker thread (`new Worker(new URL("…", import.meta.url))`: code loaded
+ * by path) in one file.
+ */
 export function importsOf(path: string, shownAs: string): ImportSite[] {
-  const sf = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  // The script kind follows the file name (.ts, .mts, .js, .tsx…).
+  const sf = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, false);
   const sites: ImportSite[] = [];
   const add = (node: ts.Node, spec: ts.Expression | undefined, typeOnly: boolean) => {
     // A computed specifier cannot be checked: it is recorded as such and reported.
@@ -56,6 +72,9 @@ export function importsOf(path: string, shownAs: string): ImportSite[] {
       add(node, node.arguments[0], false);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
       add(node, node.argument.literal as ts.Expression, true);
+    } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "Worker") {
+      const arg = node.arguments?.[0];
+      add(node, urlBesideModule(arg) ?? arg, false);
     }
     ts.forEachChild(node, visit);
   };
@@ -149,6 +168,9 @@ export function checkArchitectureData(arch: Architecture): string[] {
       if (to === from) problems.push(`${from} lists itself`);
       const never = arch.never.find((n) => (n.from === from || n.from === "*") && n.to === to);
       if (never) problems.push(`${from} -> ${to} is both allowed and never allowed (${never.why})`);
+    }
+    for (const to of Object.keys(rules.because ?? {})) {
+      if (!rules.imports.includes(to)) problems.push(`${from} explains an arrow to ${to} it does not allow`);
     }
   }
   for (const n of arch.never) {
