@@ -76,7 +76,7 @@ export const ARCHITECTURE = {
     hook: {
       owns: "ending: the pre-receive verdict, its messages, bypass and audit log, install",
       imports: ["findings", "objects", "git", "scan-worker", "vocabulary", "errors.ts"],
-      because: { git: "selecting what a push adds reads refs and the quarantine" },
+      because: { git: "a push is selected as git sees it (the quarantine's new objects, the server's own for keys already held), and install asks git for the hooks directory" },
     },
     scrub: {
       owns: "ending: the history rewrite (fast-export | filter | fast-import) and its safety kit",
@@ -89,7 +89,7 @@ export const ARCHITECTURE = {
     app: {
       owns: "ending: the GitHub App: webhooks, mirrors, check runs, incidents, the store",
       imports: ["findings", "objects", "git", "config", "scan-worker", "vocabulary", "errors.ts"],
-      because: { git: "the app keeps a mirror of each repository (fetch, ls-remote)" },
+      because: { git: "the app keeps a mirror of each repository (git fetch) and selects what a push or a first sight reads" },
     },
     cli: {
       owns: "wiring: argv, stdout and exit codes; each command reads flags -> stages -> exit code",
