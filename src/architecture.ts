@@ -6,7 +6,7 @@
 // detectors (pure matching) -> findings (the one type endings see) -> the four endings,
 // report, hook, scrub and app, which are siblings: none imports another, and what two of
 // them share belongs in findings/. vocabulary/ is the leaf every stage speaks; cli/ is the
-// wiring above everything.
+// wiring above everything; util/ holds helpers with no domain at all.
 
 export interface UnitRules {
   /** What the unit owns, one line (shown in docs/ARCHITECTURE.md). */
@@ -53,18 +53,19 @@ export const ARCHITECTURE = {
     "errors.ts": { owns: "the typed errors every stage throws", imports: [], pure: true },
     "version.ts": { owns: "the package version", imports: [], pure: true },
     "architecture.ts": { owns: "these arrows", imports: [], pure: true },
+    util: { owns: "helpers that know nothing of git or keys: an async queue, atomic file writes (issue 13 item 3)", imports: [] },
     git: {
       owns: "the git source: the only code that spawns git (run-git.ts); engines (native, isomorphic), fast-export/fast-import streams",
       imports: ["errors.ts"],
     },
     objects: {
       owns: "what is read: the history walk, the working tree, the index, decoded views and archive members",
-      imports: ["git", "vocabulary", "errors.ts"],
+      imports: ["git", "util", "vocabulary", "errors.ts"],
     },
     detectors: { owns: "pure matching: (path, bytes) -> Match[]; Stripe keys, dotenv files, vectors", imports: ["vocabulary"], pure: true },
     findings: {
       owns: "targets + detectors + baseline -> Finding; redaction, fingerprints, advice, safe display of names",
-      imports: ["objects", "detectors", "vocabulary", "errors.ts"],
+      imports: ["objects", "detectors", "util", "vocabulary", "errors.ts"],
     },
     config: { owns: "configuration read once: the app's environment, a repository's .leakguard.yml", imports: ["vocabulary", "errors.ts"] },
     "scan-worker": {
@@ -75,12 +76,12 @@ export const ARCHITECTURE = {
     report: { owns: "ending: text, JSON and SARIF reports", imports: ["findings", "vocabulary", "errors.ts"] },
     hook: {
       owns: "ending: the pre-receive verdict, its messages, bypass and audit log, install",
-      imports: ["findings", "objects", "git", "scan-worker", "vocabulary", "errors.ts"],
+      imports: ["findings", "objects", "git", "scan-worker", "util", "vocabulary", "errors.ts"],
       because: { git: "a push is selected as git sees it (the quarantine's new objects, the server's own for keys already held), and install asks git for the hooks directory" },
     },
     scrub: {
       owns: "ending: the history rewrite (fast-export | filter | fast-import) and its safety kit",
-      imports: ["findings", "objects", "git", "detectors", "vocabulary", "errors.ts"],
+      imports: ["findings", "objects", "git", "detectors", "util", "vocabulary", "errors.ts"],
       because: {
         git: "the rewrite is git's own fast-export and fast-import",
         detectors: "the replacement step needs the raw key, which a Finding never carries (DESIGN.md: the raw value exists only in memory and in scrub's replacement step), and decides by the dotenv path rule as the stream passes",
@@ -93,7 +94,7 @@ export const ARCHITECTURE = {
     },
     cli: {
       owns: "wiring: argv, stdout and exit codes; each command reads flags -> stages -> exit code",
-      imports: ["vocabulary", "errors.ts", "version.ts", "git", "objects", "findings", "config", "scan-worker", "report", "hook", "scrub", "app"],
+      imports: ["vocabulary", "util", "errors.ts", "version.ts", "git", "objects", "findings", "config", "scan-worker", "report", "hook", "scrub", "app"],
     },
   },
   never: [
