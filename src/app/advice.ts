@@ -1,4 +1,4 @@
-import type { Vector } from "../detectors/types.js";
+import type { Vector } from "../vocabulary/index.js";
 import type { Finding } from "../findings/finding.js";
 import { ADVICE, adviceFor, HISTORY_CLEANUP } from "../findings/advice.js";
 

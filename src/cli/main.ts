@@ -6,7 +6,7 @@ import type { CliIo } from "./io.js";
 import { processIo } from "./io.js";
 import { LeakguardError } from "../errors.js";
 import { redactAll } from "../findings/redact.js";
-import { escapeControls } from "../report/escape-controls.js";
+import { escapeControls } from "../findings/escape-controls.js";
 import { COMMANDS } from "./commands/index.js";
 import { VERSION } from "../version.js";
 

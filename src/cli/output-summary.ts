@@ -1,7 +1,8 @@
 import type { ScanResult } from "../findings/finding.js";
 import { redactAll } from "../findings/redact.js";
-import { escapeControls } from "../report/escape-controls.js";
-import { quoteName } from "../report/quote-name.js";
+import { SEVERITIES } from "../vocabulary/index.js";
+import { escapeControls } from "../findings/escape-controls.js";
+import { quoteName } from "../findings/quote-name.js";
 
 /**
  * The one line a terminal still gets when the report went to a file (issue 11): how many
@@ -15,7 +16,7 @@ export function outputSummary({ findings, stats }: ScanResult, file: string): st
     return escapeControls(`[leakguard] ${incomplete ? "no leaks found in what could be read (incomplete)" : "no leaks found"}; report written to ${where}`, { oneLine: true }) + "\n";
   }
   const keys = new Set(findings.map((f) => f.fingerprint)).size;
-  const bySeverity = (["critical", "high", "medium", "low"] as const)
+  const bySeverity = SEVERITIES
     .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`)

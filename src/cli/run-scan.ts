@@ -17,14 +17,14 @@ import { countHistory } from "./count-history.js";
 import { writeOutput } from "./write-output.js";
 import { outputSummary } from "./output-summary.js";
 import { VERSION } from "../version.js";
-import type { Severity } from "../detectors/types.js";
-import { severityAtLeast } from "../detectors/types.js";
+import type { Severity } from "../vocabulary/index.js";
+import { severityAtLeast } from "../vocabulary/index.js";
 import { FIXTURE_RULES, loadRepoConfig } from "../config/repo-config.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { stagedFiles } from "../objects/staged.js";
 import type { TreeEntry } from "../objects/working-tree.js";
 import { gitText } from "../git/run-git.js";
-import { escapeControls } from "../report/escape-controls.js";
+import { escapeControls } from "../findings/escape-controls.js";
 
 export interface ScanFlags {
   history?: boolean;

@@ -3,7 +3,8 @@ import { dirname, join, resolve } from "node:path";
 import picomatch from "picomatch";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import type { RuleId, Severity } from "../detectors/types.js";
+import type { RuleId, Severity } from "../vocabulary/index.js";
+import { isLiveKey, isTestKey, RULE_IDS, RULES, severitiesUpTo, severityRank } from "../vocabulary/index.js";
 import { UsageError } from "../errors.js";
 
 // `.leakguard.yml` at a repository's root: what `leakguard scan` (a developer, a CI job,
@@ -17,13 +18,17 @@ import { UsageError } from "../errors.js";
 
 export const REPO_CONFIG_FILE = ".leakguard.yml";
 
-/** Every live key rule is at least `high`, so these thresholds all fail on live keys. */
-const FILE_THRESHOLDS = ["high", "medium", "low"] as const;
+/** The least severe live key rule's severity (`high`, the live restricted key's). */
+const LIVE_FLOOR = RULE_IDS.filter(isLiveKey)
+  .map((r) => RULES[r].severity)
+  .reduce((a, b) => (severityRank(b) > severityRank(a) ? b : a));
+/** Thresholds at or below every live key rule's severity: each one fails on live keys. */
+const FILE_THRESHOLDS = severitiesUpTo(LIVE_FLOOR);
 
 const RepoConfigSchema = z.strictObject({
   /** Findings at or above this severity fail the scan (exit 1); lower ones are reported only. */
   failOn: z
-    .enum(FILE_THRESHOLDS, { error: "must be one of high, medium, low (a repository file cannot let a live key pass; use --fail-on to go higher)" })
+    .enum(FILE_THRESHOLDS, { error: `must be one of ${FILE_THRESHOLDS.join(", ")} (a repository file cannot let a live key pass; use --fail-on to go higher)` })
     .optional(),
   /** A baseline file, relative to the repository root. */
   baseline: z.string().min(1).optional(),
@@ -42,7 +47,7 @@ export interface RepoConfig {
 }
 
 /** Rules a test-fixture path may fold: test-mode keys only, never a live key or a .env file. */
-export const FIXTURE_RULES: ReadonlySet<RuleId> = new Set(["stripe-test-secret-key", "stripe-test-restricted-key"]);
+export const FIXTURE_RULES: ReadonlySet<RuleId> = new Set(RULE_IDS.filter(isTestKey));
 
 const NONE: RepoConfig = { failOn: null, baseline: null, isTestFixture: () => false, source: null };
 

@@ -1,4 +1,4 @@
-import type { RuleId } from "./types.js";
+import type { RuleId } from "../vocabulary/index.js";
 import { isPlaceholder } from "./placeholder.js";
 import { DOCS_URL_WORDS, isWordShaped } from "./word-shape.js";
 

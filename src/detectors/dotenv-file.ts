@@ -1,4 +1,6 @@
-import type { Detector, Severity } from "./types.js";
+import type { Severity } from "../vocabulary/index.js";
+import { isLiveKey } from "../vocabulary/index.js";
+import type { Detector } from "./types.js";
 import { isDotenvPath, isDotenvTemplate } from "./dotenv-path.js";
 import { detectStripeKeys } from "./stripe-keys.js";
 import { fileFacts, vectorOf } from "./vector.js";
@@ -35,7 +37,7 @@ export const detectDotenvFile: Detector = (input) => {
   if (!isDotenvPath(path)) return [];
   const keys = detectStripeKeys(input);
   if (isDotenvTemplate(path) && keys.length === 0) return [];
-  const live = keys.some((m) => m.rule.startsWith("stripe-live") || m.rule === "generic-live-secret-key");
+  const live = keys.some((m) => isLiveKey(m.rule));
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   const severity: Severity = live ? "high" : hasSecretAssignment(text) ? "medium" : "low";
   return [

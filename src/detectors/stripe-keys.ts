@@ -1,5 +1,6 @@
-import type { Detector, Match, Vector } from "./types.js";
-import { RULES } from "./types.js";
+import type { Vector } from "../vocabulary/index.js";
+import { RULES } from "../vocabulary/index.js";
+import type { Detector, Match } from "./types.js";
 import { classifyKey, DOCS_URL_LOOKBACK } from "./classify-key.js";
 import type { ColumnWidth } from "./text-position.js";
 import { lineWindow, makePositionCounter, utf8Width } from "./text-position.js";

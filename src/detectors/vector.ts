@@ -1,4 +1,4 @@
-import type { Vector } from "./types.js";
+import type { Vector } from "../vocabulary/index.js";
 import { backupOrigins } from "./backup-origins.js";
 import { baseName, isDotenvPath } from "./dotenv-path.js";
 

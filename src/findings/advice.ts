@@ -1,4 +1,4 @@
-import type { Vector } from "../detectors/types.js";
+import type { Vector } from "../vocabulary/index.js";
 import type { Finding } from "./finding.js";
 
 // What to do about a leak, per way it leaked: the one source every ending reads (hook

@@ -1,3 +1,4 @@
+import { isTestKey } from "../vocabulary/index.js";
 import type { Finding, SuppressedFinding } from "./finding.js";
 
 /**
@@ -16,10 +17,8 @@ export interface InlineAllowOutcome {
   honoured: Finding[];
 }
 
-const TEST_RULES: ReadonlySet<string> = new Set(["stripe-test-secret-key", "stripe-test-restricted-key"]);
-
 export function applyInlineAllow(findings: readonly Finding[], suppressed: readonly SuppressedFinding[] | undefined, mode: InlineAllow): InlineAllowOutcome {
-  const covers = (f: Finding) => mode === "all" || (mode === "test-keys" && TEST_RULES.has(f.rule));
+  const covers = (f: Finding) => mode === "all" || (mode === "test-keys" && isTestKey(f.rule));
   const inline = (suppressed ?? []).filter((f) => f.suppressedBy === "inline-allow").map(({ suppressedBy: _by, ...f }) => f as Finding);
   return { findings: [...findings, ...inline.filter((f) => !covers(f))], honoured: inline.filter(covers) };
 }

@@ -1,4 +1,5 @@
-import type { RuleId, Severity, Vector } from "../detectors/types.js";
+import type { Encoding } from "../objects/views/encoded-views.js";
+import type { RuleId, Severity, Vector } from "../vocabulary/index.js";
 
 /**
  * The one type every sink receives (JSON contract v1 in DESIGN.md). It has no field
@@ -30,7 +31,7 @@ export interface Finding {
    */
   member?: string;
   /** How the key was written when it was found decoded: absent for plain text. */
-  encoding?: "base64" | "json-escape" | "percent";
+  encoding?: Encoding;
 }
 
 export interface ScanStats {

@@ -1,6 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { UsageError } from "../errors.js";
+import { SEVERITIES } from "../vocabulary/index.js";
 import type { HookConfig } from "./config.js";
 import { DEFAULT_HOOK_CONFIG, INLINE_ALLOW } from "./config.js";
 
@@ -12,7 +13,7 @@ const D = DEFAULT_HOOK_CONFIG;
 export const HookConfigSchema = z.strictObject({
   failMode: z.enum(["closed", "open"]).default(D.failMode),
   timeBudgetMs: z.number().int().min(1).max(3_600_000).default(D.timeBudgetMs),
-  blockSeverity: z.enum(["critical", "high", "medium", "low"]).default(D.blockSeverity),
+  blockSeverity: z.enum(SEVERITIES).default(D.blockSeverity),
   blockDotenvFiles: z.boolean().default(D.blockDotenvFiles),
   maxBlobBytes: z.number().int().positive().nullable().default(D.maxBlobBytes),
   bypass: z

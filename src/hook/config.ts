@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import type { Severity } from "../detectors/types.js";
+import type { Severity } from "../vocabulary/index.js";
 import { UsageError } from "../errors.js";
 import type { InlineAllow } from "../findings/apply-inline-allow.js";
 

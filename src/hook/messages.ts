@@ -1,12 +1,12 @@
 import type { Finding } from "../findings/finding.js";
-import { RULES } from "../detectors/types.js";
+import { RULES } from "../vocabulary/index.js";
 import type { Verdict } from "./verdict.js";
 import type { HeldAt } from "../findings/already-present.js";
 import { BYPASS_OPTION } from "./bypass.js";
 import { adviceFor, NEXT_STEPS } from "./advice.js";
 import { redactAll } from "../findings/redact.js";
-import { quoteName } from "../report/quote-name.js";
-import { escapeControls } from "../report/escape-controls.js";
+import { quoteName } from "../findings/quote-name.js";
+import { escapeControls } from "../findings/escape-controls.js";
 
 // The text git relays to the pusher as `remote:` lines. Only Finding fields reach it, so
 // no raw key can; the caller still passes it through redactAll before writing. Names the

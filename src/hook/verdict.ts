@@ -1,5 +1,5 @@
 import type { Finding, ScanStats, SuppressedFinding } from "../findings/finding.js";
-import { severityAtLeast } from "../detectors/types.js";
+import { severityAtLeast } from "../vocabulary/index.js";
 import type { HookConfig } from "./config.js";
 import type { BypassRequest } from "./bypass.js";
 import { applyInlineAllow } from "../findings/apply-inline-allow.js";

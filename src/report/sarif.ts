@@ -1,6 +1,6 @@
 import type { Finding, ScanResult, SuppressedFinding } from "../findings/finding.js";
-import type { RuleId, Severity } from "../detectors/types.js";
-import { RULES } from "../detectors/types.js";
+import type { RuleId, Severity } from "../vocabulary/index.js";
+import { RULE_IDS, RULES } from "../vocabulary/index.js";
 import type { ReportContext } from "./context.js";
 import { redactAll } from "../findings/redact.js";
 import { adviceFor, HISTORY_CLEANUP } from "../findings/advice.js";
@@ -38,7 +38,7 @@ function location(f: Finding) {
 }
 
 export function formatSarif(result: ScanResult, ctx: ReportContext): string {
-  const ruleIds = Object.keys(RULES) as RuleId[];
+  const ruleIds = RULE_IDS;
   const rules = ruleIds.map((id) => ({
     id,
     name: RULES[id].title.replace(/[^A-Za-z]/g, ""),

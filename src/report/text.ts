@@ -1,11 +1,10 @@
 import type { Finding, ScanResult, SuppressedFinding } from "../findings/finding.js";
-import type { Severity } from "../detectors/types.js";
-import type { RuleId } from "../detectors/types.js";
-import { RULES } from "../detectors/types.js";
+import type { Severity } from "../vocabulary/index.js";
+import { isLiveKey, isStripeKey, isTestKey, RULES, SEVERITIES, severityRank } from "../vocabulary/index.js";
 import { adviceFor } from "../findings/advice.js";
 import type { ReportContext } from "./context.js";
 import { redactAll } from "../findings/redact.js";
-import { quoteName } from "./quote-name.js";
+import { quoteName } from "../findings/quote-name.js";
 
 // For people: one block per key (per fingerprint: a dotenv file is one block per path),
 // worst first, each location of the key listed under it and the advice said once; live
@@ -16,8 +15,6 @@ import { quoteName } from "./quote-name.js";
 
 const SGR = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1 } as const;
 const SEVERITY_COLOR: Record<Severity, keyof typeof SGR> = { critical: "red", high: "red", medium: "yellow", low: "cyan" };
-const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
-const TEST_RULES: ReadonlySet<RuleId> = new Set(["stripe-test-secret-key", "stripe-test-restricted-key"]);
 /** Test-mode keys are often repeated across fixtures (68 lines for one key in stripe-node): the first few say where. */
 const TEST_LOCATIONS_SHOWN = 10;
 
@@ -48,7 +45,7 @@ function groupByKey(findings: readonly Finding[]): Finding[][] {
     if (g) g.push(f);
     else groups.set(f.fingerprint, [f]);
   }
-  const worst = (g: Finding[]) => Math.min(...g.map((f) => RANK[f.severity]));
+  const worst = (g: Finding[]) => Math.min(...g.map((f) => severityRank(f.severity)));
   return [...groups.values()].sort((a, b) => worst(a) - worst(b));
 }
 
@@ -72,8 +69,8 @@ export function formatText(result: ScanResult, ctx: ReportContext): string {
   const c = paint(ctx.color);
   const lines: string[] = [];
   const groups = groupByKey(result.findings);
-  const live = groups.filter((g) => !TEST_RULES.has(g[0]!.rule));
-  const test = groups.filter((g) => TEST_RULES.has(g[0]!.rule));
+  const live = groups.filter((g) => !isTestKey(g[0]!.rule));
+  const test = groups.filter((g) => isTestKey(g[0]!.rule));
   for (const g of live) lines.push(...block(g, c, Infinity));
   if (test.length) {
     const n = test.reduce((a, g) => a + g.length, 0);
@@ -95,7 +92,7 @@ export function formatText(result: ScanResult, ctx: ReportContext): string {
     lines.push(`INCOMPLETE: ${stats.unreadable} file(s) could not be read, so this scan is not a clean bill of health:`);
     for (const u of result.unread ?? []) lines.push(`  ${shown(u.path)} (${u.reason})`);
   }
-  if (result.findings.some((f) => f.rule.startsWith("stripe-live"))) {
+  if (result.findings.some((f) => isLiveKey(f.rule) && isStripeKey(f.rule))) {
     lines.push("A live key in git is compromised: rotate it in the Stripe Dashboard now, then remove it from history (leakguard scrub).");
   }
   return lines.join("\n") + "\n";
@@ -110,7 +107,7 @@ function summary({ findings, stats }: ScanResult, ctx: ReportContext): string {
   const target = shown(ctx.target);
   if (findings.length === 0 && (stats.incomplete || stats.unreadable)) return `Scan incomplete: no leaks found in what could be read of ${target} (${scope}, ${size}, ${stats.ms} ms).`;
   if (findings.length === 0) return `No leaks found in ${target} (${scope}, ${size}, ${stats.ms} ms).`;
-  const bySeverity = (["critical", "high", "medium", "low"] as const)
+  const bySeverity = SEVERITIES
     .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`)

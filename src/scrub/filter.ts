@@ -5,6 +5,7 @@ import type { ScrubPlan } from "./plan.js";
 import { isDotenvPath, isDotenvTemplate } from "../detectors/index.js";
 import { fingerprint } from "../findings/fingerprint.js";
 import { redact } from "../findings/redact.js";
+import { isStripeKey } from "../vocabulary/index.js";
 import { isBinary, lfsPointerOid, removeKeys } from "./remove-keys.js";
 
 /** What the filter removed or could not remove; redacted values and fingerprints only. */
@@ -76,7 +77,7 @@ export function createScrubFilter(plan: ScrubPlan) {
     for (const s of secrets) {
       const fp = fingerprint(s);
       const rule = rules.get(s);
-      const t = keys.get(fp) ?? { redacted: redact(s), fingerprint: fp, blobs: 0, messages: 0, ...(rule && !rule.startsWith("stripe-") ? { rule } : {}) };
+      const t = keys.get(fp) ?? { redacted: redact(s), fingerprint: fp, blobs: 0, messages: 0, ...(rule && !isStripeKey(rule) ? { rule } : {}) };
       t[field]++;
       keys.set(fp, t);
     }

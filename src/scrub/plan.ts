@@ -1,4 +1,5 @@
 import type { Finding } from "../findings/finding.js";
+import { isLiveKey, isTestKey } from "../vocabulary/index.js";
 
 export interface ScrubOptions {
   /** Also remove `sk_test_`/`rk_test_` keys (off by default: they move no money). */
@@ -21,14 +22,13 @@ export interface ScrubPlan extends ScrubOptions {
   templatePaths: ReadonlySet<string>;
 }
 
-// Live keys always go, whoever issued them: another provider's `sk_live_` secret (the
-// generic rule) is as compromised in history as a Stripe one.
-const KEY_RULES = new Set(["stripe-live-secret-key", "stripe-live-restricted-key", "generic-live-secret-key"]);
-const TEST_RULES = new Set(["stripe-test-secret-key", "stripe-test-restricted-key"]);
-
-/** Whether scrub removes a key reported under `rule`. */
+/**
+ * Whether scrub removes a key reported under `rule`. Live keys always go, whoever issued
+ * them: another provider's `sk_live_` secret (the generic rule) is as compromised in
+ * history as a Stripe one.
+ */
 export function removesKeyRule(rule: string, includeTestKeys: boolean): boolean {
-  return KEY_RULES.has(rule) || (includeTestKeys && TEST_RULES.has(rule));
+  return isLiveKey(rule) || (includeTestKeys && isTestKey(rule));
 }
 
 /** Whether a scan finding is something scrub removes (so its presence afterwards is a leftover). */

@@ -10,6 +10,7 @@ import type { LinkedWorktree } from "./sync-linked-worktrees.js";
 import type { ScrubState } from "./scrub-state.js";
 import type { HeldObject } from "./sweep-objects.js";
 import { UsageError } from "../errors.js";
+import { isStripeKey } from "../vocabulary/index.js";
 import { fingerprint } from "../findings/fingerprint.js";
 import { redact } from "../findings/redact.js";
 import { createNativeEngine } from "../git/native/engine.js";
@@ -98,7 +99,7 @@ function mergeObjectRefs(report: FilterReport, { refs: objectRefs, secrets, dele
   for (const s of secrets) {
     const fp = fingerprint(s);
     const rule = keysIn(Buffer.from(s, "latin1"), true)[0]?.rule;
-    const k = keys.get(fp) ?? { redacted: redact(s), fingerprint: fp, blobs: 0, messages: 0, ...(rule && !rule.startsWith("stripe-") ? { rule } : {}) };
+    const k = keys.get(fp) ?? { redacted: redact(s), fingerprint: fp, blobs: 0, messages: 0, ...(rule && !isStripeKey(rule) ? { rule } : {}) };
     k.blobs++;
     keys.set(fp, k);
   }

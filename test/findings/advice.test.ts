@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildCheckRun } from "../../src/app/github/check-run.js";
 import { issueBody } from "../../src/app/incidents/render-issue.js";
 import type { IncidentFacts } from "../../src/app/incidents/render-issue.js";
-import type { Vector } from "../../src/detectors/types.js";
+import type { Vector } from "../../src/vocabulary/index.js";
 import { ADVICE, adviceFor, HISTORY_CLEANUP, MESSAGE_ADVICE } from "../../src/findings/advice.js";
 import { emptyStats } from "../../src/findings/collector.js";
 import type { Finding } from "../../src/findings/finding.js";

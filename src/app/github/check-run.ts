@@ -1,6 +1,6 @@
 import type { Finding } from "../../findings/finding.js";
-import type { Severity } from "../../detectors/types.js";
-import { RULES, severityAtLeast } from "../../detectors/types.js";
+import type { Severity } from "../../vocabulary/index.js";
+import { RULES, severityAtLeast } from "../../vocabulary/index.js";
 import { annotationAdvice } from "../advice.js";
 import { code, plain, shorten } from "../incidents/markdown.js";
 import type { GitHub } from "./create-octokit.js";

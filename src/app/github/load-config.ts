@@ -1,6 +1,7 @@
 import { parse } from "yaml";
 import { z } from "zod";
-import type { Severity } from "../../detectors/types.js";
+import type { Severity } from "../../vocabulary/index.js";
+import { SEVERITIES } from "../../vocabulary/index.js";
 import { code, text } from "../incidents/markdown.js";
 import type { GitHub } from "./create-octokit.js";
 import type { InlineAllow } from "../../findings/apply-inline-allow.js";
@@ -46,7 +47,7 @@ const fileSchema = z
       })
       .strict()
       .optional(),
-    check: z.object({ fail_on: z.enum(["critical", "high", "medium", "low"]).optional(), inline_allow: z.enum(INLINE_ALLOW).optional() }).strict().optional(),
+    check: z.object({ fail_on: z.enum(SEVERITIES).optional(), inline_allow: z.enum(INLINE_ALLOW).optional() }).strict().optional(),
   })
   .strict();
 

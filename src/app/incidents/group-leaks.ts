@@ -1,5 +1,5 @@
-import type { Severity } from "../../detectors/types.js";
-import { severityAtLeast } from "../../detectors/types.js";
+import type { Severity } from "../../vocabulary/index.js";
+import { severityAtLeast } from "../../vocabulary/index.js";
 import type { Finding } from "../../findings/finding.js";
 
 // Findings -> one leak per fingerprint (one issue per key, however many commits carry it).

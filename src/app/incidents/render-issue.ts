@@ -1,4 +1,4 @@
-import { RULES } from "../../detectors/types.js";
+import { isLiveKey, RULES } from "../../vocabulary/index.js";
 import type { Incident } from "../store/store.js";
 import { closeTheHole, historyCleanup, vectorLabel } from "../advice.js";
 import { code, href, link, person, repoName, shorten } from "./markdown.js";
@@ -29,8 +29,8 @@ function what(i: IncidentFacts): string {
   if (i.rule === "generic-live-secret-key") {
     return `A live secret key, ${code(i.redacted)}, in a shape Stripe never issues: another provider's (Paystack's keys look like this). Whoever has it can act as your account with that provider.`;
   }
-  const live = i.rule.includes("-live-");
-  const restricted = i.rule.includes("restricted");
+  const live = isLiveKey(i.rule);
+  const restricted = RULES[i.rule].kind === "restricted-key";
   return [
     `A Stripe ${live ? "**live-mode**" : "test-mode"} ${restricted ? "restricted" : "secret"} key, ${code(i.redacted)} (the Dashboard shows the same last four characters).`,
     live

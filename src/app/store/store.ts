@@ -1,4 +1,4 @@
-import type { RuleId, Severity, Vector } from "../../detectors/types.js";
+import type { RuleId, Severity, Vector } from "../../vocabulary/index.js";
 
 // The app's durable state behind one small async interface: SQLite for one instance (the
 // default, no setting), PostgreSQL for several instances sharing one queue. The same

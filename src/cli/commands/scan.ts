@@ -3,8 +3,7 @@ import type { Command } from "commander";
 import type { CliIo } from "../io.js";
 import type { ScanFlags } from "../run-scan.js";
 import { FORMATS } from "../../report/index.js";
-
-const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+import { SEVERITIES } from "../../vocabulary/index.js";
 
 export function registerScan(program: Command, io: CliIo): void {
   program

@@ -1,4 +1,4 @@
-import { redactAll } from "../findings/redact.js";
+import { redactAll } from "./redact.js";
 
 // Free text that may quote a repository-controlled name (an error naming a path, git's
 // stderr): one line for the terminal, with no key and no control character in it.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { quoteName } from "../../src/report/quote-name.js";
-import { escapeControls } from "../../src/report/escape-controls.js";
+import { quoteName } from "../../src/findings/quote-name.js";
+import { escapeControls } from "../../src/findings/escape-controls.js";
 import { fakeKey, redacted } from "../helpers/keys.js";
 
 // Names from a repository reach terminals: quoted the way git quotes paths (quote.c).
