@@ -55,7 +55,7 @@ const SIGNATURES = [Buffer.from("PK\x03\x04", "latin1"), Buffer.from("\x1f\x8b\x
 const KEY_FILTER: BlobFilter = {
   test: (b) => mayHoldStripeKey(b) || SIGNATURES.some((s) => b.indexOf(s) !== -1) || mayHoldEncodedKeyBesidesMarkers(b),
   overlap: STRIPE_MARKER_BYTES - 1,
-  pcre: `${STRIPE_KEY_PCRE}|${VIEWS_PCRE}`,
+  pcre: [`${STRIPE_KEY_PCRE}|${VIEWS_PCRE.withKey}`, VIEWS_PCRE.apart],
   window: { size: WINDOW_BYTES, overlap: WINDOW_OVERLAP },
 };
 

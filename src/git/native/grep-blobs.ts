@@ -58,11 +58,11 @@ const MIN_PROGRESS_BYTES = 256 * 1024;
 const SENTINEL_PAD = 16384;
 
 /**
- * In order, as git finds them: indexes into `oids` of the blobs that match `pcre`, and
+ * In order, as git finds them: indexes into `oids` of the blobs that match `pcre` (any one of them), and
  * `{ passed: n }` once the first n blobs have all been searched. Throws when this git
  * cannot do it (no PCRE support, an unreadable object).
  */
-export async function* grepBlobs(oids: readonly string[], sizes: readonly number[], pcre: string, opts: GitOptions): AsyncGenerator<GrepEvent> {
+export async function* grepBlobs(oids: readonly string[], sizes: readonly number[], pcre: string | readonly string[], opts: GitOptions): AsyncGenerator<GrepEvent> {
   const objects = resolve(opts.cwd, (await gitText(["rev-parse", "--git-path", "objects"], opts)).trim());
   const scratch = mkdtempSync(join(tmpdir(), "leakguard-objects-"));
   try {
@@ -95,7 +95,9 @@ export async function* grepBlobs(oids: readonly string[], sizes: readonly number
     await Promise.all([feed, mktree.done]);
 
     // One thread: it inflates on one core and leaves the other to the history walk.
-    const grep = spawnGit(["grep", "--threads=1", "-l", "-z", "--no-color", "-P", "-e", pcre, "-e", `\\x01${marker}`, tree.trim()], { ...opts, env });
+    // Each pattern is searched on its own (git grep's look-ahead takes the first hit of any).
+    const patterns = (typeof pcre === "string" ? [pcre] : pcre).flatMap((p) => ["-e", p]);
+    const grep = spawnGit(["grep", "--threads=1", "-l", "-z", "--no-color", "-P", ...patterns, "-e", `\\x01${marker}`, tree.trim()], { ...opts, env });
     grep.stdin.end();
     let rest = "";
     let passed = 0;
