@@ -56,10 +56,11 @@ const PROGRESS_STEPS = 100;
 const MIN_PROGRESS_BYTES = 256 * 1024;
 /** Twice the largest stdio buffer a pipe gets (glibc uses the pipe's block size, 4 KiB). */
 const SENTINEL_PAD = 16384;
+const MKTREE_BATCH = 4 * 1024 * 1024;
 
 /**
- * In order, as git finds them: indexes into `oids` of the blobs that match `pcre` (any one of them), and
- * `{ passed: n }` once the first n blobs have all been searched. Throws when this git
+ * In order, as git finds them: indexes into `oids` of the blobs that match `pcre` (any one
+ * of them), and `{ passed: n }` once the first n blobs have all been searched. Throws when this git
  * cannot do it (no PCRE support, an unreadable object).
  */
 export async function* grepBlobs(oids: readonly string[], sizes: readonly number[], pcre: string | readonly string[], opts: GitOptions): AsyncGenerator<GrepEvent> {
@@ -78,6 +79,8 @@ export async function* grepBlobs(oids: readonly string[], sizes: readonly number
     // `<n>p…` sorts after blob n and before blob n+1 (digits sort before "p").
     const pad = "p".repeat(SENTINEL_PAD);
 
+    // mktree reads everything before it writes: fed MKTREE_BATCH a turn, so that the
+    // history walk sharing this event loop does not hold up git grep's start.
     const mktree = spawnGit(["mktree", "--missing"], { ...opts, env });
     const feed = writeLines(mktree.stdin, (function* () {
       let since = 0;
@@ -89,7 +92,7 @@ export async function* grepBlobs(oids: readonly string[], sizes: readonly number
           since = 0;
         }
       }
-    })());
+    })(), MKTREE_BATCH);
     let tree = "";
     for await (const chunk of mktree.stdout as AsyncIterable<Buffer>) tree += chunk.toString("latin1");
     await Promise.all([feed, mktree.done]);
