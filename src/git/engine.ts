@@ -98,9 +98,11 @@ export interface BlobFilter {
   /**
    * A Perl-compatible regex (matched byte-wise, no UTF) that every blob the caller needs
    * matches: an engine may use it to pick blobs without reading each one itself (e.g.
-   * with `git grep -P`), and yield the rest as SkippedBlob.
+   * with `git grep -P`), and yield the rest as SkippedBlob. Several patterns: a blob the
+   * caller needs matches at least one (each searched on its own is faster than one
+   * alternation when their first characters differ).
    */
-  pcre?: string;
+  pcre?: string | readonly string[];
   /**
    * Blobs larger than `size` are read in windows of about `size` bytes that overlap by
    * `overlap` bytes where they cannot end at a line break, so memory stays bounded; an

@@ -78,8 +78,10 @@ export interface WalkedObjects {
  * Walks the selection and reads its blobs at the same time: git inflates on one core
  * while the caller matches on the other. Full history reads every blob in pack order;
  * a range or push reads only what the walk (and the quarantine) names, as it is found.
+ * `messageFilter` says which commit and tag messages are kept (full history also reads
+ * the raw commits through it); by default the blob filter.
  */
-export function walkObjects(engine: GitEngine, selection: Selection, filter: BlobFilter, onCommit?: (n: number) => void): WalkedObjects {
+export function walkObjects(engine: GitEngine, selection: Selection, filter: BlobFilter, onCommit?: (n: number) => void, messageFilter: BlobFilter = filter): WalkedObjects {
   const firstSeen = new Map<string, Introduction>();
   const dotenvAt = new Map<string, Map<string, Introduction>>();
   const messages: MessageTarget[] = [];
@@ -142,7 +144,7 @@ export function walkObjects(engine: GitEngine, selection: Selection, filter: Blo
       for (const oid of points.missing) unread.add(oid);
       for (const tag of tags) {
         const path = `(tag ${tag.name} message)`;
-        if (filter.test(tag.message)) {
+        if (messageFilter.test(tag.message)) {
           messages.push({ source: "tag-message", path, commit: { oid: tag.target, author: tag.tagger, date: tag.date }, object: tag.oid, bytes: tag.message });
         }
       }
@@ -188,29 +190,53 @@ export function walkObjects(engine: GitEngine, selection: Selection, filter: Blo
   const takeMessage = (oid: string, raw: Buffer) => {
     const split = raw.indexOf("\n\n");
     const bytes = split === -1 ? Buffer.alloc(0) : raw.subarray(split + 2);
-    if (filter.test(bytes)) messages.push({ source: "commit-message", path: "(commit message)", commit: commitMeta.get(oid)!, object: null, bytes: Buffer.from(bytes) });
+    if (messageFilter.test(bytes)) messages.push({ source: "commit-message", path: "(commit message)", commit: commitMeta.get(oid)!, object: null, bytes: Buffer.from(bytes) });
+  };
+  // A raw commit read whole; one read in windows (over the window size) gives no message.
+  const takeCommit = (r: BlobRead) => {
+    if ("window" in r) return;
+    read.add(r.oid);
+    if (r.bytes) takeMessage(r.oid, r.bytes);
   };
 
   const blobs = (async function* (): AsyncGenerator<BlobRead> {
-    const sources = selection.all ? [engine.readBlobs("all", filter), readCommits(engine, commitQueue, filter)] : [engine.readBlobs(wanted!, filter)];
-    const take = function* (r: BlobRead): Generator<BlobRead> {
-      if ("unread" in r) unread.add(r.oid);
-      else if (!("window" in r)) read.add(r.oid);
-      yield r;
-    };
-    for await (const r of merge(sources)) {
-      if (commitMeta.has(r.oid) && !("window" in r)) {
-        read.add(r.oid);
-        if (r.bytes) takeMessage(r.oid, r.bytes);
-        continue;
+    // Full history reads the raw commits beside the blobs, in a loop of their own: they
+    // are wanted for their messages only and never reach the caller (each hop through a
+    // merged stream costs every one of ~100k objects a few promises). A range reads
+    // commits and blobs in one stream, as the walk names them.
+    const commitReader = selection.all ? engine.readBlobs(commitQueue, messageFilter)[Symbol.asyncIterator]() : null;
+    const commitsRead = commitReader
+      ? (async () => {
+          for (let r = await commitReader.next(); !r.done; r = await commitReader.next()) takeCommit(r.value);
+        })()
+      : null;
+    commitsRead?.catch(() => {});
+    try {
+      for await (const r of engine.readBlobs(selection.all ? "all" : wanted!, filter)) {
+        if (commitMeta.has(r.oid)) {
+          if (!("window" in r)) {
+            takeCommit(r);
+            continue;
+          }
+        } else if ("unread" in r) unread.add(r.oid);
+        else if (!("window" in r)) read.add(r.oid);
+        yield r;
       }
-      yield* take(r);
+      await commitsRead;
+    } finally {
+      await commitReader?.return?.();
     }
     await walking;
     // A tree or blob held by a ref is not always in a full read's stream (an engine that
     // reads what its walk finds never sees it): ask for what is still unread.
     const late = [...new Set(roots.flatMap((r) => (r.type === "blob" ? [r.oid] : [])).concat([...firstSeen].filter(([, at]) => !at.commit).map(([b]) => b)))].filter((b) => !read.has(b) && !unread.has(b));
-    if (late.length) for await (const r of engine.readBlobs(late, filter)) yield* take(r);
+    if (late.length) {
+      for await (const r of engine.readBlobs(late, filter)) {
+        if ("unread" in r) unread.add(r.oid);
+        else if (!("window" in r)) read.add(r.oid);
+        yield r;
+      }
+    }
   })();
 
   return {
@@ -280,29 +306,5 @@ async function* resume<T>(it: AsyncIterator<T>, first: Promise<IteratorResult<T>
     for (let r = await first; !r.done; r = await it.next()) yield r.value;
   } finally {
     await it.return?.();
-  }
-}
-
-/** Raw commit objects, through the filter: only those whose bytes may hold a key come back whole. */
-async function* readCommits(engine: GitEngine, oids: AsyncIterable<string>, filter: BlobFilter): AsyncGenerator<BlobRead> {
-  yield* engine.readBlobs(oids, filter);
-}
-
-/** Items of several async iterables as each produces them (two readers run side by side). */
-async function* merge<T>(sources: AsyncIterable<T>[]): AsyncGenerator<T> {
-  const its = sources.map((s) => s[Symbol.asyncIterator]());
-  const next = (i: number) => its[i]!.next().then((r) => ({ i, r }));
-  const pending = new Map(its.map((_, i) => [i, next(i)] as const));
-  try {
-    while (pending.size) {
-      const { i, r } = await Promise.race(pending.values());
-      if (r.done) pending.delete(i);
-      else {
-        pending.set(i, next(i));
-        yield r.value;
-      }
-    }
-  } finally {
-    await Promise.all(its.map((it) => it.return?.()));
   }
 }

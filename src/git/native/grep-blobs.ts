@@ -56,13 +56,14 @@ const PROGRESS_STEPS = 100;
 const MIN_PROGRESS_BYTES = 256 * 1024;
 /** Twice the largest stdio buffer a pipe gets (glibc uses the pipe's block size, 4 KiB). */
 const SENTINEL_PAD = 16384;
+const MKTREE_BATCH = 4 * 1024 * 1024;
 
 /**
- * In order, as git finds them: indexes into `oids` of the blobs that match `pcre`, and
- * `{ passed: n }` once the first n blobs have all been searched. Throws when this git
+ * In order, as git finds them: indexes into `oids` of the blobs that match `pcre` (any one
+ * of them), and `{ passed: n }` once the first n blobs have all been searched. Throws when this git
  * cannot do it (no PCRE support, an unreadable object).
  */
-export async function* grepBlobs(oids: readonly string[], sizes: readonly number[], pcre: string, opts: GitOptions): AsyncGenerator<GrepEvent> {
+export async function* grepBlobs(oids: readonly string[], sizes: readonly number[], pcre: string | readonly string[], opts: GitOptions): AsyncGenerator<GrepEvent> {
   const objects = resolve(opts.cwd, (await gitText(["rev-parse", "--git-path", "objects"], opts)).trim());
   const scratch = mkdtempSync(join(tmpdir(), "leakguard-objects-"));
   try {
@@ -78,6 +79,8 @@ export async function* grepBlobs(oids: readonly string[], sizes: readonly number
     // `<n>p…` sorts after blob n and before blob n+1 (digits sort before "p").
     const pad = "p".repeat(SENTINEL_PAD);
 
+    // mktree reads everything before it writes: fed MKTREE_BATCH a turn, so that the
+    // history walk sharing this event loop does not hold up git grep's start.
     const mktree = spawnGit(["mktree", "--missing"], { ...opts, env });
     const feed = writeLines(mktree.stdin, (function* () {
       let since = 0;
@@ -89,13 +92,19 @@ export async function* grepBlobs(oids: readonly string[], sizes: readonly number
           since = 0;
         }
       }
-    })());
+    })(), MKTREE_BATCH);
     let tree = "";
     for await (const chunk of mktree.stdout as AsyncIterable<Buffer>) tree += chunk.toString("latin1");
     await Promise.all([feed, mktree.done]);
 
     // One thread: it inflates on one core and leaves the other to the history walk.
-    const grep = spawnGit(["grep", "--threads=1", "-l", "-z", "--no-color", "-P", "-e", pcre, "-e", `\\x01${marker}`, tree.trim()], { ...opts, env });
+    // Inflated delta bases are cached up to git's default of 96 MiB, all of it used on a
+    // history with big files edited often: 32 MiB (twice the largest blob grep is given,
+    // GREP_MAX_BYTES in read-blobs.ts, so the base of its next version stays cached) gives
+    // the same speed at half the memory.
+    // Each pattern is searched on its own (git grep's look-ahead takes the first hit of any).
+    const patterns = (typeof pcre === "string" ? [pcre] : pcre).flatMap((p) => ["-e", p]);
+    const grep = spawnGit(["-c", "core.deltaBaseCacheLimit=32m", "grep", "--threads=1", "-l", "-z", "--no-color", "-P", ...patterns, "-e", `\\x01${marker}`, tree.trim()], { ...opts, env });
     grep.stdin.end();
     let rest = "";
     let passed = 0;

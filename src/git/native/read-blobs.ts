@@ -32,10 +32,10 @@ export function createBlobReader(opts: GitOptions, prefilter: Prefilter = "grep"
 
 /**
  * git grep loads each blob whole, so blobs over this size are not given to it: they are
- * streamed through cat-file and read in windows instead (a 2 GB blob of zeros would
- * otherwise cost git grep 2 GB of memory).
+ * streamed through cat-file (tested here, in windows when big) instead (a 2 GB blob of
+ * zeros would otherwise cost git grep 2 GB of memory).
  */
-const GREP_MAX_BYTES = 64 * 1024 * 1024;
+export const GREP_MAX_BYTES = 16 * 1024 * 1024;
 
 async function* readAll(opts: GitOptions, prefilter: Prefilter, filter?: BlobFilter): AsyncGenerator<Read> {
   // Listing is cheap (nothing inflated) and lets trees and commits stay packed; pack order

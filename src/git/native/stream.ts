@@ -24,8 +24,12 @@ export async function* parseProcess<T>(
   }
 }
 
-/** Writes lines to a process's stdin with backpressure, then closes it. */
-export async function writeLines(stdin: Writable, lines: AsyncIterable<string> | Iterable<string>): Promise<void> {
+/**
+ * Writes lines to a process's stdin with backpressure, then closes it. `batch`: bytes
+ * handed to the pipe at a time; each batch waits for the pipe to drain, one turn of a
+ * busy event loop, so a long input that a process waits for whole (mktree) goes in big ones.
+ */
+export async function writeLines(stdin: Writable, lines: AsyncIterable<string> | Iterable<string>, batchBytes = 65536): Promise<void> {
   let batch = "";
   const flush = async () => {
     if (!batch) return;
@@ -36,7 +40,7 @@ export async function writeLines(stdin: Writable, lines: AsyncIterable<string> |
   try {
     for await (const line of lines) {
       batch += line + "\n";
-      if (batch.length > 65536) await flush();
+      if (batch.length > batchBytes) await flush();
     }
     await flush();
   } finally {

@@ -1,7 +1,7 @@
 import type { ArchiveBudget } from "./archive-members.js";
 import { ARCHIVE_LIMITS, archiveKind, archiveMembers, newBudget } from "./archive-members.js";
 import type { Encoding, Place } from "./encoded-views.js";
-import { ENCODED_KEY_PCRE, encodedViews, mayHoldEncodedKey } from "./encoded-views.js";
+import { BASE64_KEY_PCRE, ESCAPED_KEY_PCRE, encodedViews, mayHoldEncodedKey } from "./encoded-views.js";
 
 // What a blob holds besides its raw bytes: the members of an archive (to a few levels)
 // and the decoded forms of encoded keys. A pure function of (bytes, path): the history,
@@ -28,10 +28,12 @@ export function mayHoldViews(bytes: Buffer): boolean {
 }
 
 /**
- * For an engine that searches in bulk: every blob with an encoded key matches this;
- * archives are found by name there (ARCHIVE_NAME), as a signature would cost every byte.
+ * For an engine that searches in bulk: every blob with an encoded key matches one of
+ * these. `withKey` starts as the key pattern does (`k`) and joins it in one alternation;
+ * `apart` is searched as a pattern of its own (why: ENCODED_KEY_PCRE's comment). Archives
+ * are found by name there (ARCHIVE_NAME), as a signature would cost every byte.
  */
-export const VIEWS_PCRE = ENCODED_KEY_PCRE;
+export const VIEWS_PCRE = { withKey: ESCAPED_KEY_PCRE, apart: BASE64_KEY_PCRE } as const;
 
 /**
  * Every view of a blob at `path`. `budget.incomplete` is set when an archive could not be
