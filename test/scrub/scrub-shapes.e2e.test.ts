@@ -49,6 +49,14 @@ function archive(tool: "zip" | "jar" | "tgz", members: Record<string, string>, p
   return readFileSync(out);
 }
 
+const LIVE = "sk_" + "live_";
+const PRECISION_NEGATIVES = [
+  `See https://docs.stripe.com/keys/${LIVE}yourSecretKeyGoesHereForTesting for where it goes.`,
+  `export STRIPE_KEY=${LIVE}PutYourLiveStripeKeyHere`,
+  `task_live_${"aZ9" + "Qx7Lm2Rt8Vb4Nc6Kd1Ws"} is a job id, not a key`,
+  "",
+].join("\n");
+
 /** Enough ordinary text before a key that deflate really compresses the member around it. */
 const PADDING = "# generated, do not edit\n".repeat(200);
 
@@ -82,6 +90,10 @@ function makeShapesRepo(): Shapes {
     "k8s/stripe-secret.yaml": `apiVersion: v1\nkind: Secret\nmetadata:\n  name: stripe\ndata:\n  STRIPE_SECRET_KEY: ${b64(live)}\n`,
     "web/keys.json": `{"stripe": "${escaped(long)}"}\n`,
   });
+  // Precision negatives (issue 10 item 7): documentation prose after a docs URL, capitalised
+  // words, a `task_live_` look-alike. The scan reports none of them, so scrub must keep them
+  // byte for byte (the filter-repo oracle below is not asked to touch them either).
+  r.commit("docs", { "docs/keys.md": PRECISION_NEGATIVES });
   const bundle = `const k="${live}";console.log(k);\n`;
   r.commit("build", {
     "dist/app.js": bundle,
@@ -147,6 +159,7 @@ describe("leakguard scrub on every shape the scan finds", () => {
       expect(blob).not.toContain(shapes.generic);
     }
     expect(runGit(work, ["show", "origin/gh-pages:assets/app.js"])).toBe('const k="***REMOVED***";console.log(k);\n');
+    expect(runGit(work, ["show", "main:docs/keys.md"])).toBe(PRECISION_NEGATIVES);
     // Encoded keys are replaced in their encoding: the Secret still decodes, the JSON still parses.
     const yaml = runGit(work, ["show", "main:k8s/stripe-secret.yaml"]);
     expect(Buffer.from(/STRIPE_SECRET_KEY: (\S+)/.exec(yaml)![1]!, "base64").toString()).toBe("***REMOVED***");
