@@ -51,9 +51,10 @@ export function archiveKind(bytes: Buffer): ArchiveKind | null {
 }
 
 /**
- * Names that say archive. A full-history scan finds archives by name (a signature in the
- * bulk prefilter would cost a check of every byte of every blob); every blob read for
- * any other reason is still opened when its first bytes are an archive's.
+ * Names that say archive. A full-history scan's bulk prefilter cannot test a signature
+ * (that would cost a check of every byte of every blob): it reads blobs at these names,
+ * and blobs zlib cannot shrink (compressed data, whatever the name: grep-blobs.ts); every
+ * blob read for any other reason is still opened when its first bytes are an archive's.
  */
 export const ARCHIVE_NAME = /\.(?:zip|jar|war|ear|aar|apk|aab|apks|xapk|ipa|xpi|nupkg|whl|egg|gz|tgz|tar|crx|vsix|docx|xlsx|pptx|odt|ods)$/i;
 

@@ -29,7 +29,8 @@ export function mayHoldViews(bytes: Buffer): boolean {
 
 /**
  * For an engine that searches in bulk: every blob with an encoded key matches this;
- * archives are found by name there (ARCHIVE_NAME), as a signature would cost every byte.
+ * archives are found by name (ARCHIVE_NAME) and by being incompressible (grep-blobs.ts)
+ * there, as a signature would cost a check of every byte.
  */
 export const VIEWS_PCRE = ENCODED_KEY_PCRE;
 
