@@ -152,6 +152,54 @@ describe("archives in history", () => {
     expect(unread).toEqual([{ path: "uploads/zeros.img.gz", reason: expect.stringMatching(/^not fully scanned: .*(?:200 times|expands past)/) }]);
   }, 60_000);
 
+  it("opens archives nested four levels deep, and names a fifth level as not fully scanned", async () => {
+    const key = fakeKey();
+    const nest = (levels: number) => {
+      let bytes: Buffer = Buffer.from(`stripe.key=${key}\n`);
+      let name = "app.properties";
+      for (let i = levels; i >= 1; i--) {
+        bytes = Buffer.from(zipSync({ [name]: new Uint8Array(bytes) }));
+        name = `level${i}.zip`;
+      }
+      return bytes;
+    };
+    const four = makeRepo();
+    four.commit("nested", { "dist/bundle.zip": nest(4) });
+    const ok = await history(four.dir);
+    expect(ok.stats.incomplete).toBe(false);
+    expect(ok.findings.map((f) => f.member)).toEqual(["level2.zip!level3.zip!level4.zip!app.properties"]);
+    const five = makeRepo();
+    five.commit("nested deeper", { "dist/bundle.zip": nest(5) });
+    const deep = await history(five.dir);
+    expect(deep.findings).toEqual([]);
+    expect(deep.stats.incomplete).toBe(true);
+    expect(deep.unread).toEqual([{ path: "dist/bundle.zip", reason: "not fully scanned: archives nested more than 4 deep" }]);
+  });
+
+  it("names an archive of more than 100,000 members as not fully scanned", async () => {
+    const entries: Record<string, Uint8Array> = {};
+    for (let i = 0; i <= 100_000; i++) entries[`m/${i}.txt`] = new Uint8Array(0);
+    const repo = makeRepo();
+    repo.commit("many", { "dist/many.zip": Buffer.from(zipSync(entries, { level: 0 })) });
+    const { stats, unread } = await history(repo.dir);
+    expect(stats.incomplete).toBe(true);
+    expect(unread).toEqual([{ path: "dist/many.zip", reason: "not fully scanned: more than 100000 members" }]);
+  }, 60_000);
+
+  it("gives a member of an .ipa the mobile-app vector, and a member of a .whl its own", async () => {
+    const repo = makeRepo();
+    const [k1, k2] = [fakeKey(), fakeKey()];
+    repo.commit("builds", {
+      "ios/build/Shop.ipa": zip({ "Payload/Shop.app/config.plist": `<string>${k1}</string>\n` }),
+      "dist/shop-1.0-py3-none-any.whl": zip({ "shop/settings.py": `STRIPE_KEY = "${k2}"\n` }),
+    });
+    const { findings } = await history(repo.dir);
+    expect(findings.map((f) => [f.path, f.member, f.vector])).toEqual([
+      ["dist/shop-1.0-py3-none-any.whl", "shop/settings.py", "source"],
+      ["ios/build/Shop.ipa", "Payload/Shop.app/config.plist", "mobile-app"],
+    ]);
+  });
+
   it("a member hidden by a damaged archive makes the result incomplete, not clean", async () => {
     const repo = makeRepo();
     const real = zipSync({ "a.txt": new Uint8Array(Buffer.from("hello ".repeat(1000))) });

@@ -119,8 +119,21 @@ function* zipMembers({ Unzip, UnzipInflate }: Fflate, bytes: Buffer, budget: Arc
     } catch (err) {
       budget.incomplete ??= `not a readable zip file (${(err as Error).message})`;
     }
+    keepLinear(unzip);
     while (ready.length) yield ready.shift()!;
   }
+}
+
+/**
+ * fflate 0.8's Unzip puts a list in front of its private `k` for every member header and
+ * never lets one go, so each header costs one step per member before it: 100,000 empty
+ * members (a 10 MB zip) took 27 s. It only ever reads the newest two (`k[0]`, the member
+ * being read; `k[1]`, the one before it); each member's own list stays with that member.
+ * Keeping two keeps a hostile zip linear. If a later fflate drops `k`, this does nothing.
+ */
+function keepLinear(unzip: object): void {
+  const k = (unzip as { k?: unknown }).k;
+  if (Array.isArray(k) && k.length > 2) k.length = 2;
 }
 
 /** A gzip file holds one stream (`dump.sql.gz`: `dump.sql`); several members are read as one, as gunzip does. */
