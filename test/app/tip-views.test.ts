@@ -31,8 +31,17 @@ describe("the tip of the default branch, seen through archives and encodings", {
       "libs/payments.jar": jar,
       "k8s/stripe.yaml": `apiVersion: v1\nkind: Secret\ndata:\n  STRIPE_KEY: ${Buffer.from(inSecret).toString("base64")}\n`,
     });
-    await world.deliver(app, "push", repo.pushPayload(repo.push()));
+    const first = repo.push();
+    await world.deliver(app, "push", repo.pushPayload(first));
     await settle(app);
+    // The check run names the member and the encoding, as the CLI and the hook do.
+    const run = world.gh.state.checkRunsOf(repo.fullName).find((r) => r.head_sha === first.after)!;
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.summary).toContain("`libs/payments.jar!config/app.properties`:301");
+    expect(run.output.summary).toContain("`k8s/stripe.yaml`:4 (base64-encoded)");
+    const onJar = run.output.annotations.find((a) => a.path === "libs/payments.jar")!;
+    expect([onJar.start_line, onJar.end_line]).toEqual([1, 1]); // line 301 is the member's, not the archive's
+    expect(onJar.message).toContain(`${redacted(inJar)} in archive member config/app.properties, line 301`);
 
     const jarIssue = issueOf(repo.fullName, inJar);
     const secretIssue = issueOf(repo.fullName, inSecret);
