@@ -36,24 +36,25 @@ function time(fn) {
 let source = opt.repo ? resolve(opt.repo) : join(work, "source.git");
 let plan;
 if (opt.repo) {
-  // A real repository: find what leakguard removes (live keys outside placeholders, dotenv
-  // paths) so that filter-repo is given the same removal. Keys go only into a temp file.
-  const { STRIPE_KEY_PATTERN, isDotenvPath, isDotenvTemplate } = await import(join(root, "dist/detectors/index.js"));
-  const { isPlaceholder } = await import(join(root, "dist/detectors/placeholder.js"));
+  // A real repository: find what leakguard removes (live keys by leakguard's own detector, so
+  // with its precision rules: placeholders, word-shaped bodies and documentation prose stay,
+  // a key glued to a word such as `task_live_…` stays, another provider's `sk_live_` secret
+  // goes; a `leakguard:allow` line is no exception, as in scrub) and the dotenv paths, so that
+  // filter-repo is given the same removal. Keys go only into a temp file. What filter-repo
+  // cannot express is not asked of it: keys in base64, behind escapes or inside archives.
+  const { detectStripeKeys, isDotenvPath, isDotenvTemplate } = await import(join(root, "dist/detectors/index.js"));
+  const { removesKeyRule } = await import(join(root, "dist/scrub/plan.js"));
   // Streamed with an overlap between chunks: a large repository does not fit in one string.
   const keys = new Set();
   const cat = spawn("git", ["cat-file", "--batch-all-objects", "--batch", "--unordered"], { cwd: source, env, stdio: ["ignore", "pipe", "inherit"] });
-  let tail = "";
+  let tail = Buffer.alloc(0);
   for await (const chunk of cat.stdout) {
-    const text = tail + chunk.toString("latin1");
-    for (const m of text.matchAll(STRIPE_KEY_PATTERN)) {
-      // leakguard leaves a `leakguard:allow` line as it is (as scan does); so must the oracle.
-      const end = text.indexOf("\n", m.index);
-      const line = text.slice(text.lastIndexOf("\n", m.index) + 1, end === -1 ? undefined : end);
-      if (m[2] === "live" && !isPlaceholder(m[3]) && !line.includes("leakguard:allow")) keys.add(m[0]);
-    }
-    tail = text.slice(-4096);
+    const bytes = Buffer.concat([tail, chunk]);
+    for (const m of detectStripeKeys({ path: "", bytes })) if (m.secret !== null && removesKeyRule(m.rule, false)) keys.add(m.secret);
+    tail = bytes.subarray(Math.max(0, bytes.length - 4096));
   }
+  // A key cut at a chunk's end was also seen whole in the next chunk: keep only the whole one.
+  for (const k of keys) for (const other of keys) if (other !== k && other.startsWith(k)) keys.delete(k);
   const paths = execFileSync("git", ["log", "--all", "--name-only", "--format="], { cwd: source, env, maxBuffer: 1 << 30 }).toString().split("\n");
   plan = { keys: [...keys], dotenv: [...new Set(paths.filter((p) => isDotenvPath(p) && !isDotenvTemplate(p)))] };
   console.error(`${source}: ${plan.keys.length} keys, ${plan.dotenv.length} dotenv paths`);

@@ -7,6 +7,7 @@ import { fingerprint } from "../findings/fingerprint.js";
 import { redact } from "../findings/redact.js";
 import { isStripeKey } from "../vocabulary/index.js";
 import { isBinary, lfsPointerOid, removeKeys } from "./remove-keys.js";
+import { findArchiveKeys } from "./find-archive-keys.js";
 
 /** What the filter removed or could not remove; redacted values and fingerprints only. */
 export interface FilterReport {
@@ -105,7 +106,7 @@ export function createScrubFilter(plan: ScrubPlan) {
     return null;
   }
 
-  function blob(el: BlobElement): BlobElement | null {
+  async function blob(el: BlobElement): Promise<BlobElement | null> {
     r.blobsSeen++;
     const lfs = lfsPointerOid(el.data);
     if (lfs) {
@@ -114,7 +115,10 @@ export function createScrubFilter(plan: ScrubPlan) {
     }
     if (isBinary(el.data)) {
       // A key inside a binary cannot be cut out without corrupting the file: report it.
-      if (removeKeys(el.data, plan.includeTestKeys)) binaryKeyBlobs.set(el.mark, el.originalOid ?? `:${el.mark}`);
+      // An archive's deflated members hide theirs from the raw bytes: they are opened.
+      if (removeKeys(el.data, plan.includeTestKeys) || (await findArchiveKeys(el.data, plan.includeTestKeys)).keys.size) {
+        binaryKeyBlobs.set(el.mark, el.originalOid ?? `:${el.mark}`);
+      }
       return unchanged(el);
     }
     const out = removeKeys(el.data, plan.includeTestKeys);
@@ -206,8 +210,8 @@ export function createScrubFilter(plan: ScrubPlan) {
   }
 
   return {
-    /** The element to import instead, or null when fast-import does not need it. */
-    filter(el: StreamElement): StreamElement | null {
+    /** The element to import instead, or null when fast-import does not need it (async: an archive is opened). */
+    async filter(el: StreamElement): Promise<StreamElement | null> {
       switch (el.type) {
         case "blob":
           return blob(el);

@@ -73,7 +73,7 @@ export async function rewriteHistory(
     try {
       let done = false;
       for await (const el of parseFastExport(exporter.stdout)) {
-        const out = filter.filter(el);
+        const out = await filter.filter(el);
         if (sink && out) await sink.write(serializeElement(out));
         if (el.type === "commit") opts.onCommit?.(1);
         done ||= el.type === "done";

@@ -9,6 +9,7 @@ import { ZERO_OID } from "./apply-rewrite.js";
 import { display } from "./filter.js";
 import { artifactsDir } from "./write-artifacts.js";
 import { isBinary, lfsPointerOid, removeKeys } from "./remove-keys.js";
+import { findArchiveKeys } from "./find-archive-keys.js";
 
 /** A ref that holds a blob or a tree directly, or through (a chain of) annotated tags. */
 export interface ObjectRef {
@@ -119,7 +120,11 @@ async function cleanBlob(oid: string, plan: ScrubPlan, write: boolean, opts: Opt
   const bytes = await git(["cat-file", "blob", oid], opts);
   if (lfsPointerOid(bytes)) return { id: oid, changed: false, keptBinary: false, deleteRef: false };
   const removed = removeKeys(bytes, plan.includeTestKeys);
-  if (!removed) return { id: oid, changed: false, keptBinary: false, deleteRef: false };
+  if (!removed) {
+    // An archive whose deflated members hold a key is a binary holding a key like any other.
+    if (!(await findArchiveKeys(bytes, plan.includeTestKeys)).keys.size) return { id: oid, changed: false, keptBinary: false, deleteRef: false };
+    return { id: oid, changed: false, keptBinary: !plan.deleteBinaryWithKeys, deleteRef: plan.deleteBinaryWithKeys };
+  }
   if (isBinary(bytes)) return { id: oid, changed: false, keptBinary: !plan.deleteBinaryWithKeys, deleteRef: plan.deleteBinaryWithKeys };
   if (!out.blobsChanged.has(oid)) out.secrets.push(...removed.secrets);
   out.blobsChanged.add(oid);

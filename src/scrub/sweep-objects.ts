@@ -7,6 +7,7 @@ import { fingerprint } from "../findings/fingerprint.js";
 import { redact } from "../findings/redact.js";
 import { awaitExit } from "./await-exit.js";
 import { keysIn } from "./remove-keys.js";
+import { findArchiveKeys } from "./find-archive-keys.js";
 
 /** One object of the store that still holds what scrub removes. Redacted values only. */
 export interface HeldObject {
@@ -40,8 +41,9 @@ function treeFileNames(bytes: Buffer, idBytes: number): string[] {
  * The re-scan that decides "clean": EVERY object in the store, reachable or not, read as
  * stored (raw commit and tag bytes, any encoding; trees by entry name; blobs whole), with
  * replace objects off. What a ref points at directly, what an index, a stash or a reflog
- * keeps, and what an interrupted gc left behind are all read: nothing is left unread, and a
- * git that dies by a signal is a failure, never a short clean answer.
+ * keeps, and what an interrupted gc left behind are all read, archives opened as the scan
+ * opens them: nothing is left unread, and a git that dies by a signal is a failure, never
+ * a short clean answer.
  */
 export async function sweepObjects(repo: RepoInfo, includeTestKeys: boolean): Promise<HeldObject[]> {
   const cat = spawnGit(["cat-file", "--batch-all-objects", "--batch", "--unordered"], { cwd: repo.dir, env: repo.env });
@@ -55,9 +57,15 @@ export async function sweepObjects(repo: RepoInfo, includeTestKeys: boolean): Pr
       const [oid, type, size] = line.toString("latin1").split(" ") as [string, HeldObject["type"], string];
       const bytes = await r.bytes(Number(size));
       await r.optionalLf();
-      for (const { secret, rule } of keysIn(bytes, includeTestKeys)) {
-        held.push({ oid, type, rule, shown: redact(secret), fingerprint: fingerprint(secret) });
+      const keys = new Map(keysIn(bytes, includeTestKeys).map((k) => [k.secret, k.rule] as const));
+      if (type === "blob") {
+        // Members of an archive (a key in a deflated .jar member is not in the raw bytes); one
+        // that cannot be opened whole may hide a key, so it is named, never passed as clean.
+        const inside = await findArchiveKeys(bytes, includeTestKeys);
+        for (const [secret, rule] of inside.keys) keys.set(secret, rule);
+        if (inside.incomplete) held.push({ oid, type, rule: "not-fully-scanned", shown: `(archive ${inside.incomplete})`, fingerprint: null });
       }
+      for (const [secret, rule] of keys) held.push({ oid, type, rule, shown: redact(secret), fingerprint: fingerprint(secret) });
       if (type !== "tree") continue;
       for (const name of treeFileNames(bytes, oid.length / 2)) {
         if (isDotenvPath(name) && !isDotenvTemplate(name)) held.push({ oid, type, rule: "dotenv-file", shown: quoted(name), fingerprint: null });

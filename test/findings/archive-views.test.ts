@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -83,13 +84,48 @@ describe("archives in history", () => {
       "assets/data.bin": zip({ "inner/settings.json": `{"stripe": "${k1}", "pad": "${"y".repeat(300)}"}\n` }),
       "snap/state.tar": tar({ "state/config.yml": `stripe_key: ${k2}\n` }),
     });
-    // A range reads every blob it names and tests its first bytes; a full-history scan
-    // finds archives by name (docs/PERFORMANCE.md says why).
+    // A range reads every blob it names and tests its first bytes (a full-history scan: below).
     const { findings } = await scanHistory({ engine: createNativeEngine(repo.dir), selection: { include: [c], exclude: [base] } });
     expect(findings.map((f) => [f.path, f.member])).toEqual([
       ["assets/data.bin", "inner/settings.json"],
       ["snap/state.tar", "state/config.yml"],
     ]);
+  });
+
+  it("in a full-history scan, opens an archive by what it is, not by its name (an .apk renamed .bin, a .tar.gz with no extension), loose or packed", async () => {
+    const repo = makeRepo();
+    const [k1, k2] = [fakeKey(), fakeKey("rk")];
+    // What a release build is: mostly compressed data, so zlib cannot shrink the blob.
+    const apk = zip({ "classes.dex": randomBytes(8192), "assets/config.json": `${"{\"pad\": 1}\n".repeat(100)}{"stripe": "${k1}"}\n` });
+    const backup = tarGz({ "srv/app/.env": `STRIPE_SECRET_KEY=${k2}\n`, "srv/app/blob.dat": randomBytes(8192) });
+    for (const [bytes, key] of [[apk, k1], [backup, k2]] as const) expect(bytes.includes(key)).toBe(false);
+    repo.commit("artifacts", { "release/app-release.bin": apk, "backups/nightly": backup, "README.md": "x\n" });
+    const expected = [
+      ["backups/nightly", "nightly!srv/app/.env", "dotenv-file"],
+      ["backups/nightly", "nightly!srv/app/.env", "stripe-live-restricted-key"],
+      ["release/app-release.bin", "assets/config.json", "stripe-live-secret-key"],
+    ];
+    const loose = await history(repo.dir);
+    expect(loose.stats.incomplete).toBe(false);
+    expect(loose.findings.map((f) => [f.path, f.member, f.rule])).toEqual(expected);
+    repo.git("gc", "-q");
+    const packed = await history(repo.dir);
+    expect(packed.findings.map((f) => [f.path, f.member, f.rule])).toEqual(expected);
+  });
+
+  it("in a full-history scan, also opens the next build of an archive, stored as a delta of the first", async () => {
+    const repo = makeRepo();
+    const [k1, k2] = [fakeKey(), fakeKey()];
+    const dex = randomBytes(64 * 1024); // the same compressed bulk in both builds: git stores one as a delta
+    const build = (key: string) => zip({ "classes.dex": dex, "assets/config.json": `${"{\"pad\": 1}\n".repeat(100)}{"stripe": "${key}"}\n` });
+    repo.commit("build 1", { "release/app.bin": build(k1) });
+    repo.commit("build 2", { "release/app.bin": build(k2) });
+    repo.git("gc", "-q", "--aggressive");
+    const deltas = repo.git("cat-file", "--batch-all-objects", "--batch-check=%(objecttype) %(objectsize) %(deltabase)").split("\n").filter((l) => l.startsWith("blob ") && Number(l.split(" ")[1]) > 60_000 && !/ 0+$/.test(l));
+    expect(deltas).toHaveLength(1);
+    const { findings, stats } = await history(repo.dir);
+    expect(stats.incomplete).toBe(false);
+    expect(new Set(findings.map((f) => f.redacted))).toEqual(new Set([redacted(k1), redacted(k2)]));
   });
 
   it("keeps negatives negative: a zip holding only a placeholder, a gzip of a clean file", async () => {
@@ -115,6 +151,54 @@ describe("archives in history", () => {
     expect(stats.unreadObjects).toHaveLength(1);
     expect(unread).toEqual([{ path: "uploads/zeros.img.gz", reason: expect.stringMatching(/^not fully scanned: .*(?:200 times|expands past)/) }]);
   }, 60_000);
+
+  it("opens archives nested four levels deep, and names a fifth level as not fully scanned", async () => {
+    const key = fakeKey();
+    const nest = (levels: number) => {
+      let bytes: Buffer = Buffer.from(`stripe.key=${key}\n`);
+      let name = "app.properties";
+      for (let i = levels; i >= 1; i--) {
+        bytes = Buffer.from(zipSync({ [name]: new Uint8Array(bytes) }));
+        name = `level${i}.zip`;
+      }
+      return bytes;
+    };
+    const four = makeRepo();
+    four.commit("nested", { "dist/bundle.zip": nest(4) });
+    const ok = await history(four.dir);
+    expect(ok.stats.incomplete).toBe(false);
+    expect(ok.findings.map((f) => f.member)).toEqual(["level2.zip!level3.zip!level4.zip!app.properties"]);
+    const five = makeRepo();
+    five.commit("nested deeper", { "dist/bundle.zip": nest(5) });
+    const deep = await history(five.dir);
+    expect(deep.findings).toEqual([]);
+    expect(deep.stats.incomplete).toBe(true);
+    expect(deep.unread).toEqual([{ path: "dist/bundle.zip", reason: "not fully scanned: archives nested more than 4 deep" }]);
+  });
+
+  it("names an archive of more than 100,000 members as not fully scanned", async () => {
+    const entries: Record<string, Uint8Array> = {};
+    for (let i = 0; i <= 100_000; i++) entries[`m/${i}.txt`] = new Uint8Array(0);
+    const repo = makeRepo();
+    repo.commit("many", { "dist/many.zip": Buffer.from(zipSync(entries, { level: 0 })) });
+    const { stats, unread } = await history(repo.dir);
+    expect(stats.incomplete).toBe(true);
+    expect(unread).toEqual([{ path: "dist/many.zip", reason: "not fully scanned: more than 100000 members" }]);
+  }, 60_000);
+
+  it("gives a member of an .ipa the mobile-app vector, and a member of a .whl its own", async () => {
+    const repo = makeRepo();
+    const [k1, k2] = [fakeKey(), fakeKey()];
+    repo.commit("builds", {
+      "ios/build/Shop.ipa": zip({ "Payload/Shop.app/config.plist": `<string>${k1}</string>\n` }),
+      "dist/shop-1.0-py3-none-any.whl": zip({ "shop/settings.py": `STRIPE_KEY = "${k2}"\n` }),
+    });
+    const { findings } = await history(repo.dir);
+    expect(findings.map((f) => [f.path, f.member, f.vector])).toEqual([
+      ["dist/shop-1.0-py3-none-any.whl", "shop/settings.py", "source"],
+      ["ios/build/Shop.ipa", "Payload/Shop.app/config.plist", "mobile-app"],
+    ]);
+  });
 
   it("a member hidden by a damaged archive makes the result incomplete, not clean", async () => {
     const repo = makeRepo();

@@ -15,7 +15,7 @@ async function scrubStream(input: Buffer, opts: Partial<ScrubOptions> = {}) {
   const filter = createScrubFilter(planScrub({ ...DEFAULTS, ...opts }));
   const out: Buffer[] = [];
   for await (const el of parseFastExport(chunked(input, 1000))) {
-    const kept = filter.filter(el);
+    const kept = await filter.filter(el);
     if (kept) out.push(...serializeElement(kept));
   }
   return { output: Buffer.concat(out), report: filter.report() };

@@ -31,24 +31,42 @@ const escaped = (key: string) => key.replace(/_/g, "\\u005f");
 /** Paystack's shape: `sk_live_` + 40 lowercase hex digits, not a possible Stripe key. */
 const genericKey = () => "sk_" + "live_" + randomBytes(20).toString("hex");
 
-/** A real archive made by a real tool, members stored (so the key is in the raw bytes too). */
-function archive(tool: "zip" | "jar", members: Record<string, string>): Buffer {
+/**
+ * A real archive made by a real tool. Stored members (the default here) leave the key in
+ * the raw bytes too; `packed` compresses them as the tools do by default, so the key is
+ * in no raw byte and only the archive's members can show it.
+ */
+function archive(tool: "zip" | "jar" | "tgz", members: Record<string, string>, packed = false): Buffer {
   const dir = tempDir("leakguard-archive-");
   for (const [p, c] of Object.entries(members)) {
     mkdirSync(dirname(join(dir, "in", p)), { recursive: true });
     writeFileSync(join(dir, "in", p), c);
   }
-  const out = join(dir, tool === "zip" ? "out.apk" : "out.jar");
-  if (tool === "zip") execFileSync("zip", ["-0", "-q", "-X", "-r", out, "."], { cwd: join(dir, "in") });
-  else execFileSync("jar", ["--create", "--no-compress", "--file", out, "-C", join(dir, "in"), "."]);
+  const out = join(dir, `out.${tool}`);
+  if (tool === "zip") execFileSync("zip", [packed ? "-9" : "-0", "-q", "-X", "-r", out, "."], { cwd: join(dir, "in") });
+  else if (tool === "jar") execFileSync("jar", ["--create", ...(packed ? [] : ["--no-compress"]), "--file", out, "-C", join(dir, "in"), "."]);
+  else execFileSync("tar", ["czf", out, "-C", join(dir, "in"), "."]);
   return readFileSync(out);
 }
+
+const LIVE = "sk_" + "live_";
+const PRECISION_NEGATIVES = [
+  `See https://docs.stripe.com/keys/${LIVE}yourSecretKeyGoesHereForTesting for where it goes.`,
+  `export STRIPE_KEY=${LIVE}PutYourLiveStripeKeyHere`,
+  `task_live_${"aZ9" + "Qx7Lm2Rt8Vb4Nc6Kd1Ws"} is a job id, not a key`,
+  "",
+].join("\n");
+
+/** Enough ordinary text before a key that deflate really compresses the member around it. */
+const PADDING = "# generated, do not edit\n".repeat(200);
 
 interface Shapes {
   origin: TestRepo;
   live: string;
   long: string;
   generic: string;
+  /** Only ever inside a deflated member of an .aab: no raw byte of history holds it. */
+  archived: string;
   dotenvPaths: string[];
   binaryPaths: string[];
 }
@@ -57,6 +75,7 @@ function makeShapesRepo(): Shapes {
   const live = fakeKey();
   const long = fakeLongKey();
   const generic = genericKey();
+  const archived = fakeKey("rk");
   const r = makeRepo();
   r.commit("initial", { "README.md": "# shop\n" });
   const env = `STRIPE_SECRET_KEY=${live}\nPAYSTACK_SECRET_KEY=${generic}\n`;
@@ -71,15 +90,26 @@ function makeShapesRepo(): Shapes {
     "k8s/stripe-secret.yaml": `apiVersion: v1\nkind: Secret\nmetadata:\n  name: stripe\ndata:\n  STRIPE_SECRET_KEY: ${b64(live)}\n`,
     "web/keys.json": `{"stripe": "${escaped(long)}"}\n`,
   });
+  // Precision negatives (issue 10 item 7): documentation prose after a docs URL, capitalised
+  // words, a `task_live_` look-alike. The scan reports none of them, so scrub must keep them
+  // byte for byte (the filter-repo oracle below is not asked to touch them either).
+  r.commit("docs", { "docs/keys.md": PRECISION_NEGATIVES });
   const bundle = `const k="${live}";console.log(k);\n`;
   r.commit("build", {
     "dist/app.js": bundle,
     "web/pay.html": `<a href="https://pay.example/checkout?key%3D${long}">pay</a>\n<script>const cfg = "{\\n${long}}";</script>\n`,
   });
   const apk = archive("zip", { "assets/config.json": `{"key": "${live}"}\n`, "classes.dex": "dex\n" });
+  const packed = {
+    "release/app-release.aab": archive("zip", { "base/assets/config.json": `${PADDING}{"key": "${archived}"}\n`, "base/dex/classes.dex": "dex\n" }, true),
+    "libs/pay.jar": archive("jar", { "com/shop/Pay.properties": `${PADDING}paystack=${generic}\n` }, true),
+    "backups/site.tar.gz": archive("tgz", { "site/.env": `${PADDING}STRIPE_SECRET_KEY=${live}\n` }, true),
+  };
+  for (const [p, bytes] of Object.entries(packed)) for (const k of [live, generic, archived]) expect(bytes.includes(k), p).toBe(false);
   r.commit("release build", {
     "release/app-release.apk": apk,
     "libs/sdk.jar": archive("jar", { "com/shop/Keys.properties": `paystack=${generic}\n` }),
+    ...packed,
   });
   r.git("checkout", "-q", "--orphan", "gh-pages");
   r.git("rm", "-rfq", ".");
@@ -88,7 +118,10 @@ function makeShapesRepo(): Shapes {
     "downloads/app.apk": apk,
   });
   r.git("checkout", "-q", "main");
-  return { origin: r, live, long, generic, dotenvPaths: [".env", ".env.bak", "deploy/prod.env"], binaryPaths: ["release/app-release.apk", "libs/sdk.jar", "downloads/app.apk"] };
+  return {
+    origin: r, live, long, generic, archived, dotenvPaths: [".env", ".env.bak", "deploy/prod.env"],
+    binaryPaths: ["release/app-release.apk", "libs/sdk.jar", "downloads/app.apk", ...Object.keys(packed)],
+  };
 }
 
 const ALL_PATHS = (dir: string) => runGit(dir, ["log", "--all", "--name-only", "--format="]).split("\n").filter(Boolean);
@@ -103,7 +136,7 @@ describe("leakguard scrub on every shape the scan finds", () => {
     const work = freshClone(shapes.origin.dir);
     const r = await scrub(work, "--dry-run");
     expect(r.code).toBe(0);
-    for (const k of [shapes.live, shapes.long, shapes.generic]) expect(r.out).not.toContain(k);
+    for (const k of [shapes.live, shapes.long, shapes.generic, shapes.archived]) expect(r.out).not.toContain(k);
     // Another provider's key goes too, and is not called Stripe's: Stripe's Dashboard cannot rotate it.
     expect(r.out).toMatch(new RegExp(`${redacted(shapes.generic)} \\(fingerprint \\w+\\) in 2 file versions and 0 messages \\(not a Stripe key: rotate it with the provider that issued it\\)`));
     expect(r.out).toMatch(new RegExp(`${redacted(shapes.live)} \\(fingerprint \\w+\\) in 4 file versions and 0 messages\n`)); // .env (one blob at two paths), settings (likewise), bundle, Secret; the apk is binary
@@ -126,6 +159,7 @@ describe("leakguard scrub on every shape the scan finds", () => {
       expect(blob).not.toContain(shapes.generic);
     }
     expect(runGit(work, ["show", "origin/gh-pages:assets/app.js"])).toBe('const k="***REMOVED***";console.log(k);\n');
+    expect(runGit(work, ["show", "main:docs/keys.md"])).toBe(PRECISION_NEGATIVES);
     // Encoded keys are replaced in their encoding: the Secret still decodes, the JSON still parses.
     const yaml = runGit(work, ["show", "main:k8s/stripe-secret.yaml"]);
     expect(Buffer.from(/STRIPE_SECRET_KEY: (\S+)/.exec(yaml)![1]!, "base64").toString()).toBe("***REMOVED***");
@@ -135,9 +169,14 @@ describe("leakguard scrub on every shape the scan finds", () => {
     for (const p of shapes.dotenvPaths) expect(paths).not.toContain(p);
     for (const p of shapes.binaryPaths) expect(paths).toContain(p);
     // The archives cannot be edited in place: the re-scan names what they still hold, and under which rule.
-    expect(r.out).toMatch(/still finds 2 findings:/);
-    expect(r.out).toMatch(new RegExp(`stripe-live-secret-key ${redacted(shapes.live).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} (release/app-release\\.apk|downloads/app\\.apk)`));
+    // Deflated members are opened too: the .aab's key is in no raw byte, and still named.
+    expect(r.out).toMatch(/still finds 5 findings:/);
+    const esc = (k: string) => redacted(k).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    expect(r.out).toMatch(new RegExp(`stripe-live-secret-key ${esc(shapes.live)} (release/app-release\\.apk|downloads/app\\.apk)`));
+    expect(r.out).toMatch(new RegExp(`stripe-live-secret-key ${esc(shapes.live)} backups/site\\.tar\\.gz`));
+    expect(r.out).toMatch(new RegExp(`stripe-live-restricted-key ${esc(shapes.archived)} release/app-release\\.aab`));
     expect(r.out).toMatch(/generic-live-secret-key sk_live_…\w{4} libs\/sdk\.jar/);
+    expect(r.out).toMatch(/generic-live-secret-key sk_live_…\w{4} libs\/pay\.jar/);
     expect(r.out).toContain("A key marked as not Stripe's is rotated the same way in the dashboard of the provider that issued it.");
   });
 

@@ -51,12 +51,13 @@ export function buildCheckRun(input: CheckInput): CheckRunBody {
     .map(
       (f): Annotation => ({
         path: f.path,
-        start_line: f.line,
-        end_line: f.line,
+        // A member's line is not a line of the archive: the archive is marked at its start.
+        start_line: f.member ? 1 : f.line,
+        end_line: f.member ? 1 : f.line,
         annotation_level: severityAtLeast(f.severity, input.failOn) ? "failure" : "warning",
         title: `${RULES[f.rule].title} (${f.severity})`,
         // Annotations are plain text (no Markdown), but still one visible line from repository content.
-        message: `${f.redacted ?? plain(f.path)}: ${annotationAdvice(f)}`,
+        message: `${f.redacted ?? plain(f.path)}${f.member ? ` in archive member ${plain(shorten(f.member))}, line ${f.line}` : ""}${f.encoding ? ` (${f.encoding}-encoded)` : ""}: ${annotationAdvice(f)}`,
       }),
     );
   const lines = [...input.alerts, ""];
@@ -68,7 +69,9 @@ export function buildCheckRun(input: CheckInput): CheckRunBody {
     let size = lines.join("\n").length;
     let listed = 0;
     for (const f of input.findings.slice(0, 100)) {
-      const line = `- ${RULES[f.rule].title} ${code(f.redacted ?? shorten(f.path))} in ${code(shorten(f.path))}:${f.line} (${f.severity}, commit ${f.commit?.slice(0, 7) ?? "-"})`;
+      // Inside an archive: `app.apk!classes.dex`, the notation the CLI and the hook use.
+      const where = f.member ? `${shorten(f.path)}!${shorten(f.member)}` : shorten(f.path);
+      const line = `- ${RULES[f.rule].title} ${code(f.redacted ?? shorten(f.path))} in ${code(where)}:${f.line}${f.encoding ? ` (${f.encoding}-encoded)` : ""} (${f.severity}, commit ${f.commit?.slice(0, 7) ?? "-"})`;
       if (size + line.length > SUMMARY_BUDGET) break;
       lines.push(line);
       size += line.length + 1;

@@ -1,36 +1,31 @@
-import { DETECTORS, isDotenvPath, mayHoldStripeKey } from "../../detectors/index.js";
-import { createCollector, emptyStats } from "../../findings/collector.js";
+import { LeakguardError } from "../../errors.js";
 import type { Finding } from "../../findings/finding.js";
+import { scanHistory } from "../../findings/scan-history.js";
 import { createNativeEngine } from "../../git/native/engine.js";
-import { git } from "../../git/run-git.js";
+import { gitText } from "../../git/run-git.js";
 
 // Findings in the tree of one commit (the default branch tip): "is the key still there?".
 // A history scan attributes a blob to the commit that introduced it; this asks about the
-// files as they are now. Callers run it in a scan worker (scan-worker/run-scan-job.ts),
-// under a time budget: `signal` kills its git processes.
+// files as they are now. It is the CLI's own scan (src/objects/walk-objects.ts, the views
+// of src/objects/views/) given the tip's tree as its one root: the same shapes are found
+// (a key in an archive member, in base64, behind escapes, in a file name), big blobs are
+// read in windows, and what could not be read is known (issue 10: an app that misses a
+// key in a .jar at the tip would tell the owner it is gone). Callers run it in a scan
+// worker (scan-worker/run-scan-job.ts), under a time budget: `signal` kills its git processes.
 
 export async function scanTip(dir: string, commit: string, signal?: AbortSignal): Promise<Finding[]> {
   const opts = { cwd: dir, ...(signal ? { signal } : {}) };
-  const out = await git(["ls-tree", "-r", "-z", "--full-tree", commit], opts);
-  const pathsOf = new Map<string, string[]>();
-  for (const entry of out.toString("utf8").split("\0")) {
-    const tab = entry.indexOf("\t");
-    if (tab === -1) continue;
-    const [, type, oid] = entry.slice(0, tab).split(" ");
-    if (type !== "blob" || !oid) continue;
-    // push, not spread: one blob at 100,000 paths must not copy its list 100,000 times
-    const paths = pathsOf.get(oid);
-    if (paths) paths.push(entry.slice(tab + 1));
-    else pathsOf.set(oid, [entry.slice(tab + 1)]);
-  }
-  const collector = createCollector(DETECTORS, new Set(), emptyStats());
-  const meta = { oid: commit, author: "", date: "" };
-  for await (const { oid, bytes } of createNativeEngine(dir, process.env, signal).readBlobs(pathsOf.keys())) {
-    for (const path of pathsOf.get(oid) ?? []) {
-      if (!mayHoldStripeKey(bytes) && !isDotenvPath(path)) continue;
-      collector.run(path, bytes, { path, commit: meta, blob: oid, source: "file" });
+  const tree = (await gitText(["rev-parse", "--verify", "--end-of-options", `${commit}^{tree}`], opts)).trim();
+  const engine = createNativeEngine(dir, process.env, signal);
+  try {
+    const result = await scanHistory({ engine, selection: { include: [tree] }, ...(signal ? { signal } : {}) });
+    // "Not in the tip" is only an answer once every file of the tip was read whole.
+    if (result.stats.incomplete) {
+      const why = result.unread?.[0] ? `${result.unread[0].path} (${result.unread[0].reason})` : `object ${result.stats.unreadObjects[0] ?? "?"} could not be read`;
+      throw new LeakguardError(`the tip ${commit.slice(0, 12)} could not be fully scanned, so whether a key is still there is unknown: ${why}`, { commit, unread: result.stats.unreadObjects.length });
     }
+    return result.findings;
+  } finally {
+    await engine.close();
   }
-  signal?.throwIfAborted();
-  return collector.findings;
 }

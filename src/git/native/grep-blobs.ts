@@ -17,13 +17,27 @@ import { writeLines } from "./stream.js";
 export interface BlobList {
   oids: string[];
   sizes: number[];
+  /**
+   * Indexes of blobs stored as they are because zlib could not shrink them (or deltas of
+   * such a blob): compressed data, such as a zip, a jar or a gzip file under any name.
+   * A signature in the grep pattern would cost a check of every byte of every blob;
+   * this costs two fields of the same listing (see docs/PERFORMANCE.md, "Views of a blob").
+   */
+  opaque: Set<number>;
 }
+
+/** Smallest blob worth a look: a zip holding one key-sized member is over 120 bytes. */
+const OPAQUE_MIN_BYTES = 128;
+/** zlib saves under a tenth of the blob: already compressed (text shrinks to a third or less). */
+const OPAQUE_RATIO = 0.9;
 
 /** Every blob in the object store, in pack order (cheap: nothing is inflated). */
 export async function listBlobs(opts: GitOptions): Promise<BlobList> {
-  const proc = spawnGit(["cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname) %(objectsize)"], opts);
+  const proc = spawnGit(["cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname) %(objectsize) %(objectsize:disk) %(deltabase)"], opts);
   proc.stdin.end();
-  const list: BlobList = { oids: [], sizes: [] };
+  const list: BlobList = { oids: [], sizes: [], opaque: new Set() };
+  const opaqueIds = new Set<string>();
+  const deltas: Array<{ i: number; base: string }> = [];
   let rest = "";
   for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
     const lines = (rest + chunk.toString("latin1")).split("\n");
@@ -33,12 +47,27 @@ export async function listBlobs(opts: GitOptions): Promise<BlobList> {
       // repository must fail the scan, not pass it in silence.
       if (l.endsWith(" missing")) throw new UsageError(`object ${l.slice(0, l.indexOf(" "))} cannot be read: the repository is corrupt`);
       if (!l.startsWith("blob ")) continue;
-      const sp = l.indexOf(" ", 5);
-      list.oids.push(l.slice(5, sp));
-      list.sizes.push(Number(l.slice(sp + 1)));
+      const [oid, size, disk, base] = l.slice(5).split(" ") as [string, string, string, string];
+      const i = list.oids.push(oid) - 1;
+      list.sizes.push(Number(size));
+      if (!/^0+$/.test(base)) deltas.push({ i, base });
+      else if (Number(size) >= OPAQUE_MIN_BYTES && Number(disk) >= OPAQUE_RATIO * Number(size)) {
+        list.opaque.add(i);
+        opaqueIds.add(oid);
+      }
     }
   }
   await proc.done;
+  // A delta of an opaque blob (the next build of the same jar) is one too, down the chain.
+  for (let grew = opaqueIds.size > 0; grew; ) {
+    grew = false;
+    for (const d of deltas) {
+      if (list.opaque.has(d.i) || !opaqueIds.has(d.base)) continue;
+      list.opaque.add(d.i);
+      opaqueIds.add(list.oids[d.i]!);
+      grew = true;
+    }
+  }
   return list;
 }
 

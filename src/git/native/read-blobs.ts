@@ -46,7 +46,9 @@ async function* readAll(opts: GitOptions, prefilter: Prefilter, filter?: BlobFil
     const sizes: number[] = [];
     const big: string[] = [];
     for (let i = 0; i < listed.oids.length; i++) {
-      if (listed.sizes[i]! > GREP_MAX_BYTES) big.push(listed.oids[i]!);
+      // Opaque blobs (compressed data: maybe an archive under any name) are read by cat-file,
+      // where the filter sees their first bytes, instead of being searched by git grep.
+      if (listed.sizes[i]! > GREP_MAX_BYTES || listed.opaque.has(i)) big.push(listed.oids[i]!);
       else {
         oids.push(listed.oids[i]!);
         sizes.push(listed.sizes[i]!);

@@ -31,7 +31,8 @@ export function mayHoldViews(bytes: Buffer): boolean {
  * For an engine that searches in bulk: every blob with an encoded key matches one of
  * these. `withKey` starts as the key pattern does (`k`) and joins it in one alternation;
  * `apart` is searched as a pattern of its own (why: ENCODED_KEY_PCRE's comment). Archives
- * are found by name there (ARCHIVE_NAME), as a signature would cost every byte.
+ * are found by name and by being incompressible (grep-blobs.ts) there, as a signature
+ * would cost a check of every byte.
  */
 export const VIEWS_PCRE = { withKey: ESCAPED_KEY_PCRE, apart: BASE64_KEY_PCRE } as const;
 

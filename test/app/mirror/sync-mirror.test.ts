@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GitError } from "../../../src/errors.js";
+import { strToU8, zipSync } from "fflate";
+import { GitError, LeakguardError } from "../../../src/errors.js";
+import { fingerprint } from "../../../src/findings/fingerprint.js";
 import { mirrorDir, syncMirror } from "../../../src/app/mirror/sync-mirror.js";
 import { isPathIgnored } from "../../../src/app/mirror/path-ignored.js";
 import { scanTip } from "../../../src/app/mirror/scan-tip.js";
@@ -86,11 +88,41 @@ describe("what the re-check asks of a mirror", () => {
     const fixed = repo.commit("fix", { "config.js": "k = process.env.K\n", "lib/.env": `K=${fakeKey("rk")}\n` });
     const findings = await scanTip(repo.dir, fixed);
     expect(findings.map((f) => [f.rule, f.path])).toEqual([
-      ["stripe-live-restricted-key", "lib/.env"],
       ["dotenv-file", "lib/.env"],
+      ["stripe-live-restricted-key", "lib/.env"],
     ]);
     expect(JSON.stringify(findings)).not.toContain(key);
     expect(findings.some((f) => f.redacted === redacted(key))).toBe(false);
+  });
+
+  it("scanTip finds the shapes the CLI finds: a key in a deflated .jar member, in base64, in a file name", async () => {
+    const repo = makeRepo();
+    const [inJar, inSecret, inName, gone] = [fakeKey(), fakeKey("rk"), fakeKey(), fakeKey()];
+    const jar = Buffer.from(zipSync({ "META-INF/MANIFEST.MF": strToU8("Manifest-Version: 1.0\n"), "config/app.properties": strToU8("# pay\n".repeat(200) + `stripe.key=${inJar}\n`) }, { level: 9 }));
+    expect(jar.includes(inJar)).toBe(false);
+    repo.commit("old", { "old.js": `k = "${gone}"\n` });
+    const tip = repo.commit("release", {
+      "old.js": null,
+      "libs/payments.jar": jar,
+      "k8s/secret.yaml": `kind: Secret\ndata:\n  STRIPE_SECRET_KEY: ${Buffer.from(inSecret).toString("base64")}\n`,
+      [`notes/${inName}.txt`]: "rotate me\n",
+    });
+    const findings = await scanTip(repo.dir, tip);
+    const byKey = new Map(findings.map((f) => [f.fingerprint, f]));
+    expect(byKey.get(fingerprint(inJar))).toMatchObject({ path: "libs/payments.jar", member: "config/app.properties", redacted: redacted(inJar) });
+    expect(byKey.get(fingerprint(inSecret))).toMatchObject({ path: "k8s/secret.yaml", encoding: "base64" });
+    expect(byKey.get(fingerprint(inName))?.source).toBe("path");
+    expect(byKey.has(fingerprint(gone))).toBe(false); // history only, not the tip
+    expect(JSON.stringify(findings)).not.toContain(inJar);
+  });
+
+  it("scanTip never answers 'not in the tip' for a tip it could not read whole (a damaged archive)", async () => {
+    const repo = makeRepo();
+    const jar = Buffer.from(zipSync({ "a.properties": strToU8("x=1\n".repeat(500) + `k=${fakeKey()}\n`) }, { level: 9 }));
+    // Cut inside the deflated member: what follows the cut cannot be read.
+    const tip = repo.commit("broken build", { "libs/broken.jar": jar.subarray(0, Math.floor(jar.length / 2)) });
+    await expect(scanTip(repo.dir, tip)).rejects.toThrow(/could not be fully scanned.*libs\/broken\.jar/);
+    await expect(scanTip(repo.dir, tip)).rejects.toBeInstanceOf(LeakguardError);
   });
 
   it("isPathIgnored applies the .gitignore files of that commit, nested ones included", async () => {
