@@ -2,7 +2,7 @@ import { createNativeEngine } from "../git/native/engine.js";
 import { git } from "../git/run-git.js";
 import { LeakguardError, ScanTimeoutError } from "../errors.js";
 import { startScanWorker } from "../scan-worker/start-scan-worker.js";
-import type { AppContext, ScanRequest } from "./context.js";
+import type { AppContext, ScanRequest } from "./app-context.js";
 import { chooseSelection } from "./choose-selection.js";
 import { buildCheckRun, neutralCheckRun } from "./github/check-run.js";
 import { trackCheckRun } from "./github/track-check-run.js";

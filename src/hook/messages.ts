@@ -3,7 +3,7 @@ import { RULES } from "../detectors/types.js";
 import type { Verdict } from "./verdict.js";
 import type { HeldAt } from "../findings/already-present.js";
 import { BYPASS_OPTION } from "./bypass.js";
-import { adviceFor, NEXT_STEPS } from "./advice.js";
+import { renderAdvice, NEXT_STEPS } from "./render-advice.js";
 import { redactAll } from "../findings/redact.js";
 import { quoteName } from "../report/quote-name.js";
 import { escapeControls } from "../report/escape-controls.js";
@@ -132,7 +132,7 @@ function findingBlock(f: Finding, held?: HeldAt): string[] {
     `    ${label.padEnd(8)}${whereOf(f)}`,
     `    commit: ${f.commit ?? "(none)"}`,
     ...(held ? [`    already in: ${shown(held.path)} (commit ${held.commit}, which this server had before the push)`] : []),
-    ...adviceFor(f).map((l) => `    ${l}`),
+    ...renderAdvice(f).map((l) => `    ${l}`),
   ];
 }
 

@@ -3,7 +3,7 @@ import type { Severity } from "../detectors/types.js";
 import type { RuleId } from "../detectors/types.js";
 import { RULES } from "../detectors/types.js";
 import { adviceFor } from "../findings/advice.js";
-import type { ReportContext } from "./context.js";
+import type { ReportContext } from "./report-context.js";
 import { redactAll } from "../findings/redact.js";
 import { quoteName } from "./quote-name.js";
 

@@ -1,4 +1,4 @@
-import type { AppContext, JobInfo, RepoTarget } from "../context.js";
+import type { AppContext, JobInfo, RepoTarget } from "../app-context.js";
 import { ZERO_OID } from "../choose-selection.js";
 import { scanRepository } from "../scan-repository.js";
 import { parsePayload, pushPayload } from "./payloads.js";

@@ -1,6 +1,6 @@
 import { RULES } from "../../detectors/types.js";
 import type { Incident } from "../store/store.js";
-import { closeTheHole, historyCleanup, vectorLabel } from "../advice.js";
+import { closeTheHole, historyCleanup, vectorLabel } from "../github-advice.js";
 import { code, href, link, person, repoName, shorten } from "./markdown.js";
 import { renderStatus } from "./render-status.js";
 import { incidentMarker } from "../github/issues.js";
