@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import { git, gitText } from "../git/run-git.js";
 
 /**
@@ -8,7 +8,7 @@ import { git, gitText } from "../git/run-git.js";
  * because if anything looks wrong afterwards you delete the clone and clone again. Each
  * returned reason says why this repository is not one; empty means it looks fresh.
  */
-export async function checkFreshClone(repo: RepoInfo): Promise<string[]> {
+export async function checkFreshClone(repo: ScrubRepo): Promise<string[]> {
   const opts = { cwd: repo.dir, env: repo.env };
   const reasons: string[] = [];
   // Independent read-only questions, asked at once.

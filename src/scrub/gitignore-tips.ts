@@ -1,4 +1,4 @@
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import { git } from "../git/run-git.js";
 
 /** Branch tips a push would publish: local branches, and origin's branches in a fresh clone. */
@@ -21,7 +21,7 @@ export function withIgnored(current: string, paths: readonly string[]): string |
  * tip keeps its author, dates and message; only its tree (and so its id) changes. Works
  * on the new refs before they are published; returns the replaced tip ids (old -> new).
  */
-export async function addGitignoreToTips(repo: RepoInfo, newRefs: Map<string, string>, paths: readonly string[]): Promise<Map<string, string>> {
+export async function addGitignoreToTips(repo: ScrubRepo, newRefs: Map<string, string>, paths: readonly string[]): Promise<Map<string, string>> {
   const opts = { cwd: repo.dir, env: repo.env };
   const replaced = new Map<string, string>();
   if (paths.length === 0) return replaced;

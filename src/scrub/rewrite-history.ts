@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import type { ScrubPlan } from "./plan.js";
 import type { FilterReport } from "./filter.js";
 import { createScrubFilter } from "./filter.js";
@@ -50,7 +50,7 @@ function createSink(out: Writable) {
  * (only unreferenced objects, which gc removes). A dry run stops after the filter.
  */
 export async function rewriteHistory(
-  repo: RepoInfo,
+  repo: ScrubRepo,
   plan: ScrubPlan,
   opts: { dryRun: boolean; refs: readonly string[]; onCommit?: (commits: number) => void },
 ): Promise<RewriteOutcome> {

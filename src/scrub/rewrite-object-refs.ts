@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import picomatch from "picomatch";
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import type { ScrubPlan } from "./plan.js";
 import { isDotenvPath, isDotenvTemplate } from "../detectors/index.js";
 import { git, gitText } from "../git/run-git.js";
@@ -47,7 +47,7 @@ const SIGNATURE = /\n-----BEGIN (?:PGP|SSH) SIGNATURE-----\n[\s\S]*$/;
  * moves with the others in the same transaction. A binary holding a key cannot be cleaned:
  * the ref is deleted with --delete-binary-with-keys, otherwise kept and reported.
  */
-export async function rewriteObjectRefs(repo: RepoInfo, plan: ScrubPlan, write: boolean): Promise<ObjectRefOutcome> {
+export async function rewriteObjectRefs(repo: ScrubRepo, plan: ScrubPlan, write: boolean): Promise<ObjectRefOutcome> {
   const opts: Opts = { cwd: repo.dir, env: repo.env };
   const out: ObjectRefOutcome = { refs: [], moves: new Map(), secrets: [], deletedPaths: [], commitRefs: [], blobsChanged: new Set() };
   const listed = (await gitText(["for-each-ref", "--format=%(objecttype) %(objectname) %(refname)"], opts)).split("\n").filter(Boolean);

@@ -1,7 +1,7 @@
 import { readdirSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { FilterReport } from "./filter.js";
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import type { RefChange } from "./apply-rewrite.js";
 import type { ScrubOptions, ScrubPlan } from "./plan.js";
 import type { ObjectRef, ObjectRefOutcome } from "./rewrite-object-refs.js";
@@ -51,7 +51,7 @@ export interface Leftover {
 }
 
 export interface ScrubResult {
-  repo: RepoInfo;
+  repo: ScrubRepo;
   /** pruned: no ref had to change, but unreachable objects held keys and are gone now. */
   outcome: "nothing-to-do" | "preview" | "unchanged" | "rewritten" | "pruned";
   plan: ScrubPlan;
@@ -226,7 +226,7 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
 }
 
 /** A run that stops before its refs move leaves nothing behind: no pins, no bundle, no state. */
-async function undoUnmoved(repo: RepoInfo, bundle: string | null): Promise<void> {
+async function undoUnmoved(repo: ScrubRepo, bundle: string | null): Promise<void> {
   await unpinStashes(repo).catch(() => {});
   if (bundle) rmSync(bundle, { force: true });
   clearState(repo);
@@ -244,7 +244,7 @@ async function undoUnmoved(repo: RepoInfo, bundle: string | null): Promise<void>
  * history IS rewritten and must be pushed): it is returned as `unfinished`, with the state
  * kept so that the next run completes the job.
  */
-async function finishRewrite(repo: RepoInfo, state: ScrubState, result: ScrubResult, req: ScrubRequest): Promise<ScrubResult> {
+async function finishRewrite(repo: ScrubRepo, state: ScrubState, result: ScrubResult, req: ScrubRequest): Promise<ScrubResult> {
   const outcome = result.outcome === "pruned" ? "pruned" : "rewritten";
   try {
     // A resumed run cannot know what the killed one did to the work tree: it only moves the index.
@@ -262,14 +262,14 @@ async function finishRewrite(repo: RepoInfo, state: ScrubState, result: ScrubRes
 }
 
 /** The held objects no ref's history reaches (reflogs, stashes' old entries, a killed run's leftovers): what gc removes. */
-async function unreachable(repo: RepoInfo, held: HeldObject[]): Promise<HeldObject[]> {
+async function unreachable(repo: ScrubRepo, held: HeldObject[]): Promise<HeldObject[]> {
   if (held.length === 0) return held;
   const reached = new Set((await gitText(["rev-list", "--objects", "--all"], { cwd: repo.dir, env: repo.env })).split("\n").map((l) => l.split(" ")[0]));
   return held.filter((h) => !reached.has(h.oid));
 }
 
 /** Names each held object: the path of a kept binary, the ref holding it, or a path some ref, reflog or index reaches. */
-async function whereHeld(repo: RepoInfo, held: HeldObject[], report: ScrubResult["report"]): Promise<Leftover[]> {
+async function whereHeld(repo: ScrubRepo, held: HeldObject[], report: ScrubResult["report"]): Promise<Leftover[]> {
   if (held.length === 0) return [];
   const opts = { cwd: repo.dir, env: repo.env };
   const names = new Map<string, string>();

@@ -1,9 +1,9 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import { git } from "../git/run-git.js";
 
 const split0 = (b: Buffer) => b.toString("latin1").split("\0").filter(Boolean);
-const onDisk = (repo: RepoInfo, path: string) => Buffer.concat([Buffer.from(repo.dir + "/"), Buffer.from(path, "latin1")]);
+const onDisk = (repo: ScrubRepo, path: string) => Buffer.concat([Buffer.from(repo.dir + "/"), Buffer.from(path, "latin1")]);
 
 /**
  * Brings a work tree to the rewritten HEAD. A clean tree is reset (so no file on disk
@@ -11,7 +11,7 @@ const onDisk = (repo: RepoInfo, path: string) => Buffer.concat([Buffer.from(repo
  * needs to run) are put back, untracked. A tree with local changes only gets its index
  * moved: nothing the user has not committed is touched.
  */
-export async function syncWorktree(repo: RepoInfo, clean: boolean): Promise<{ mode: "reset" | "index-only"; kept: string[] }> {
+export async function syncWorktree(repo: ScrubRepo, clean: boolean): Promise<{ mode: "reset" | "index-only"; kept: string[] }> {
   const opts = { cwd: repo.dir, env: repo.env };
   if (!clean) {
     await git(["reset", "-q", "--mixed"], opts);
