@@ -5,29 +5,13 @@ import type { ScrubRepo } from "./inspect-repo.js";
 import type { StashEntry } from "./keep-stashes.js";
 import { awaitExit } from "./await-exit.js";
 import { restoreStashes } from "./keep-stashes.js";
-import { git, gitText, spawnGit } from "../git/run-git.js";
-
-/** The new value of a deleted ref (git's own convention, as update-ref and push hooks use it). */
-export const ZERO_OID = "0".repeat(40);
+import { ZERO_OID } from "../git/refs.js";
+import { git, spawnGit } from "../git/run-git.js";
 
 export interface RefChange {
   ref: string;
   old: string;
   new: string;
-}
-
-/** Every ref (and a detached HEAD) with the object it points at. */
-export async function listRefs(repo: ScrubRepo): Promise<Map<string, string>> {
-  const opts = { cwd: repo.dir, env: repo.env };
-  const refs = new Map<string, string>();
-  for (const line of (await gitText(["for-each-ref", "--format=%(objectname) %(refname)"], opts)).split("\n")) {
-    if (line) refs.set(line.slice(line.indexOf(" ") + 1), line.slice(0, line.indexOf(" ")));
-  }
-  if (!(await gitText(["symbolic-ref", "-q", "HEAD"], opts).catch(() => "")).trim()) {
-    const head = (await gitText(["rev-parse", "--verify", "-q", "HEAD"], opts).catch(() => "")).trim();
-    if (head) refs.set("HEAD", head);
-  }
-  return refs;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { ScrubRepo } from "./inspect-repo.js";
 import type { ScrubPlan } from "./plan.js";
 import { isDotenvPath, isDotenvTemplate } from "../detectors/index.js";
 import { git, gitText } from "../git/run-git.js";
-import { ZERO_OID } from "./apply-rewrite.js";
+import { ZERO_OID } from "../git/refs.js";
 import { display } from "./filter.js";
 import { artifactsDir } from "./write-artifacts.js";
 import { isBinary, lfsPointerOid, removeKeys } from "./remove-keys.js";

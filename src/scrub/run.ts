@@ -13,8 +13,9 @@ import { UsageError } from "../errors.js";
 import { fingerprint } from "../findings/fingerprint.js";
 import { redact } from "../findings/redact.js";
 import { createNativeEngine } from "../git/native/engine.js";
+import { listRefOids, listRefsAndHead } from "../git/refs.js";
 import { gitText } from "../git/run-git.js";
-import { dropOldObjects, listRefs, updateRefs, writeBackupBundle } from "./apply-rewrite.js";
+import { dropOldObjects, updateRefs, writeBackupBundle } from "./apply-rewrite.js";
 import { checkFreshClone } from "./check-fresh-clone.js";
 import { findLeftovers } from "./find-leftovers.js";
 import { addGitignoreToTips } from "./gitignore-tips.js";
@@ -144,7 +145,7 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
     if (rewriting) await pinStashes(repo, stashes); // also drops pins a killed run left
     // Read-only look-ups run side by side.
     const [oldRefs, total, templates] = await Promise.all([
-      listRefs(repo),
+      listRefsAndHead(opts),
       // The count only feeds a progress bar: skip its walk when nobody watches.
       req.onProgress ? gitText(["rev-list", "--all", "--count"], opts).then((n) => Number(n.trim()), () => 0) : 0,
       findKeyedTemplates(createNativeEngine(repo.dir, repo.env)),
@@ -274,8 +275,7 @@ async function whereHeld(repo: ScrubRepo, held: HeldObject[], report: ScrubResul
   const opts = { cwd: repo.dir, env: repo.env };
   const names = new Map<string, string>();
   for (const b of report?.binaryWithKeys ?? []) names.set(b.blob, b.path);
-  const refs = (await gitText(["for-each-ref", "--format=%(objectname) %(refname)"], opts)).split("\n").filter(Boolean);
-  for (const l of refs) if (!names.has(l.slice(0, l.indexOf(" ")))) names.set(l.slice(0, l.indexOf(" ")), `held by ${l.slice(l.indexOf(" ") + 1)}`);
+  for (const [ref, oid] of await listRefOids(opts)) if (!names.has(oid)) names.set(oid, `held by ${ref}`);
   if (held.some((h) => !names.has(h.oid))) {
     // Reachable from a ref, a reflog or an index (every work tree's): git names the path.
     const listed = await gitText(["rev-list", "--objects", "--all", "--reflog", "--indexed-objects"], opts);

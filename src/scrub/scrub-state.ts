@@ -7,7 +7,7 @@ import type { ObjectRef } from "./rewrite-object-refs.js";
 import type { StashEntry } from "./keep-stashes.js";
 import { UsageError } from "../errors.js";
 import { gitText } from "../git/run-git.js";
-import { ZERO_OID } from "./apply-rewrite.js";
+import { listRefOids, ZERO_OID } from "../git/refs.js";
 import { artifactsDir } from "./write-artifacts.js";
 import { writePrivateFile } from "./write-private-file.js";
 
@@ -65,10 +65,7 @@ export async function readState(repo: ScrubRepo): Promise<ScrubState | null> {
 
 async function currentValues(repo: ScrubRepo, refs: string[]): Promise<Map<string, string>> {
   const opts = { cwd: repo.dir, env: repo.env };
-  const values = new Map<string, string>();
-  for (const line of (await gitText(["for-each-ref", "--format=%(objectname) %(refname)"], opts)).split("\n")) {
-    if (line) values.set(line.slice(line.indexOf(" ") + 1), line.slice(0, line.indexOf(" ")));
-  }
+  const values = await listRefOids(opts);
   if (refs.includes("HEAD")) values.set("HEAD", (await gitText(["rev-parse", "--verify", "-q", "HEAD"], opts).catch(() => "")).trim());
   return values;
 }
