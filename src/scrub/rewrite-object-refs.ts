@@ -6,6 +6,7 @@ import type { ScrubPlan } from "./plan.js";
 import { isDotenvPath, isDotenvTemplate } from "../detectors/index.js";
 import { git, gitText } from "../git/run-git.js";
 import { ZERO_OID } from "../git/refs.js";
+import { listTreeEntries } from "../git/trees.js";
 import { display } from "./filter.js";
 import { artifactsDir } from "./write-artifacts.js";
 import { isBinary, lfsPointerOid, removeKeys } from "./remove-keys.js";
@@ -129,14 +130,11 @@ async function cleanBlob(oid: string, plan: ScrubPlan, write: boolean, opts: Opt
 
 /** The tree rebuilt through a scratch index: the same removals the stream filter makes, by full path. */
 async function cleanTree(oid: string, plan: ScrubPlan, globs: (p: string) => boolean, write: boolean, opts: Opts, out: ObjectRefOutcome): Promise<Cleaned> {
-  const entries = (await git(["ls-tree", "-r", "-z", "--full-tree", oid], opts)).toString("latin1").split("\0").filter(Boolean);
+  const entries = await listTreeEntries(oid, opts, { recursive: true, encoding: "latin1" });
   const rows: string[] = [];
   let changed = false;
   let keptBinary = false;
-  for (const entry of entries) {
-    const tab = entry.indexOf("\t");
-    const [mode, type, blob] = entry.slice(0, tab).split(" ") as [string, string, string];
-    const path = entry.slice(tab + 1);
+  for (const { mode, type, oid: blob, path } of entries) {
     const shown = display(path);
     const dotenv = isDotenvPath(path) && (!isDotenvTemplate(path) || plan.templatePaths.has(shown));
     if (type === "blob" && (dotenv || globs(shown))) {

@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { ScrubRepo } from "./inspect-repo.js";
 import { git } from "../git/run-git.js";
+import { listTreeEntries } from "../git/trees.js";
 
 const split0 = (b: Buffer) => b.toString("latin1").split("\0").filter(Boolean);
 const onDisk = (repo: ScrubRepo, path: string) => Buffer.concat([Buffer.from(repo.dir + "/"), Buffer.from(path, "latin1")]);
@@ -19,7 +20,7 @@ export async function syncWorktree(repo: ScrubRepo, clean: boolean): Promise<{ m
   }
   const tracked = split0(await git(["ls-files", "-z"], opts));
   const head = await git(["rev-parse", "--verify", "-q", "HEAD"], opts).catch(() => null);
-  const stay = new Set(head ? split0(await git(["ls-tree", "-r", "-z", "--name-only", "HEAD"], opts)) : []);
+  const stay = new Set(head ? (await listTreeEntries("HEAD", opts, { recursive: true, encoding: "latin1" })).map((e) => e.path) : []);
   const keep = tracked
     .filter((p) => !stay.has(p))
     .map((p) => ({ p, file: onDisk(repo, p) }))

@@ -2,7 +2,7 @@ import { DETECTORS, isDotenvPath, mayHoldStripeKey } from "../../detectors/index
 import { createCollector, emptyStats } from "../../findings/collector.js";
 import type { Finding } from "../../findings/finding.js";
 import { createNativeEngine } from "../../git/native/engine.js";
-import { git } from "../../git/run-git.js";
+import { listTreeEntries } from "../../git/trees.js";
 
 // Findings in the tree of one commit (the default branch tip): "is the key still there?".
 // A history scan attributes a blob to the commit that introduced it; this asks about the
@@ -11,17 +11,13 @@ import { git } from "../../git/run-git.js";
 
 export async function scanTip(dir: string, commit: string, signal?: AbortSignal): Promise<Finding[]> {
   const opts = { cwd: dir, ...(signal ? { signal } : {}) };
-  const out = await git(["ls-tree", "-r", "-z", "--full-tree", commit], opts);
   const pathsOf = new Map<string, string[]>();
-  for (const entry of out.toString("utf8").split("\0")) {
-    const tab = entry.indexOf("\t");
-    if (tab === -1) continue;
-    const [, type, oid] = entry.slice(0, tab).split(" ");
+  for (const { type, oid, path } of await listTreeEntries(commit, opts, { recursive: true })) {
     if (type !== "blob" || !oid) continue;
     // push, not spread: one blob at 100,000 paths must not copy its list 100,000 times
     const paths = pathsOf.get(oid);
-    if (paths) paths.push(entry.slice(tab + 1));
-    else pathsOf.set(oid, [entry.slice(tab + 1)]);
+    if (paths) paths.push(path);
+    else pathsOf.set(oid, [path]);
   }
   const collector = createCollector(DETECTORS, new Set(), emptyStats());
   const meta = { oid: commit, author: "", date: "" };
