@@ -5,7 +5,7 @@ import { git } from "./run-git.js";
 // per entry. The record is split on NUL before any decoding, so a path's bytes never leak
 // into the next entry whatever they are.
 
-export interface TreeEntry {
+export interface TreeListingEntry {
   /** "100644", "100755", "120000", "040000" (a tree) or "160000" (a gitlink). */
   mode: string;
   type: "blob" | "tree" | "commit";
@@ -15,15 +15,15 @@ export interface TreeEntry {
 }
 
 /** Parses `ls-tree -z` output; a record without a tab is not an entry and is left out. */
-export function parseTreeListing(out: Buffer, encoding: BufferEncoding = "utf8"): TreeEntry[] {
-  const entries: TreeEntry[] = [];
+export function parseTreeListing(out: Buffer, encoding: BufferEncoding = "utf8"): TreeListingEntry[] {
+  const entries: TreeListingEntry[] = [];
   let start = 0;
   for (let nul = out.indexOf(0); nul !== -1; start = nul + 1, nul = out.indexOf(0, start)) {
     const record = out.subarray(start, nul);
     const tab = record.indexOf(0x09);
     if (tab === -1) continue;
     const [mode = "", type = "", oid = ""] = record.subarray(0, tab).toString("latin1").split(" ");
-    entries.push({ mode, type: type as TreeEntry["type"], oid, path: record.subarray(tab + 1).toString(encoding) });
+    entries.push({ mode, type: type as TreeListingEntry["type"], oid, path: record.subarray(tab + 1).toString(encoding) });
   }
   return entries;
 }
@@ -36,12 +36,12 @@ export async function listTreeEntries(
   treeish: string,
   opts: GitOptions,
   o: { recursive?: boolean; paths?: readonly string[]; encoding?: BufferEncoding } = {},
-): Promise<TreeEntry[]> {
+): Promise<TreeListingEntry[]> {
   const args = ["ls-tree", ...(o.recursive ? ["-r"] : []), "-z", "--full-tree", treeish, ...(o.paths ? ["--", ...o.paths] : [])];
   return parseTreeListing(await git(args, opts), o.encoding);
 }
 
 /** The line `git mktree` reads for an entry (the same shape ls-tree prints); paths as latin1. */
-export function treeRow(e: TreeEntry): string {
+export function treeRow(e: TreeListingEntry): string {
   return `${e.mode} ${e.type} ${e.oid}\t${e.path}`;
 }
