@@ -206,7 +206,7 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
 }
 
 function detail(err: unknown): string {
-  return redactAll(err instanceof Error ? err.message : String(err)).replace(/^\[leakguard\] /, "");
+  return redactAll(err instanceof Error ? err.message : String(err));
 }
 
 function incidentFailure(what: string, err: unknown, retried: boolean): string {

@@ -153,7 +153,7 @@ function reasonOf(v: Verdict): string {
 
 function problemText(v: Verdict): string {
   if (v.problem?.kind === "timeout") return `the scan did not finish within its time budget (${v.problem.budgetMs} ms)`;
-  if (v.problem?.kind === "error") return `the scan failed (${escapeControls(v.problem.message.replace(/^\[leakguard\] /, ""), { oneLine: true })})`;
+  if (v.problem?.kind === "error") return `the scan failed (${escapeControls(v.problem.message, { oneLine: true })})`;
   if (v.problem?.kind === "incomplete") {
     const ids = v.problem.unread;
     return `the scan is incomplete: ${ids.length} object${ids.length === 1 ? "" : "s"} could not be read (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", …" : ""})`;

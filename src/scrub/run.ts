@@ -258,7 +258,7 @@ async function finishRewrite(repo: ScrubRepo, state: ScrubState, result: ScrubRe
     clearState(repo);
     return { ...result, outcome };
   } catch (err) {
-    return { ...result, outcome, unfinished: err instanceof Error ? err.message.replace(/^\[leakguard\] /, "") : String(err) };
+    return { ...result, outcome, unfinished: err instanceof Error ? err.message : String(err) };
   }
 }
 
