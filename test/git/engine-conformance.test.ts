@@ -180,7 +180,8 @@ describe.each(ENGINES)("$name engine", ({ open }) => {
     await expect(engine.resolve("no-such-branch")).rejects.toThrow(/unknown revision: no-such-branch/);
     await expect(engine.resolve("main~40")).rejects.toBeInstanceOf(UsageError);
     await expect(engine.resolve("--all")).rejects.toBeInstanceOf(UsageError);
-    await expect(collect(engine.readBlobs(["0123456789012345678901234567890123456789"]))).rejects.toBeInstanceOf(UsageError);
+    // An object the repository should hold and does not: it is corrupt, not the user's mistake.
+    await expect(collect(engine.readBlobs(["0123456789012345678901234567890123456789"]))).rejects.toBeInstanceOf(CorruptRepositoryError);
   });
 
   it("finds keys held where no commit walk looks: refs and tags to blobs and trees, tag chains, raw messages, replaced commits", async () => {
