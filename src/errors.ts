@@ -1,11 +1,30 @@
-// Typed errors: `code` for programs and tests, a one-line `[leakguard]` message for people.
-// The CLI maps UsageError and GitError to exit 2; nothing here may carry a secret.
+// Typed errors: `code` for programs and tests, `retryable` for the app's worker, a one-line
+// message for people. Messages carry no `[leakguard]` prefix: the edges that show them (CLI
+// stderr, hook output, app logs and delivery notes) add it with `prefixed`. Nothing here may
+// carry a secret.
+
+export type ErrorCode =
+  | "LEAKGUARD_ERROR"
+  | "USAGE"
+  | "GIT"
+  | "CORRUPT_REPOSITORY"
+  | "CORRUPT_OBJECT"
+  | "SCAN_TIMEOUT"
+  | "TRANSIENT" // app/transient-error.ts
+  | "RECHECK_BUDGET"; // app/incidents/repo-probe.ts
+
+/** A line as leakguard shows it to a person. */
+export function prefixed(message: string): string {
+  return `[leakguard] ${message}`;
+}
 
 export class LeakguardError extends Error {
-  readonly code: string = "LEAKGUARD_ERROR";
+  readonly code: ErrorCode = "LEAKGUARD_ERROR";
+  /** Whether running the same job again may succeed; the app's worker re-queues only these. */
+  readonly retryable: boolean = false;
   readonly data: Record<string, unknown>;
   constructor(message: string, data: Record<string, unknown> = {}) {
-    super(`[leakguard] ${message}`);
+    super(message);
     this.name = new.target.name;
     this.data = data;
   }
@@ -28,8 +47,13 @@ export class GitError extends LeakguardError {
   }
 }
 
-/** A repository object that cannot be read or parsed. */
-export class CorruptObjectError extends LeakguardError {
+/** The repository lacks an object it refers to, or holds one that cannot be read: asking again gives the same answer. */
+export class CorruptRepositoryError extends LeakguardError {
+  override readonly code: "CORRUPT_REPOSITORY" | "CORRUPT_OBJECT" = "CORRUPT_REPOSITORY";
+}
+
+/** One object, or git's stream of them, that cannot be parsed. */
+export class CorruptObjectError extends CorruptRepositoryError {
   override readonly code = "CORRUPT_OBJECT";
 }
 

@@ -21,5 +21,3 @@ export function chooseSelection(opts: {
   const others = [...opts.refs].filter(([ref]) => ref !== opts.pushedRef).map(([, oid]) => oid);
   return { include, exclude: [...new Set(others)] };
 }
-
-export const ZERO_OID = /^0{40}$|^0{64}$/;

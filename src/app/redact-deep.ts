@@ -1,3 +1,4 @@
+import { LeakguardError, prefixed } from "../errors.js";
 import { redact } from "../findings/redact.js";
 
 // Redaction of a value before it is serialised, string by string, keys included. Redacting
@@ -16,7 +17,8 @@ function redactAll(text: string): string {
 export function redactDeep(value: unknown, seen: WeakSet<object> = new WeakSet()): unknown {
   if (typeof value === "string") return redactAll(value);
   if (value instanceof Error) {
-    return { type: value.name, message: redactAll(value.message), ...(value.stack ? { stack: redactAll(value.stack) } : {}) };
+    // Our errors read in the log as on every other edge: with the prefix.
+    return { type: value.name, message: redactAll(value instanceof LeakguardError ? prefixed(value.message) : value.message), ...(value.stack ? { stack: redactAll(value.stack) } : {}) };
   }
   if (value === null || typeof value !== "object" || Buffer.isBuffer(value)) return value;
   if (seen.has(value)) return "[circular]";

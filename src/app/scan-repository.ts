@@ -2,7 +2,7 @@ import { createNativeEngine } from "../git/native/engine.js";
 import { git } from "../git/run-git.js";
 import { LeakguardError, ScanTimeoutError } from "../errors.js";
 import { startScanWorker } from "../scan-worker/start-scan-worker.js";
-import type { AppContext, ScanRequest } from "./context.js";
+import type { AppContext, ScanRequest } from "./app-context.js";
 import { chooseSelection } from "./choose-selection.js";
 import { buildCheckRun, neutralCheckRun } from "./github/check-run.js";
 import { trackCheckRun } from "./github/track-check-run.js";
@@ -206,7 +206,7 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
 }
 
 function detail(err: unknown): string {
-  return redactAll(err instanceof Error ? err.message : String(err)).replace(/^\[leakguard\] /, "");
+  return redactAll(err instanceof Error ? err.message : String(err));
 }
 
 function incidentFailure(what: string, err: unknown, retried: boolean): string {

@@ -2,7 +2,7 @@ import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { UsageError } from "../errors.js";
 import type { AppConfig } from "../config/env.js";
-import type { AppContext } from "./context.js";
+import type { AppContext } from "./app-context.js";
 import type { Logger } from "./create-logger.js";
 import { createLogger } from "./create-logger.js";
 import type { GitHub } from "./github/create-octokit.js";

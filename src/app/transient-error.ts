@@ -8,6 +8,7 @@ import { LeakguardError } from "../errors.js";
  */
 export class TransientError extends LeakguardError {
   override readonly code = "TRANSIENT";
+  override readonly retryable = true;
   /** What failed, for the check run of the last attempt: "fetch" or "scan". */
   readonly step: "fetch" | "scan";
   readonly reason: string;

@@ -1,7 +1,6 @@
 import type { Logger } from "./create-logger.js";
 import type { Delivery } from "./store/store.js";
-import { LeakguardError } from "../errors.js";
-import { TransientError } from "./transient-error.js";
+import { LeakguardError, prefixed } from "../errors.js";
 
 // What every queue consumer shares, whichever store holds the queue. A job that fails on
 // something passing (GitHub 5xx after the client's own retries, a network error) goes
@@ -35,10 +34,11 @@ function unwrap(err: unknown): unknown {
 
 export function isRetryable(err: unknown): boolean {
   const e = unwrap(err);
-  if (e instanceof TransientError) return true;
+  // Ours say so themselves (TransientError does); an API error by its status; anything else may pass.
+  if (e instanceof LeakguardError) return e.retryable;
   const status = (e as { status?: number }).status;
   if (typeof status === "number") return status >= 500 || status === 429 || status === 403;
-  return !(e instanceof LeakguardError);
+  return true;
 }
 
 export type Outcome = { kind: "done" } | { kind: "retry"; err: unknown; message: string } | { kind: "failed"; err: unknown; message: string };
@@ -50,7 +50,8 @@ export async function runDelivery(d: Delivery, opts: WorkerOptions): Promise<Out
     return { kind: "done" };
   } catch (raw) {
     const err = unwrap(raw);
-    const message = err instanceof Error ? err.message : String(err);
+    // The delivery's note is read by operators: our errors show as everywhere else.
+    const message = err instanceof LeakguardError ? prefixed(err.message) : err instanceof Error ? err.message : String(err);
     const retry = isRetryable(err) && d.attempts < (opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
     return { kind: retry ? "retry" : "failed", err, message };
   }

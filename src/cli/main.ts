@@ -4,7 +4,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { CliIo } from "./io.js";
 import { processIo } from "./io.js";
-import { LeakguardError } from "../errors.js";
+import { LeakguardError, prefixed } from "../errors.js";
 import { redactAll } from "../findings/redact.js";
 import { escapeControls } from "../findings/escape-controls.js";
 import { COMMANDS } from "./commands/index.js";
@@ -46,7 +46,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
     }
     if (err instanceof LeakguardError) {
       // One line, no key, no control character: the message may quote a path or git's stderr.
-      io.stderr.write(`${escapeControls(err.message, { oneLine: true })}\n`);
+      io.stderr.write(`${escapeControls(prefixed(err.message), { oneLine: true })}\n`);
       return 2;
     }
     // Errors can quote user input or git's stderr: the edge redacts whatever they carry.

@@ -1,5 +1,6 @@
 import cliProgress from "cli-progress";
 import type { Progress } from "../findings/scan-history.js";
+import type { ScrubPhase } from "../scrub/run.js";
 
 /** What a full-history scan will read, when known up front (src/cli/count-history.ts). */
 export interface ProgressTotals {
@@ -64,5 +65,28 @@ export function createProgressBar(stream: NodeJS.WritableStream & { isTTY?: bool
       (bar as unknown as { options: { clearOnComplete: boolean } }).options.clearOnComplete = true;
       bar.stop();
     },
+  };
+}
+
+const PHASES: Record<ScrubPhase, string> = { rewrite: "rewriting", verify: "re-scanning" };
+
+/** The scrub's bar: one per phase (rewrite, then verify), counted in commits; on a terminal only. */
+export function createScrubProgressBar(stream: NodeJS.WritableStream & { isTTY?: boolean }) {
+  if (!stream.isTTY) return { update: undefined, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    { stream, format: "{phase} [{bar}] {value}/{total} commits", hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let phase: ScrubPhase | null = null;
+  return {
+    update(p: ScrubPhase, done: number, total: number) {
+      if (phase !== p) {
+        if (phase) bar.stop();
+        bar.start(Math.max(total, 1), 0, { phase: PHASES[p].padEnd(11) });
+        phase = p;
+      }
+      bar.update(Math.min(done, total), { phase: PHASES[p].padEnd(11) });
+    },
+    stop: () => bar.stop(),
   };
 }

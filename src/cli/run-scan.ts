@@ -23,6 +23,7 @@ import { FIXTURE_RULES, loadRepoConfig } from "../config/repo-config.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { stagedFiles } from "../objects/staged.js";
 import type { TreeEntry } from "../objects/working-tree.js";
+import { listRefOids, isZeroOid } from "../git/refs.js";
 import { gitText } from "../git/run-git.js";
 import { escapeControls } from "../findings/escape-controls.js";
 
@@ -194,8 +195,6 @@ export async function rangeSelection(range: string, resolveRev: (rev: string) =>
   return { include: [b], exclude: [a] };
 }
 
-const ZERO = /^0+$/;
-
 /**
  * pre-push: git gives `<local ref> <local oid> <remote ref> <remote oid>` per ref on stdin.
  * What the push sends is every local tip, minus what the remote already has: its old tips
@@ -210,12 +209,12 @@ export async function pushSelection(input: string, remote: string, root: string,
     if (!local || !remoteOid || !/^[0-9a-f]{40,64}$/.test(local) || !/^[0-9a-f]{40,64}$/.test(remoteOid)) {
       throw new UsageError(`--pushed reads git's pre-push lines (<local ref> <oid> <remote ref> <oid>), got: ${line.slice(0, 200)}`);
     }
-    if (!ZERO.test(local)) include.push(local);
+    if (!isZeroOid(local)) include.push(local);
     // The remote's old tip may be a commit this clone never fetched: then it excludes nothing.
-    if (!ZERO.test(remoteOid)) await resolveRev(remoteOid).then((oid) => exclude.push(oid), () => {});
+    if (!isZeroOid(remoteOid)) await resolveRev(remoteOid).then((oid) => exclude.push(oid), () => {});
   }
-  const tracking = await gitText(["for-each-ref", "--format=%(objectname)", `refs/remotes/${remote}/`], { cwd: root }).catch(() => "");
-  exclude.push(...tracking.split("\n").filter(Boolean));
+  const tracking = await listRefOids({ cwd: root }, [`refs/remotes/${remote}/`]).catch(() => new Map<string, string>());
+  exclude.push(...tracking.values());
   return { include, exclude };
 }
 

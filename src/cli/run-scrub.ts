@@ -1,36 +1,13 @@
-import cliProgress from "cli-progress";
 import { resolve } from "node:path";
 import type { CliIo } from "./io.js";
-import type { ScrubPhase } from "../scrub/run.js";
+import { createScrubProgressBar } from "./progress.js";
 import { runScrub } from "../scrub/run.js";
 import { describeResult } from "../scrub/describe-result.js";
 import { redactAll } from "../findings/redact.js";
 
-const PHASES: Record<ScrubPhase, string> = { rewrite: "rewriting", verify: "re-scanning" };
-
-function progress(io: CliIo) {
-  if (!io.stderr.isTTY) return { update: undefined, stop() {} };
-  const bar = new cliProgress.SingleBar(
-    { stream: io.stderr, format: "{phase} [{bar}] {value}/{total} commits", hideCursor: true, clearOnComplete: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let phase: ScrubPhase | null = null;
-  return {
-    update(p: ScrubPhase, done: number, total: number) {
-      if (phase !== p) {
-        if (phase) bar.stop();
-        bar.start(Math.max(total, 1), 0, { phase: PHASES[p].padEnd(11) });
-        phase = p;
-      }
-      bar.update(Math.min(done, total), { phase: PHASES[p].padEnd(11) });
-    },
-    stop: () => bar.stop(),
-  };
-}
-
 /** `leakguard scrub`: flags -> rewrite (or preview) -> report. */
 export async function runScrubCommand(repo: string, o: Record<string, unknown>, io: CliIo): Promise<void> {
-  const bar = progress(io);
+  const bar = createScrubProgressBar(io.stderr);
   try {
     const result = await runScrub({
       repoPath: resolve(io.cwd, repo),

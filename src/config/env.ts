@@ -105,7 +105,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(
   try {
     privateKey = readPrivateKey(env["PRIVATE_KEY"], env["PRIVATE_KEY_PATH"], cwd, env["APP_ID"] ?? "0");
   } catch (err) {
-    problems.push((err as Error).message.replace(/^\[leakguard\] /, ""));
+    problems.push((err as Error).message);
   }
   if (!parsed.success || !privateKey) throw new UsageError(problems.join("; "));
   const e = parsed.data;

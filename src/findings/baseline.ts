@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync, renameSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { UsageError } from "../errors.js";
+import { writeFileAtomic } from "../util/write-file-atomic.js";
 import type { Finding } from "./finding.js";
 
 // A baseline is a list of fingerprints a team has accepted (already rotated, or known
@@ -35,8 +36,6 @@ export function readBaseline(file: string): Set<string> {
 /** Writes atomically (temp file + rename) so an interrupted write leaves the old baseline. */
 export function writeBaseline(file: string, findings: readonly Finding[], keep: ReadonlySet<string> = new Set()): number {
   const fingerprints = [...new Set([...keep, ...findings.map((f) => f.fingerprint)])].sort();
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify({ version: 1, fingerprints } satisfies Baseline, null, 2) + "\n");
-  renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify({ version: 1, fingerprints } satisfies Baseline, null, 2) + "\n");
   return fingerprints.length;
 }

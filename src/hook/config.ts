@@ -67,7 +67,7 @@ export function defaultHookConfig(): HookConfig {
   return { ...DEFAULT_HOOK_CONFIG, bypass: { ...DEFAULT_HOOK_CONFIG.bypass, reasons: [...DEFAULT_HOOK_CONFIG.bypass.reasons] } };
 }
 
-export interface LoadedConfig {
+export interface HookConfigFile {
   config: HookConfig;
   /** The file read, or null when the defaults apply. */
   source: string | null;
@@ -78,7 +78,7 @@ export interface LoadedConfig {
  * `leakguard-hook.yml` in the repository. A file that is named but unreadable or invalid
  * is a UsageError naming the field, never a silent fall-back to defaults.
  */
-export async function loadHookConfig(opts: { repoDir: string; env: NodeJS.ProcessEnv; path?: string | undefined }): Promise<LoadedConfig> {
+export async function loadHookConfig(opts: { repoDir: string; env: NodeJS.ProcessEnv; path?: string | undefined }): Promise<HookConfigFile> {
   const named = opts.path ?? opts.env["LEAKGUARD_HOOK_CONFIG"];
   const path = named ? resolve(opts.repoDir, named) : join(opts.repoDir, CONFIG_FILE_NAME);
   if (!named && !existsSync(path)) return { config: withAbsoluteLog(defaultHookConfig(), opts.repoDir), source: null };

@@ -1,8 +1,9 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../errors.js";
 import { gitText } from "../git/run-git.js";
+import { writeFileAtomic } from "../util/write-file-atomic.js";
 
 // Puts leakguard into a repository's hooks. The installed file is a few generated lines
 // that exec node and the package's compiled CLI by the absolute paths found at install
@@ -107,10 +108,7 @@ export async function installHook(opts: InstallOptions): Promise<InstallResult> 
 
   const script = hookScript({ kind, ...run, config, chained: action === "chained" || keepChain ? chainedPath : null });
   // Write beside, then rename: git never runs a half-written hook.
-  const tmp = `${hookPath}.leakguard-tmp-${process.pid}`;
-  writeFileSync(tmp, script, { mode: 0o755 });
-  chmodSync(tmp, 0o755);
-  renameSync(tmp, hookPath);
+  writeFileAtomic(hookPath, script, 0o755);
   return { hookPath, action, previous };
 }
 

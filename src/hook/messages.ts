@@ -3,7 +3,7 @@ import { RULES } from "../vocabulary/index.js";
 import type { Verdict } from "./verdict.js";
 import type { HeldAt } from "../findings/already-present.js";
 import { BYPASS_OPTION } from "./bypass.js";
-import { adviceFor, NEXT_STEPS } from "./advice.js";
+import { renderAdvice, NEXT_STEPS } from "./render-advice.js";
 import { redactAll } from "../findings/redact.js";
 import { quoteName } from "../findings/quote-name.js";
 import { escapeControls } from "../findings/escape-controls.js";
@@ -132,7 +132,7 @@ function findingBlock(f: Finding, held?: HeldAt): string[] {
     `    ${label.padEnd(8)}${whereOf(f)}`,
     `    commit: ${f.commit ?? "(none)"}`,
     ...(held ? [`    already in: ${shown(held.path)} (commit ${held.commit}, which this server had before the push)`] : []),
-    ...adviceFor(f).map((l) => `    ${l}`),
+    ...renderAdvice(f).map((l) => `    ${l}`),
   ];
 }
 
@@ -153,7 +153,7 @@ function reasonOf(v: Verdict): string {
 
 function problemText(v: Verdict): string {
   if (v.problem?.kind === "timeout") return `the scan did not finish within its time budget (${v.problem.budgetMs} ms)`;
-  if (v.problem?.kind === "error") return `the scan failed (${escapeControls(v.problem.message.replace(/^\[leakguard\] /, ""), { oneLine: true })})`;
+  if (v.problem?.kind === "error") return `the scan failed (${escapeControls(v.problem.message, { oneLine: true })})`;
   if (v.problem?.kind === "incomplete") {
     const ids = v.problem.unread;
     return `the scan is incomplete: ${ids.length} object${ids.length === 1 ? "" : "s"} could not be read (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", …" : ""})`;

@@ -12,10 +12,6 @@ export interface RefUpdate {
 /** SHA-1 (40) or SHA-256 (64) object names. */
 const LINE = /^([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) (\S.*)$/;
 
-export function isZeroOid(oid: string): boolean {
-  return /^0+$/.test(oid);
-}
-
 /** Parses the whole of hook stdin; a malformed line is a UsageError (git never sends one). */
 export function parseRefUpdates(input: string): RefUpdate[] {
   const updates: RefUpdate[] = [];

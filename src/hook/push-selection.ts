@@ -1,6 +1,6 @@
 import type { Selection } from "../git/engine.js";
 import type { RefUpdate } from "./parse-ref-updates.js";
-import { isZeroOid } from "./parse-ref-updates.js";
+import { isZeroOid } from "../git/refs.js";
 
 export interface PushPlan {
   /** What to scan: every new tip, minus everything any existing ref already reaches. */

@@ -55,7 +55,7 @@ function parseEntries(out: Buffer): Entry[] {
 /** Every blob in the index of the work tree at `dir`. UsageError when `dir` is not in a work tree. */
 export async function* stagedFiles(dir: string, counts: StagedCounts, env: NodeJS.ProcessEnv = process.env): AsyncGenerator<StagedFile> {
   const out = await git([...SAFE, "ls-files", "-s", "-z", "--full-name"], { cwd: dir, env }).catch((err: Error) => {
-    throw new UsageError(`--staged needs a git work tree: ${dir} (${err.message.replace(/^\[leakguard\] /, "")})`);
+    throw new UsageError(`--staged needs a git work tree: ${dir} (${err.message})`);
   });
   const entries = parseEntries(out);
   const blobs: Entry[] = [];

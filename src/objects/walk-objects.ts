@@ -1,7 +1,7 @@
 import type { AnnotatedTag, BlobFilter, BlobRead, CommitMeta, GitEngine, ObjectType, Selection } from "../git/engine.js";
 import { isDotenvPath } from "../detectors/index.js";
 import { ARCHIVE_NAME } from "./views/archive-members.js";
-import { createQueue } from "../findings/queue.js";
+import { createQueue } from "../util/create-queue.js";
 
 // The one enumeration of what a scan must read (issue 8, "objects, not commits"): every
 // blob reachable from the selection, whatever points at it. Blobs reached from commits

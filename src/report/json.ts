@@ -1,5 +1,5 @@
 import type { ScanResult } from "../findings/finding.js";
-import type { ReportContext } from "./context.js";
+import type { ReportContext } from "./report-context.js";
 import { redactAll } from "../findings/redact.js";
 
 /**

@@ -1,7 +1,7 @@
 import type { Finding, ScanResult, SuppressedFinding } from "../findings/finding.js";
 import type { RuleId, Severity } from "../vocabulary/index.js";
 import { RULE_IDS, RULES } from "../vocabulary/index.js";
-import type { ReportContext } from "./context.js";
+import type { ReportContext } from "./report-context.js";
 import { redactAll } from "../findings/redact.js";
 import { adviceFor, HISTORY_CLEANUP } from "../findings/advice.js";
 

@@ -2,7 +2,7 @@ import type { Finding, ScanResult, SuppressedFinding } from "../findings/finding
 import type { Severity } from "../vocabulary/index.js";
 import { isLiveKey, isStripeKey, isTestKey, RULES, SEVERITIES, severityRank } from "../vocabulary/index.js";
 import { adviceFor } from "../findings/advice.js";
-import type { ReportContext } from "./context.js";
+import type { ReportContext } from "./report-context.js";
 import { redactAll } from "../findings/redact.js";
 import { quoteName } from "../findings/quote-name.js";
 

@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { CorruptObjectError, GitError, LeakguardError, ScanTimeoutError, UsageError } from "../errors.js";
+import { CorruptObjectError, CorruptRepositoryError, GitError, LeakguardError, ScanTimeoutError, UsageError } from "../errors.js";
 import type { ScanJob, ScanJobResult } from "./run-scan-job.js";
 
 // Matching runs synchronously, so a timer on the thread that matches never fires while
@@ -86,14 +86,15 @@ export function startScanWorker(): ScanWorker {
 const CLASSES: Record<string, new (message: string, data?: Record<string, unknown>) => LeakguardError> = {
   LeakguardError,
   UsageError,
+  CorruptRepositoryError,
   CorruptObjectError,
+  ScanTimeoutError,
 };
 
 function fromPlainError(e: Record<string, unknown>): Error {
   const message = String(e["message"] ?? "");
-  const bare = message.replace(/^\[leakguard\] /, "");
   const data = (e["data"] ?? {}) as Record<string, unknown>;
-  if (e["name"] === "GitError") return new GitError(bare, (e["exitCode"] as number | null) ?? null, String(e["stderr"] ?? ""));
+  if (e["name"] === "GitError") return new GitError(message, (e["exitCode"] as number | null) ?? null, String(e["stderr"] ?? ""));
   const Class = CLASSES[String(e["name"])];
-  return Class ? new Class(bare, data) : new Error(message);
+  return Class ? new Class(message, data) : new Error(message);
 }

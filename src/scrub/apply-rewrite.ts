@@ -1,14 +1,12 @@
 import { createWriteStream, fchmodSync, openSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import type { StashEntry } from "./keep-stashes.js";
 import { awaitExit } from "./await-exit.js";
 import { restoreStashes } from "./keep-stashes.js";
-import { git, gitText, spawnGit } from "../git/run-git.js";
-
-/** The new value of a deleted ref (git's own convention, as update-ref and push hooks use it). */
-export const ZERO_OID = "0".repeat(40);
+import { ZERO_OID } from "../git/refs.js";
+import { git, spawnGit } from "../git/run-git.js";
 
 export interface RefChange {
   ref: string;
@@ -16,25 +14,11 @@ export interface RefChange {
   new: string;
 }
 
-/** Every ref (and a detached HEAD) with the object it points at. */
-export async function listRefs(repo: RepoInfo): Promise<Map<string, string>> {
-  const opts = { cwd: repo.dir, env: repo.env };
-  const refs = new Map<string, string>();
-  for (const line of (await gitText(["for-each-ref", "--format=%(objectname) %(refname)"], opts)).split("\n")) {
-    if (line) refs.set(line.slice(line.indexOf(" ") + 1), line.slice(0, line.indexOf(" ")));
-  }
-  if (!(await gitText(["symbolic-ref", "-q", "HEAD"], opts).catch(() => "")).trim()) {
-    const head = (await gitText(["rev-parse", "--verify", "-q", "HEAD"], opts).catch(() => "")).trim();
-    if (head) refs.set("HEAD", head);
-  }
-  return refs;
-}
-
 /**
  * The old history, kept recoverable OUTSIDE the repository: a bundle beside it. Not a ref
  * inside it, because `git push --mirror` would then send the old history straight back.
  */
-export async function writeBackupBundle(repo: RepoInfo, now = new Date()): Promise<string> {
+export async function writeBackupBundle(repo: ScrubRepo, now = new Date()): Promise<string> {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   // It holds every removed key: created owner-only (git would honour the umask, 0644),
   // exclusively (never through a link someone left there), from git's stdout.
@@ -53,7 +37,7 @@ export async function writeBackupBundle(repo: RepoInfo, now = new Date()): Promi
 }
 
 /** Two runs in the same second (a re-run after a kill) must not collide: `-2`, `-3`, ... */
-function createExclusive(repo: RepoInfo, stamp: string): { path: string; fd: number } {
+function createExclusive(repo: ScrubRepo, stamp: string): { path: string; fd: number } {
   for (let n = 1; ; n++) {
     const path = join(repo.besideDir, `${repo.name}.leakguard-backup-${stamp}${n === 1 ? "" : `-${n}`}.bundle`);
     try {
@@ -70,7 +54,7 @@ function createExclusive(repo: RepoInfo, stamp: string): { path: string; fd: num
  * Leftover `refs/original/` backups (from filter-branch) would keep the old history alive.
  */
 export async function updateRefs(
-  repo: RepoInfo,
+  repo: ScrubRepo,
   oldRefs: Map<string, string>,
   newRefs: Map<string, string>,
   /** Scratch refs of this run (the stash pins), deleted in the same transaction. */
@@ -97,7 +81,7 @@ export async function updateRefs(
  * `prune` deletes loose leftovers. The part of `gc --prune=now` that matters, in two
  * processes instead of seven. Each step can be run again: a re-run after a kill finishes it.
  */
-export async function dropOldObjects(repo: RepoInfo, stashes: readonly StashEntry[] = []): Promise<void> {
+export async function dropOldObjects(repo: ScrubRepo, stashes: readonly StashEntry[] = []): Promise<void> {
   const opts = { cwd: repo.dir, env: repo.env };
   await git(["reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all"], opts);
   await restoreStashes(repo, stashes); // the stash list is a reflog: rebuilt, rewritten, before repack

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
+import { listRefOids } from "../git/refs.js";
 import { git, gitText } from "../git/run-git.js";
 
 /**
@@ -8,14 +9,14 @@ import { git, gitText } from "../git/run-git.js";
  * because if anything looks wrong afterwards you delete the clone and clone again. Each
  * returned reason says why this repository is not one; empty means it looks fresh.
  */
-export async function checkFreshClone(repo: RepoInfo): Promise<string[]> {
+export async function checkFreshClone(repo: ScrubRepo): Promise<string[]> {
   const opts = { cwd: repo.dir, env: repo.env };
   const reasons: string[] = [];
   // Independent read-only questions, asked at once.
-  const [countObjects, remoteList, refList, staged, unstaged, untracked, worktreeList] = await Promise.all([
+  const [countObjects, remoteList, tips, staged, unstaged, untracked, worktreeList] = await Promise.all([
     gitText(["count-objects", "-v"], opts),
     gitText(["remote"], opts),
-    gitText(["for-each-ref", "--format=%(objectname) %(refname)"], opts),
+    listRefOids(opts),
     repo.bare ? false : failsQuietly(["diff", "--staged", "--quiet"], opts),
     repo.bare ? false : failsQuietly(["diff", "--quiet"], opts),
     repo.bare ? "" : gitText(["ls-files", "-o", "--exclude-standard"], opts),
@@ -30,8 +31,6 @@ export async function checkFreshClone(repo: RepoInfo): Promise<string[]> {
   if (!(remotes === "origin" || (packs === 0 && remotes === ""))) reasons.push("it does not have exactly one remote named origin");
   const busyLog = reflogsWithHistory(join(repo.gitDir, "logs"));
   if (busyLog) reasons.push(`its reflog for ${busyLog} has more than one entry (local history that a re-clone would not bring back)`);
-  const refs = refList.trim().split("\n").filter(Boolean);
-  const tips = new Map(refs.map((l) => [l.slice(l.indexOf(" ") + 1), l.slice(0, l.indexOf(" "))]));
   if (tips.has("refs/stash")) reasons.push("it has stashed changes");
   if (!repo.bare) {
     if (staged) reasons.push("it has staged, uncommitted changes");

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 
 /**
  * Backups beside the repository from earlier runs (finished or killed midway): each holds
@@ -8,7 +8,7 @@ import type { RepoInfo } from "./inspect-repo.js";
  * caller's own bundle is excluded. Scratch folders that a killed run left inside
  * `.git/leakguard-scrub/` are removed (they hold no key, only fast-import's refs and marks).
  */
-export function findLeftovers(repo: RepoInfo, own: string | null = null): string[] {
+export function findLeftovers(repo: ScrubRepo, own: string | null = null): string[] {
   const prefix = `${repo.name}.leakguard-backup-`;
   let names: string[] = [];
   try {

@@ -1,5 +1,6 @@
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import { git } from "../git/run-git.js";
+import { listTreeEntries, treeRow } from "../git/trees.js";
 
 /** Branch tips a push would publish: local branches, and origin's branches in a fresh clone. */
 const isBranchTip = (ref: string) => ref.startsWith("refs/heads/") || (ref.startsWith("refs/remotes/origin/") && ref !== "refs/remotes/origin/HEAD");
@@ -21,23 +22,23 @@ export function withIgnored(current: string, paths: readonly string[]): string |
  * tip keeps its author, dates and message; only its tree (and so its id) changes. Works
  * on the new refs before they are published; returns the replaced tip ids (old -> new).
  */
-export async function addGitignoreToTips(repo: RepoInfo, newRefs: Map<string, string>, paths: readonly string[]): Promise<Map<string, string>> {
+export async function addGitignoreToTips(repo: ScrubRepo, newRefs: Map<string, string>, paths: readonly string[]): Promise<Map<string, string>> {
   const opts = { cwd: repo.dir, env: repo.env };
   const replaced = new Map<string, string>();
   if (paths.length === 0) return replaced;
   for (const [ref, tip] of newRefs) {
     if (!isBranchTip(ref)) continue;
     if (!replaced.has(tip)) {
-      const entries = (await git(["ls-tree", "-z", tip], opts)).toString("latin1").split("\0").filter(Boolean);
-      const existing = entries.find((e) => e.endsWith("\t.gitignore"));
-      const current = existing ? (await git(["cat-file", "blob", existing.split(" ")[2]!.split("\t")[0]!], opts)).toString("utf8") : "";
+      const entries = await listTreeEntries(tip, opts, { encoding: "latin1" });
+      const existing = entries.find((e) => e.path === ".gitignore");
+      const current = existing ? (await git(["cat-file", "blob", existing.oid], opts)).toString("utf8") : "";
       const text = withIgnored(current, paths);
       if (text === null) {
         replaced.set(tip, tip);
         continue;
       }
       const blob = (await git(["hash-object", "-w", "--stdin"], { ...opts, input: text })).toString().trim();
-      const rows = entries.filter((e) => e !== existing).concat(`100644 blob ${blob}\t.gitignore`);
+      const rows = entries.filter((e) => e !== existing).map(treeRow).concat(`100644 blob ${blob}\t.gitignore`);
       const tree = (await git(["mktree", "-z"], { ...opts, input: Buffer.from(rows.join("\0") + "\0", "latin1") })).toString().trim();
       const commit = (await git(["cat-file", "commit", tip], opts)).toString("latin1").replace(/^tree [0-9a-f]+\n/, `tree ${tree}\n`);
       const next = (await git(["hash-object", "-t", "commit", "-w", "--stdin"], { ...opts, input: Buffer.from(commit, "latin1") })).toString().trim();

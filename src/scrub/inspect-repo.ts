@@ -4,7 +4,7 @@ import { UsageError } from "../errors.js";
 import { gitText } from "../git/run-git.js";
 import { withHeapTunables } from "./heap-tunables.js";
 
-export interface RepoInfo {
+export interface ScrubRepo {
   /** Where git commands run: the work tree, or the bare repository itself. */
   dir: string;
   gitDir: string;
@@ -19,7 +19,7 @@ export interface RepoInfo {
 }
 
 /** Resolves REPO to a repository or fails with a one-line UsageError. */
-export async function inspectRepo(path: string, env: NodeJS.ProcessEnv): Promise<RepoInfo> {
+export async function inspectRepo(path: string, env: NodeJS.ProcessEnv): Promise<ScrubRepo> {
   const dir = resolve(path);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`no such directory: ${path}`);
   // Replace refs must not change what is read or rewritten: fast-export would otherwise

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import { git, gitText } from "../git/run-git.js";
 import { removeKeys } from "./remove-keys.js";
 
@@ -21,7 +21,7 @@ export const STASH_PIN = "refs/leakguard-scrub/stash/";
  * --force the entries are pinned as refs for the export, and the list is rebuilt from their
  * rewritten ids after the reflogs expire: no stash is lost, and none keeps a key.
  */
-export function listStashes(repo: RepoInfo): StashEntry[] {
+export function listStashes(repo: ScrubRepo): StashEntry[] {
   const log = join(repo.gitDir, "logs", "refs", "stash");
   if (!existsSync(log)) return [];
   return readFileSync(log, "latin1").split("\n").filter(Boolean).map((line) => {
@@ -32,7 +32,7 @@ export function listStashes(repo: RepoInfo): StashEntry[] {
   });
 }
 
-export async function pinStashes(repo: RepoInfo, entries: readonly StashEntry[]): Promise<void> {
+export async function pinStashes(repo: ScrubRepo, entries: readonly StashEntry[]): Promise<void> {
   await unpinStashes(repo);
   if (entries.length === 0) return;
   const input = entries.map((e, i) => `update ${STASH_PIN}${i} ${e.old}\n`).join("");
@@ -40,14 +40,14 @@ export async function pinStashes(repo: RepoInfo, entries: readonly StashEntry[])
 }
 
 /** Deletes every pin (a run that stopped before the refs moved leaves them otherwise). */
-export async function unpinStashes(repo: RepoInfo): Promise<void> {
+export async function unpinStashes(repo: ScrubRepo): Promise<void> {
   const opts = { cwd: repo.dir, env: repo.env };
   const pins = (await gitText(["for-each-ref", "--format=delete %(refname) %(objectname)", STASH_PIN], opts)).trim();
   if (pins) await git(["update-ref", "--stdin"], { ...opts, input: pins + "\n" });
 }
 
 /** Re-creates refs/stash and its reflog, oldest entry first, from the rewritten ids. */
-export async function restoreStashes(repo: RepoInfo, entries: readonly StashEntry[]): Promise<void> {
+export async function restoreStashes(repo: ScrubRepo, entries: readonly StashEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const opts = { cwd: repo.dir, env: repo.env };
   await git(["update-ref", "-d", "refs/stash"], opts).catch(() => {});

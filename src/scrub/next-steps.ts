@@ -1,5 +1,5 @@
 import type { RefChange } from "./apply-rewrite.js";
-import { ZERO_OID } from "./apply-rewrite.js";
+import { ZERO_OID } from "../git/refs.js";
 import { quoteForShell } from "./quote-for-shell.js";
 
 export interface NextStepsInput {

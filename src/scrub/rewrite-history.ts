@@ -1,13 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import type { ScrubPlan } from "./plan.js";
 import type { FilterReport } from "./filter.js";
 import { createScrubFilter } from "./filter.js";
 import { FAST_EXPORT_ARGS, parseFastExport } from "../git/fast-export.js";
 import { fastImportArgs, serializeElement } from "../git/fast-import.js";
-import { git, gitText, spawnGit } from "../git/run-git.js";
+import { listRefsAndHead } from "../git/refs.js";
+import { git, spawnGit } from "../git/run-git.js";
 import { CorruptObjectError } from "../errors.js";
 import { awaitExit } from "./await-exit.js";
 import { artifactsDir } from "./write-artifacts.js";
@@ -50,7 +51,7 @@ function createSink(out: Writable) {
  * (only unreferenced objects, which gc removes). A dry run stops after the filter.
  */
 export async function rewriteHistory(
-  repo: RepoInfo,
+  repo: ScrubRepo,
   plan: ScrubPlan,
   opts: { dryRun: boolean; refs: readonly string[]; onCommit?: (commits: number) => void },
 ): Promise<RewriteOutcome> {
@@ -95,20 +96,11 @@ export async function rewriteHistory(
     }
     const report = filter.report();
     if (!scratch) return { report, newRefs: new Map(), marks: new Map() };
-    return { report, newRefs: await readRefs(scratch, importEnv), marks: readMarks(join(scratch, "marks")) };
+    // A detached HEAD is exported as the ref "HEAD"; fast-import then detaches the scratch HEAD.
+    return { report, newRefs: await listRefsAndHead({ cwd: scratch, env: importEnv }), marks: readMarks(join(scratch, "marks")) };
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-async function readRefs(cwd: string, env: NodeJS.ProcessEnv): Promise<Map<string, string>> {
-  const refs = new Map<string, string>();
-  const out = await gitText(["for-each-ref", "--format=%(objectname) %(refname)"], { cwd, env });
-  for (const line of out.split("\n").filter(Boolean)) refs.set(line.slice(line.indexOf(" ") + 1), line.slice(0, line.indexOf(" ")));
-  // A detached HEAD is exported as the ref "HEAD"; fast-import then detaches the scratch HEAD.
-  const head = (await gitText(["symbolic-ref", "-q", "HEAD"], { cwd, env }).catch(() => "")).trim();
-  if (!head) refs.set("HEAD", (await gitText(["rev-parse", "HEAD"], { cwd, env })).trim());
-  return refs;
 }
 
 function readMarks(file: string): Map<number, string> {

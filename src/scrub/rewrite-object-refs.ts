@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import picomatch from "picomatch";
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import type { ScrubPlan } from "./plan.js";
 import { isDotenvPath, isDotenvTemplate } from "../detectors/index.js";
 import { git, gitText } from "../git/run-git.js";
-import { ZERO_OID } from "./apply-rewrite.js";
+import { ZERO_OID } from "../git/refs.js";
+import { listTreeEntries } from "../git/trees.js";
 import { display } from "./filter.js";
 import { artifactsDir } from "./write-artifacts.js";
 import { isBinary, lfsPointerOid, removeKeys } from "./remove-keys.js";
@@ -48,7 +49,7 @@ const SIGNATURE = /\n-----BEGIN (?:PGP|SSH) SIGNATURE-----\n[\s\S]*$/;
  * moves with the others in the same transaction. A binary holding a key cannot be cleaned:
  * the ref is deleted with --delete-binary-with-keys, otherwise kept and reported.
  */
-export async function rewriteObjectRefs(repo: RepoInfo, plan: ScrubPlan, write: boolean): Promise<ObjectRefOutcome> {
+export async function rewriteObjectRefs(repo: ScrubRepo, plan: ScrubPlan, write: boolean): Promise<ObjectRefOutcome> {
   const opts: Opts = { cwd: repo.dir, env: repo.env };
   const out: ObjectRefOutcome = { refs: [], moves: new Map(), secrets: [], deletedPaths: [], commitRefs: [], blobsChanged: new Set() };
   const listed = (await gitText(["for-each-ref", "--format=%(objecttype) %(objectname) %(refname)"], opts)).split("\n").filter(Boolean);
@@ -134,14 +135,11 @@ async function cleanBlob(oid: string, plan: ScrubPlan, write: boolean, opts: Opt
 
 /** The tree rebuilt through a scratch index: the same removals the stream filter makes, by full path. */
 async function cleanTree(oid: string, plan: ScrubPlan, globs: (p: string) => boolean, write: boolean, opts: Opts, out: ObjectRefOutcome): Promise<Cleaned> {
-  const entries = (await git(["ls-tree", "-r", "-z", "--full-tree", oid], opts)).toString("latin1").split("\0").filter(Boolean);
+  const entries = await listTreeEntries(oid, opts, { recursive: true, encoding: "latin1" });
   const rows: string[] = [];
   let changed = false;
   let keptBinary = false;
-  for (const entry of entries) {
-    const tab = entry.indexOf("\t");
-    const [mode, type, blob] = entry.slice(0, tab).split(" ") as [string, string, string];
-    const path = entry.slice(tab + 1);
+  for (const { mode, type, oid: blob, path } of entries) {
     const shown = display(path);
     const dotenv = isDotenvPath(path) && (!isDotenvTemplate(path) || plan.templatePaths.has(shown));
     if (type === "blob" && (dotenv || globs(shown))) {

@@ -1,7 +1,7 @@
 import { readdirSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { FilterReport } from "./filter.js";
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import type { RefChange } from "./apply-rewrite.js";
 import type { ScrubOptions, ScrubPlan } from "./plan.js";
 import type { ObjectRef, ObjectRefOutcome } from "./rewrite-object-refs.js";
@@ -14,8 +14,9 @@ import { isStripeKey } from "../vocabulary/index.js";
 import { fingerprint } from "../findings/fingerprint.js";
 import { redact } from "../findings/redact.js";
 import { createNativeEngine } from "../git/native/engine.js";
+import { listRefOids, listRefsAndHead } from "../git/refs.js";
 import { gitText } from "../git/run-git.js";
-import { dropOldObjects, listRefs, updateRefs, writeBackupBundle } from "./apply-rewrite.js";
+import { dropOldObjects, updateRefs, writeBackupBundle } from "./apply-rewrite.js";
 import { checkFreshClone } from "./check-fresh-clone.js";
 import { findLeftovers } from "./find-leftovers.js";
 import { addGitignoreToTips } from "./gitignore-tips.js";
@@ -52,7 +53,7 @@ export interface Leftover {
 }
 
 export interface ScrubResult {
-  repo: RepoInfo;
+  repo: ScrubRepo;
   /** pruned: no ref had to change, but unreachable objects held keys and are gone now. */
   outcome: "nothing-to-do" | "preview" | "unchanged" | "rewritten" | "pruned";
   plan: ScrubPlan;
@@ -145,7 +146,7 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
     if (rewriting) await pinStashes(repo, stashes); // also drops pins a killed run left
     // Read-only look-ups run side by side.
     const [oldRefs, total, templates] = await Promise.all([
-      listRefs(repo),
+      listRefsAndHead(opts),
       // The count only feeds a progress bar: skip its walk when nobody watches.
       req.onProgress ? gitText(["rev-list", "--all", "--count"], opts).then((n) => Number(n.trim()), () => 0) : 0,
       findKeyedTemplates(createNativeEngine(repo.dir, repo.env)),
@@ -227,7 +228,7 @@ export async function runScrub(req: ScrubRequest): Promise<ScrubResult> {
 }
 
 /** A run that stops before its refs move leaves nothing behind: no pins, no bundle, no state. */
-async function undoUnmoved(repo: RepoInfo, bundle: string | null): Promise<void> {
+async function undoUnmoved(repo: ScrubRepo, bundle: string | null): Promise<void> {
   await unpinStashes(repo).catch(() => {});
   if (bundle) rmSync(bundle, { force: true });
   clearState(repo);
@@ -245,7 +246,7 @@ async function undoUnmoved(repo: RepoInfo, bundle: string | null): Promise<void>
  * history IS rewritten and must be pushed): it is returned as `unfinished`, with the state
  * kept so that the next run completes the job.
  */
-async function finishRewrite(repo: RepoInfo, state: ScrubState, result: ScrubResult, req: ScrubRequest): Promise<ScrubResult> {
+async function finishRewrite(repo: ScrubRepo, state: ScrubState, result: ScrubResult, req: ScrubRequest): Promise<ScrubResult> {
   const outcome = result.outcome === "pruned" ? "pruned" : "rewritten";
   try {
     // A resumed run cannot know what the killed one did to the work tree: it only moves the index.
@@ -258,25 +259,24 @@ async function finishRewrite(repo: RepoInfo, state: ScrubState, result: ScrubRes
     clearState(repo);
     return { ...result, outcome };
   } catch (err) {
-    return { ...result, outcome, unfinished: err instanceof Error ? err.message.replace(/^\[leakguard\] /, "") : String(err) };
+    return { ...result, outcome, unfinished: err instanceof Error ? err.message : String(err) };
   }
 }
 
 /** The held objects no ref's history reaches (reflogs, stashes' old entries, a killed run's leftovers): what gc removes. */
-async function unreachable(repo: RepoInfo, held: HeldObject[]): Promise<HeldObject[]> {
+async function unreachable(repo: ScrubRepo, held: HeldObject[]): Promise<HeldObject[]> {
   if (held.length === 0) return held;
   const reached = new Set((await gitText(["rev-list", "--objects", "--all"], { cwd: repo.dir, env: repo.env })).split("\n").map((l) => l.split(" ")[0]));
   return held.filter((h) => !reached.has(h.oid));
 }
 
 /** Names each held object: the path of a kept binary, the ref holding it, or a path some ref, reflog or index reaches. */
-async function whereHeld(repo: RepoInfo, held: HeldObject[], report: ScrubResult["report"]): Promise<Leftover[]> {
+async function whereHeld(repo: ScrubRepo, held: HeldObject[], report: ScrubResult["report"]): Promise<Leftover[]> {
   if (held.length === 0) return [];
   const opts = { cwd: repo.dir, env: repo.env };
   const names = new Map<string, string>();
   for (const b of report?.binaryWithKeys ?? []) names.set(b.blob, b.path);
-  const refs = (await gitText(["for-each-ref", "--format=%(objectname) %(refname)"], opts)).split("\n").filter(Boolean);
-  for (const l of refs) if (!names.has(l.slice(0, l.indexOf(" ")))) names.set(l.slice(0, l.indexOf(" ")), `held by ${l.slice(l.indexOf(" ") + 1)}`);
+  for (const [ref, oid] of await listRefOids(opts)) if (!names.has(oid)) names.set(oid, `held by ${ref}`);
   if (held.some((h) => !names.has(h.oid))) {
     // Reachable from a ref, a reflog or an index (every work tree's): git names the path.
     const listed = await gitText(["rev-list", "--objects", "--all", "--reflog", "--indexed-objects"], opts);

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import type { RefChange } from "./apply-rewrite.js";
 import type { FilterReport } from "./filter.js";
 import type { ObjectRef } from "./rewrite-object-refs.js";
 import type { StashEntry } from "./keep-stashes.js";
 import { UsageError } from "../errors.js";
 import { gitText } from "../git/run-git.js";
-import { ZERO_OID } from "./apply-rewrite.js";
+import { listRefOids, ZERO_OID } from "../git/refs.js";
 import { artifactsDir } from "./write-artifacts.js";
 import { writePrivateFile } from "./write-private-file.js";
 
@@ -31,11 +31,11 @@ export interface ScrubState {
 
 const FILE = "unfinished.json";
 
-export function writeState(repo: RepoInfo, state: ScrubState): void {
+export function writeState(repo: ScrubRepo, state: ScrubState): void {
   writePrivateFile(join(artifactsDir(repo), FILE), JSON.stringify(state));
 }
 
-export function clearState(repo: RepoInfo): void {
+export function clearState(repo: ScrubRepo): void {
   rmSync(join(repo.gitDir, "leakguard-scrub", FILE), { force: true });
 }
 
@@ -43,7 +43,7 @@ export function clearState(repo: RepoInfo): void {
  * The unfinished run's state when its refs did move; null when there is none, or when it
  * stopped before the transaction (the refs are all at their old values: nothing to finish).
  */
-export async function readState(repo: RepoInfo): Promise<ScrubState | null> {
+export async function readState(repo: ScrubRepo): Promise<ScrubState | null> {
   const path = join(repo.gitDir, "leakguard-scrub", FILE);
   if (!existsSync(path)) return null;
   let state: ScrubState;
@@ -63,12 +63,9 @@ export async function readState(repo: RepoInfo): Promise<ScrubState | null> {
   throw new UsageError(`refs moved since an unfinished scrub (${path}); check them, remove that file, and run again`);
 }
 
-async function currentValues(repo: RepoInfo, refs: string[]): Promise<Map<string, string>> {
+async function currentValues(repo: ScrubRepo, refs: string[]): Promise<Map<string, string>> {
   const opts = { cwd: repo.dir, env: repo.env };
-  const values = new Map<string, string>();
-  for (const line of (await gitText(["for-each-ref", "--format=%(objectname) %(refname)"], opts)).split("\n")) {
-    if (line) values.set(line.slice(line.indexOf(" ") + 1), line.slice(0, line.indexOf(" ")));
-  }
+  const values = await listRefOids(opts);
   if (refs.includes("HEAD")) values.set("HEAD", (await gitText(["rev-parse", "--verify", "-q", "HEAD"], opts).catch(() => "")).trim());
   return values;
 }

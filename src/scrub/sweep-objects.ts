@@ -1,4 +1,4 @@
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import { isDotenvPath, isDotenvTemplate } from "../detectors/index.js";
 import { CorruptObjectError } from "../errors.js";
 import { createByteReader } from "../git/byte-reader.js";
@@ -45,7 +45,7 @@ function treeFileNames(bytes: Buffer, idBytes: number): string[] {
  * opens them: nothing is left unread, and a git that dies by a signal is a failure, never
  * a short clean answer.
  */
-export async function sweepObjects(repo: RepoInfo, includeTestKeys: boolean): Promise<HeldObject[]> {
+export async function sweepObjects(repo: ScrubRepo, includeTestKeys: boolean): Promise<HeldObject[]> {
   const cat = spawnGit(["cat-file", "--batch-all-objects", "--batch", "--unordered"], { cwd: repo.dir, env: repo.env });
   cat.stdin.end();
   const exited = awaitExit(cat, "cat-file");

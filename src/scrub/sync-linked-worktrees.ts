@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import { git, gitText } from "../git/run-git.js";
 
 export interface LinkedWorktree {
@@ -14,7 +14,7 @@ export interface LinkedWorktree {
  * index is moved to its (rewritten) branch, as for a main work tree with local changes:
  * nothing on disk is touched. A detached HEAD cannot be moved: it is reported.
  */
-export async function syncLinkedWorktrees(repo: RepoInfo): Promise<LinkedWorktree[]> {
+export async function syncLinkedWorktrees(repo: ScrubRepo): Promise<LinkedWorktree[]> {
   const list = await gitText(["worktree", "list", "--porcelain"], { cwd: repo.dir, env: repo.env });
   const blocks = list.split("\n\n").map((b) => b.split("\n")).slice(1); // the first is the main one
   const linked: LinkedWorktree[] = [];

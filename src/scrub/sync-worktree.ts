@@ -1,9 +1,10 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import { git } from "../git/run-git.js";
+import { listTreeEntries } from "../git/trees.js";
 
 const split0 = (b: Buffer) => b.toString("latin1").split("\0").filter(Boolean);
-const onDisk = (repo: RepoInfo, path: string) => Buffer.concat([Buffer.from(repo.dir + "/"), Buffer.from(path, "latin1")]);
+const onDisk = (repo: ScrubRepo, path: string) => Buffer.concat([Buffer.from(repo.dir + "/"), Buffer.from(path, "latin1")]);
 
 /**
  * Brings a work tree to the rewritten HEAD. A clean tree is reset (so no file on disk
@@ -11,7 +12,7 @@ const onDisk = (repo: RepoInfo, path: string) => Buffer.concat([Buffer.from(repo
  * needs to run) are put back, untracked. A tree with local changes only gets its index
  * moved: nothing the user has not committed is touched.
  */
-export async function syncWorktree(repo: RepoInfo, clean: boolean): Promise<{ mode: "reset" | "index-only"; kept: string[] }> {
+export async function syncWorktree(repo: ScrubRepo, clean: boolean): Promise<{ mode: "reset" | "index-only"; kept: string[] }> {
   const opts = { cwd: repo.dir, env: repo.env };
   if (!clean) {
     await git(["reset", "-q", "--mixed"], opts);
@@ -19,7 +20,7 @@ export async function syncWorktree(repo: RepoInfo, clean: boolean): Promise<{ mo
   }
   const tracked = split0(await git(["ls-files", "-z"], opts));
   const head = await git(["rev-parse", "--verify", "-q", "HEAD"], opts).catch(() => null);
-  const stay = new Set(head ? split0(await git(["ls-tree", "-r", "-z", "--name-only", "HEAD"], opts)) : []);
+  const stay = new Set(head ? (await listTreeEntries("HEAD", opts, { recursive: true, encoding: "latin1" })).map((e) => e.path) : []);
   const keep = tracked
     .filter((p) => !stay.has(p))
     .map((p) => ({ p, file: onDisk(repo, p) }))

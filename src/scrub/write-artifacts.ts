@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { RepoInfo } from "./inspect-repo.js";
+import type { ScrubRepo } from "./inspect-repo.js";
 import type { RefChange } from "./apply-rewrite.js";
 import { makePrivateDir, writePrivateFile } from "./write-private-file.js";
 
@@ -28,7 +28,7 @@ export function buildCommitMap(commitMarks: Map<number, string>, marks: Map<numb
  * (it held something scrub removed) or `ancestry` (only an ancestor did). Its first two
  * columns are filter-repo's format.
  */
-export function writeArtifacts(repo: RepoInfo, map: Map<string, string>, refs: RefChange[], firstChanged: string[], holding: ReadonlySet<string> = new Set()): Artifacts {
+export function writeArtifacts(repo: ScrubRepo, map: Map<string, string>, refs: RefChange[], firstChanged: string[], holding: ReadonlySet<string> = new Set()): Artifacts {
   const dir = artifactsDir(repo);
   const commitMap = join(dir, "commit-map");
   const rows = [...map].map(([o, n]) => `${o} ${n} ${holding.has(o) ? "removal" : "ancestry"}`);
@@ -39,6 +39,6 @@ export function writeArtifacts(repo: RepoInfo, map: Map<string, string>, refs: R
 }
 
 /** `.git/leakguard-scrub/` (0700): records, the resume state and fast-import's scratch dirs. */
-export function artifactsDir(repo: RepoInfo): string {
+export function artifactsDir(repo: ScrubRepo): string {
   return makePrivateDir(join(repo.gitDir, "leakguard-scrub"));
 }

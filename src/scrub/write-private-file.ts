@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
+import { writeFileAtomic } from "../util/write-file-atomic.js";
 
 /**
  * Scrub's records and backups hold key material (the bundle) or point straight at it (the
@@ -11,7 +12,7 @@ export function makePrivateDir(dir: string): string {
   return dir;
 }
 
+/** Owner-only and whole: a file from an earlier run is replaced, never kept with its old mode. */
 export function writePrivateFile(path: string, data: string | Buffer): void {
-  writeFileSync(path, data, { mode: 0o600 });
-  chmodSync(path, 0o600); // a file from an earlier run keeps its old mode otherwise
+  writeFileAtomic(path, data, 0o600);
 }

@@ -9,7 +9,7 @@ import type { Progress } from "../../src/findings/scan-history.js";
 import { scanHistory } from "../../src/findings/scan-history.js";
 import { mayHoldStripeKey, STRIPE_KEY_PCRE, STRIPE_MARKER_BYTES } from "../../src/detectors/index.js";
 import { countHistory } from "../../src/cli/count-history.js";
-import { createProgressBar, progressLine } from "../../src/cli/progress.js";
+import { createProgressBar, createScrubProgressBar, progressLine } from "../../src/cli/progress.js";
 import { fakeKey } from "../helpers/keys.js";
 import { buildCli } from "../helpers/build-cli.js";
 import { GIT_TEST_ENV, makeRepo } from "../helpers/repo.js";
@@ -99,5 +99,29 @@ describe("progress of a history scan", () => {
     const last = frames.at(-1)!;
     const summary = /\((\d+) commits, (\d+) blobs, ([\d.]+) MB/.exec(screen)!;
     expect(last).toContain(` 100% | ${summary[1]}/${summary[1]} commits | ${summary[2]}/${summary[2]} blobs | ${summary[3]}/${summary[3]} MB`);
+  });
+});
+
+describe("createScrubProgressBar", () => {
+  it("shows one bar per phase, in commits, on a terminal", () => {
+    const out = Object.assign(new PassThrough(), { isTTY: true });
+    let written = "";
+    out.on("data", (c: Buffer) => (written += c.toString()));
+    const bar = createScrubProgressBar(out);
+    bar.update!("rewrite", 1, 2);
+    bar.update!("verify", 3, 2); // never past the total
+    bar.stop();
+    expect(written).toContain("rewriting");
+    expect(written).toMatch(/re-scanning +\[[^\]]*\] 2\/2 commits/);
+  });
+
+  it("offers no updates and writes nothing when stderr is not a terminal", () => {
+    const out = new PassThrough();
+    let written = "";
+    out.on("data", (c: Buffer) => (written += c.toString()));
+    const bar = createScrubProgressBar(out);
+    expect(bar.update).toBeUndefined();
+    bar.stop();
+    expect(written).toBe("");
   });
 });

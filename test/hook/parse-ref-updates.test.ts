@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
-import { isZeroOid, parseRefUpdates } from "../../src/hook/parse-ref-updates.js";
+import { isZeroOid } from "../../src/git/refs.js";
+import { parseRefUpdates } from "../../src/hook/parse-ref-updates.js";
 import { pushSelection } from "../../src/hook/push-selection.js";
 
 const A = "a".repeat(40);

@@ -1,7 +1,7 @@
 import type { Finding } from "../../findings/finding.js";
 import type { Severity } from "../../vocabulary/index.js";
 import { RULES, severityAtLeast } from "../../vocabulary/index.js";
-import { annotationAdvice } from "../advice.js";
+import { annotationAdvice } from "../github-advice.js";
 import { code, plain, shorten } from "../incidents/markdown.js";
 import type { GitHub } from "./create-octokit.js";
 

@@ -1,4 +1,4 @@
-import type { RepoTarget } from "../context.js";
+import type { RepoTarget } from "../app-context.js";
 import type { GitHub } from "./create-octokit.js";
 import { trustedCloneUrl } from "./trusted-clone-url.js";
 

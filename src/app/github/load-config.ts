@@ -53,7 +53,7 @@ const fileSchema = z
 
 type ConfigFile = z.infer<typeof fileSchema>;
 
-export interface LoadedConfig {
+export interface RepoConfigFile {
   config: RepoConfig;
   problems: string[];
 }
@@ -81,7 +81,7 @@ function parseFile(source: string, where: string, problems: string[]): ConfigFil
   return {};
 }
 
-export async function loadConfig(gh: GitHub, owner: string, repo: string): Promise<LoadedConfig> {
+export async function loadConfig(gh: GitHub, owner: string, repo: string): Promise<RepoConfigFile> {
   const problems: string[] = [];
   const orgText = repo === ".github" ? null : await readFile(gh, owner, ".github");
   const repoText = await readFile(gh, owner, repo);

@@ -1,4 +1,4 @@
-import type { AppContext, JobInfo } from "../context.js";
+import type { AppContext, JobInfo } from "../app-context.js";
 import { getRepoTarget } from "../github/get-repo-target.js";
 import { scanRepository } from "../scan-repository.js";
 import { installationPayload, parsePayload } from "./payloads.js";

@@ -1,5 +1,5 @@
-import type { AppContext, JobInfo, RepoTarget } from "../context.js";
-import { ZERO_OID } from "../choose-selection.js";
+import type { AppContext, JobInfo, RepoTarget } from "../app-context.js";
+import { isZeroOid } from "../../git/refs.js";
 import { scanRepository } from "../scan-repository.js";
 import { parsePayload, pushPayload } from "./payloads.js";
 
@@ -23,13 +23,13 @@ export async function onPush(ctx: AppContext, raw: unknown, job: JobInfo): Promi
     cloneUrl: r.clone_url,
     installationId: p.installation.id,
   };
-  const deleted = p.deleted === true || ZERO_OID.test(p.after);
+  const deleted = p.deleted === true || isZeroOid(p.after);
   await scanRepository(ctx, {
     repo,
     job,
     // A deleted ref adds nothing; the job still runs so that incidents are re-checked.
     after: deleted ? null : p.after,
-    before: ZERO_OID.test(p.before) ? null : p.before,
+    before: isZeroOid(p.before) ? null : p.before,
     ref: describeRef(p.ref),
     refName: p.ref,
     pusher: p.sender ? `@${p.sender.login}` : (p.pusher?.name ?? null),

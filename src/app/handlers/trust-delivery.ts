@@ -1,5 +1,5 @@
 import { UsageError } from "../../errors.js";
-import type { AppContext } from "../context.js";
+import type { AppContext } from "../app-context.js";
 import { getRepoTarget } from "../github/get-repo-target.js";
 import { installationPayload, parsePayload, pushPayload } from "./payloads.js";
 import { REPO_SCAN_EVENT, repoScanPayload } from "./on-installation.js";

@@ -1,4 +1,4 @@
-import type { RepoTarget } from "../context.js";
+import type { RepoTarget } from "../app-context.js";
 import type { GitHub } from "../github/create-octokit.js";
 import { code, repoName } from "./markdown.js";
 

@@ -1,4 +1,4 @@
-import type { AppContext, RepoTarget } from "../context.js";
+import type { AppContext, RepoTarget } from "../app-context.js";
 import type { GitHub } from "../github/create-octokit.js";
 import { commentMarker, commentOnce, issueState, splitRepo, updateIssue } from "../github/issues.js";
 import { issueBody } from "./render-issue.js";

@@ -1,10 +1,10 @@
 import type { Finding } from "../../findings/finding.js";
-import type { AppContext, ScanRequest } from "../context.js";
+import type { AppContext, ScanRequest } from "../app-context.js";
 import type { GitHub } from "../github/create-octokit.js";
 import type { RepoConfig } from "../github/load-config.js";
 import { commentMarker, commentOnce, findIncidentIssue, incidentMarker, openIssue, splitRepo, updateIssue } from "../github/issues.js";
 import type { Incident } from "../store/store.js";
-import { vectorLabel } from "../advice.js";
+import { vectorLabel } from "../github-advice.js";
 import { groupLeaks, isKeyLeak } from "./group-leaks.js";
 import { code, person } from "./markdown.js";
 import { issueBody, issueTitle } from "./render-issue.js";

@@ -1,6 +1,6 @@
 import { isLiveKey, RULES } from "../../vocabulary/index.js";
 import type { Incident } from "../store/store.js";
-import { closeTheHole, historyCleanup, vectorLabel } from "../advice.js";
+import { closeTheHole, historyCleanup, vectorLabel } from "../github-advice.js";
 import { code, href, link, person, repoName, shorten } from "./markdown.js";
 import { renderStatus } from "./render-status.js";
 import { incidentMarker } from "../github/issues.js";
@@ -9,7 +9,7 @@ import { incidentMarker } from "../github/issues.js";
 // wording of shared/reference/stripe-compromised-api-keys.md. Only the redacted key and
 // the fingerprint ever appear.
 
-export interface RepoInfo {
+export interface GithubRepo {
   fullName: string;
   htmlUrl: string;
   isPublic: boolean;
@@ -41,7 +41,7 @@ function what(i: IncidentFacts): string {
   ].join(" ");
 }
 
-function where(i: IncidentFacts, repo: RepoInfo): string[] {
+function where(i: IncidentFacts, repo: GithubRepo): string[] {
   const commit = i.commit ? link(code(i.commit.slice(0, 7)), href(repo.htmlUrl, ["commit", i.commit])) : "unknown";
   const file = `${code(i.path)} line ${i.line}`;
   const fileLink = i.commit ? link(file, href(repo.htmlUrl, ["blob", i.commit, ...i.path.split("/")], `L${i.line}`)) : file;
@@ -53,7 +53,7 @@ function where(i: IncidentFacts, repo: RepoInfo): string[] {
   ];
 }
 
-function urgency(repo: RepoInfo): string {
+function urgency(repo: GithubRepo): string {
   return repo.isPublic
     ? "> [!CAUTION]\n> **This repository is public.** Scrapers collect keys from public repositories within minutes and trade them. Assume the key is already in someone else's hands and rotate it now, before anything else."
     : "> [!WARNING]\n> The repository is private, but everyone with read access, every fork and every clone has the key. Rotate it now.";
@@ -88,7 +88,7 @@ function checklist(items: readonly string[]): string[] {
   return items.map((t) => `- [ ] ${t}`);
 }
 
-export function issueBody(i: IncidentFacts, repo: RepoInfo): string {
+export function issueBody(i: IncidentFacts, repo: GithubRepo): string {
   return [
     // Found again by a retried job that died before it recorded the issue (github/issues.ts).
     incidentMarker(repo.fullName, i.fingerprint),

@@ -1,6 +1,6 @@
 import { isDotenvPath } from "../../detectors/index.js";
 import type { IncidentStatus } from "../store/store.js";
-import type { IncidentFacts, RepoInfo } from "./render-issue.js";
+import type { IncidentFacts, GithubRepo } from "./render-issue.js";
 import { code } from "./markdown.js";
 
 // The part of the issue the app rewrites on every push. Also turns a status change into
@@ -20,7 +20,7 @@ function cell(name: string, instead: string): string {
   return /[|\\]/.test(name) ? instead : code(name);
 }
 
-export function renderStatus(i: IncidentFacts, repo: RepoInfo): string {
+export function renderStatus(i: IncidentFacts, repo: GithubRepo): string {
   const s = i.status;
   if (!s) return "## Status\n_Not checked yet._";
   const rows = [
@@ -45,7 +45,7 @@ export function isClean(i: { path: string }, s: IncidentStatus): boolean {
 }
 
 /** Sentences for what changed between two statuses; empty when nothing did. */
-export function describeChange(i: IncidentFacts, before: IncidentStatus | null, after: IncidentStatus, repo: RepoInfo): string[] {
+export function describeChange(i: IncidentFacts, before: IncidentStatus | null, after: IncidentStatus, repo: GithubRepo): string[] {
   if (!before) return [];
   const out: string[] = [];
   if (before.inDefaultBranchTip !== after.inDefaultBranchTip)

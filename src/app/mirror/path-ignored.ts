@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { childEnv } from "../child-env.js";
 import { git, gitText } from "../../git/run-git.js";
+import { listTreeEntries } from "../../git/trees.js";
 import { GitError } from "../../errors.js";
 
 // "Is this dotenv path ignored now?", asked of the .gitignore files at a commit of a bare
@@ -17,16 +18,13 @@ function ancestorsIgnoreFiles(path: string): string[] {
 }
 
 export async function isPathIgnored(dir: string, commit: string, path: string): Promise<boolean> {
-  const listing = await git(["ls-tree", "-z", "--full-tree", commit, "--", ...ancestorsIgnoreFiles(path)], { cwd: dir, env: childEnv() });
+  const listing = await listTreeEntries(commit, { cwd: dir, env: childEnv() }, { paths: ancestorsIgnoreFiles(path) });
   const work = mkdtempSync(join(tmpdir(), "leakguard-ignore-"));
   try {
-    for (const entry of listing.toString("utf8").split("\0")) {
-      const tab = entry.indexOf("\t");
-      if (tab === -1) continue;
-      const oid = entry.slice(0, tab).split(" ")[2]!;
-      const file = join(work, entry.slice(tab + 1));
+    for (const entry of listing) {
+      const file = join(work, entry.path);
       mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, await git(["cat-file", "blob", oid], { cwd: dir, env: childEnv() }));
+      writeFileSync(file, await git(["cat-file", "blob", entry.oid], { cwd: dir, env: childEnv() }));
     }
     const gitDir = (await gitText(["rev-parse", "--absolute-git-dir"], { cwd: dir, env: childEnv() })).trim();
     await git(["--git-dir", gitDir, "--work-tree", work, "-c", "core.excludesFile=/dev/null", "check-ignore", "--no-index", "-q", "--", path], { cwd: work, env: childEnv() });

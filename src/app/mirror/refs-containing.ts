@@ -1,11 +1,10 @@
 import { childEnv } from "../child-env.js";
-import { gitText } from "../../git/run-git.js";
+import { listRefOids } from "../../git/refs.js";
 
 /** "branch main", "tag v1.2" or "branches main, dev": where a commit found in old history lives. */
 export async function refsContaining(dir: string, commit: string): Promise<string | null> {
-  const out = await gitText(["for-each-ref", "--contains", commit, "--format=%(refname)", "refs/heads", "refs/tags"], { cwd: dir, env: childEnv() }).catch(() => "");
-  const refs = out.split("\n").filter(Boolean);
-  return describeRefs(refs);
+  const refs = await listRefOids({ cwd: dir, env: childEnv() }, ["--contains", commit, "refs/heads", "refs/tags"]).catch(() => new Map<string, string>());
+  return describeRefs([...refs.keys()]);
 }
 
 export function describeRefs(refs: readonly string[]): string | null {

@@ -1,7 +1,8 @@
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { UsageError } from "../../errors.js";
-import { git, gitText } from "../../git/run-git.js";
+import { listRefOids } from "../../git/refs.js";
+import { git } from "../../git/run-git.js";
 import { childEnv } from "../child-env.js";
 import { tokenEnv } from "./token-env.js";
 
@@ -27,16 +28,6 @@ export function mirrorDir(dataDir: string, fullName: string): string {
   return join(dataDir, "mirrors", owner, `${name}.git`);
 }
 
-export async function listRefs(dir: string): Promise<Map<string, string>> {
-  const out = await gitText(["for-each-ref", "--format=%(objectname) %(refname)"], { cwd: dir, env: childEnv() });
-  const refs = new Map<string, string>();
-  for (const line of out.split("\n")) {
-    const [oid, ref] = line.split(" ");
-    if (oid && ref) refs.set(ref, oid);
-  }
-  return refs;
-}
-
 export async function syncMirror(opts: { dataDir: string; fullName: string; cloneUrl: string; token: string }): Promise<MirrorSync> {
   const env = { ...childEnv(), ...tokenEnv(opts.token, opts.cloneUrl) };
   const dir = mirrorDir(opts.dataDir, opts.fullName);
@@ -46,7 +37,7 @@ export async function syncMirror(opts: { dataDir: string; fullName: string; clon
     chmodSync(d, 0o700); // mkdir's mode is cut by the umask, and an older mirror may be 0755
   }
   if (created) await git(["init", "--quiet", "--bare", "--shared=0600", dir], { cwd: opts.dataDir, env: childEnv() });
-  const refsBefore = created ? new Map<string, string>() : await listRefs(dir);
+  const refsBefore = created ? new Map<string, string>() : await listRefOids({ cwd: dir, env: childEnv() });
   // Mirrors made before core.sharedRepository was set: git tightens what it writes from now on.
   if (!created) await git(["config", "core.sharedRepository", "0600"], { cwd: dir, env: childEnv() });
   await git(
@@ -59,5 +50,5 @@ export async function syncMirror(opts: { dataDir: string; fullName: string; clon
     ],
     { cwd: dir, env },
   );
-  return { dir, refsBefore, refsAfter: await listRefs(dir), created };
+  return { dir, refsBefore, refsAfter: await listRefOids({ cwd: dir, env: childEnv() }), created };
 }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { CliIo } from "../io.js";
-import { LeakguardError } from "../../errors.js";
+import { LeakguardError, prefixed } from "../../errors.js";
 import { redactAll } from "../../findings/redact.js";
 
 export function registerPreReceive(program: Command, io: CliIo): void {
@@ -27,7 +27,7 @@ export function registerPreReceive(program: Command, io: CliIo): void {
         io.exitCode = result.exitCode;
       } catch (err) {
         // Whatever went wrong, the push is rejected with one readable line (GitLab shows it too).
-        const text = err instanceof LeakguardError ? err.message : `[leakguard] internal error: ${err instanceof Error ? err.message : String(err)}`;
+        const text = err instanceof LeakguardError ? prefixed(err.message) : `[leakguard] internal error: ${err instanceof Error ? err.message : String(err)}`;
         io.stderr.write(`${isGitLab(io.env) ? GITLAB_PREFIX : ""}${redactAll(text)} (push rejected)\n`);
         io.exitCode = 2;
       } finally {

@@ -1,3 +1,5 @@
+import { CorruptObjectError } from "../../errors.js";
+
 // Tree entries straight from the raw object: `<mode> <name>\0<20-byte oid>` repeated.
 // Our own parser, because isomorphic-git's rejects names git itself stores without
 // complaint (`..`, names with a slash), and a scanner must read any repository.
@@ -18,7 +20,7 @@ export function parseTree(raw: Buffer): TreeEntry[] {
   while (pos < raw.length) {
     const space = raw.indexOf(0x20, pos);
     const nul = raw.indexOf(0, space + 1);
-    if (space === -1 || nul === -1 || nul + 21 > raw.length) throw new Error("truncated tree entry");
+    if (space === -1 || nul === -1 || nul + 21 > raw.length) throw new CorruptObjectError("cannot parse a tree object: an entry is truncated");
     entries.push({
       mode: raw.toString("latin1", pos, space),
       name: raw.toString("utf8", space + 1, nul),

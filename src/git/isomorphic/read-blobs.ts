@@ -4,7 +4,7 @@ import { readExisting, readRaw } from "./repo.js";
 import { parseCommit } from "./parse-commit.js";
 import { isTree, parseTree, GITLINK_MODE } from "./parse-tree.js";
 import { listHeads, listRefs } from "./list-refs.js";
-import { UsageError } from "../../errors.js";
+import { CorruptRepositoryError } from "../../errors.js";
 
 /**
  * Reads the objects named, in the order given (like `git cat-file --batch`, any object
@@ -19,7 +19,7 @@ export async function* readBlobs(repo: Repo, oids: AsyncIterable<string> | Itera
     else if (lenient) yield { oid, bytes: null, size: 0, unread: "missing" };
     else missing.push(oid);
   }
-  if (missing.length) throw new UsageError(`object ${missing[0]} is missing: the repository is corrupt or incomplete`);
+  if (missing.length) throw new CorruptRepositoryError(`object ${missing[0]} is missing: the repository is corrupt or incomplete`);
 }
 
 /**
@@ -34,7 +34,7 @@ export async function* readAllBlobs(repo: Repo, skip: ReadonlySet<string> = new 
     const obj = await readRaw(repo, oid);
     if (obj) return { oid, bytes: obj.bytes };
     if (lenient) return { oid, bytes: null, size: 0, unread: "missing" };
-    throw new UsageError(`object ${oid} is missing: the repository is corrupt or incomplete`);
+    throw new CorruptRepositoryError(`object ${oid} is missing: the repository is corrupt or incomplete`);
   };
   while (pending.length) {
     const oid = pending.pop()!;

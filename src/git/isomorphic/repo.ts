@@ -1,6 +1,6 @@
 import type { PromiseFsClient } from "isomorphic-git";
 import git from "isomorphic-git";
-import { CorruptObjectError } from "../../errors.js";
+import { CorruptObjectError, CorruptRepositoryError } from "../../errors.js";
 
 /** What every part of the isomorphic engine needs: where the repository is and how to read it. */
 export interface Repo {
@@ -68,7 +68,7 @@ export async function readRaw(repo: Repo, oid: string): Promise<RawObject | null
 /** Reads an object that history says must exist: its absence means a broken repository. */
 export async function readExisting(repo: Repo, oid: string, type: RawObject["type"]): Promise<Buffer> {
   const obj = await readRaw(repo, oid);
-  if (!obj) throw new CorruptObjectError(`object ${oid} is missing: the repository is corrupt or incomplete`);
+  if (!obj) throw new CorruptRepositoryError(`object ${oid} is missing: the repository is corrupt or incomplete`);
   if (obj.type !== type) throw new CorruptObjectError(`object ${oid} is a ${obj.type}, expected a ${type}`);
   return obj.bytes;
 }

@@ -1,4 +1,4 @@
-import { UsageError } from "../../errors.js";
+import { CorruptRepositoryError } from "../../errors.js";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,7 +45,7 @@ export async function listBlobs(opts: GitOptions): Promise<BlobList> {
     for (const l of lines) {
       // An object whose header cannot be read is listed as "<oid> missing": a corrupt
       // repository must fail the scan, not pass it in silence.
-      if (l.endsWith(" missing")) throw new UsageError(`object ${l.slice(0, l.indexOf(" "))} cannot be read: the repository is corrupt`);
+      if (l.endsWith(" missing")) throw new CorruptRepositoryError(`object ${l.slice(0, l.indexOf(" "))} cannot be read: the repository is corrupt`);
       if (!l.startsWith("blob ")) continue;
       const [oid, size, disk, base] = l.slice(5).split(" ") as [string, string, string, string];
       const i = list.oids.push(oid) - 1;

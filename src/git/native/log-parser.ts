@@ -1,11 +1,11 @@
 import type { Change, CommitChanges } from "../engine.js";
+import { isZeroOid } from "../refs.js";
 
 // Parses `git log -z --raw --format=%x01%H%x00%an <%ae>%x00%aI%x00%B` incrementally.
 // With -z every field ends in NUL: \x01<oid>, author, date, message, then pairs of
 // `:<modes> <oids> <status>` and `<path>`. A message cannot hold NUL, so NUL framing is exact.
 
 export const LOG_FORMAT = "--format=%x01%H%x00%an <%ae>%x00%aI%x00%B";
-const ZERO_OID = /^0+$/;
 const GITLINK = "160000";
 
 export function createLogParser(onCommit: (c: CommitChanges) => void): {
@@ -60,7 +60,7 @@ export function createLogParser(onCommit: (c: CommitChanges) => void): {
         // ":100644 100644 <old> <new> M"
         const [, newMode, , newOid, status] = header.slice(1).split(" ");
         field = 4;
-        if (!newOid || ZERO_OID.test(newOid) || status === "D") return;
+        if (!newOid || isZeroOid(newOid) || status === "D") return;
         if (newMode === GITLINK) {
           current.gitlinks++;
           return;

@@ -1,7 +1,7 @@
 import type { BlobFilter, BlobIds, BlobRead } from "../engine.js";
 import type { BlobContent } from "../engine.js";
 import type { GitOptions } from "../run-git.js";
-import { UsageError } from "../../errors.js";
+import { CorruptRepositoryError } from "../../errors.js";
 import { spawnGit } from "../run-git.js";
 import type { BatchObject } from "./cat-file.js";
 import { createBatchParser } from "./cat-file.js";
@@ -134,7 +134,7 @@ async function* catFile(opts: GitOptions, oids: AsyncIterable<string> | Iterable
   const onMissing = (emit: (r: Read) => void) => (oid: string) => (filter ? emit({ oid, bytes: null, size: 0, unread: "missing" }) : missing.push(oid));
   yield* parseProcess<Read>(proc, (emit) => createBatchParser((o) => emit(toRead(o)), onMissing(emit), filter));
   await feed;
-  if (missing.length) throw new UsageError(`object ${missing[0]} is missing: the repository is corrupt or incomplete`);
+  if (missing.length) throw new CorruptRepositoryError(`object ${missing[0]} is missing: the repository is corrupt or incomplete`);
 }
 
 export type { BlobContent };

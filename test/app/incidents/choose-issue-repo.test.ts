@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RepoTarget } from "../../../src/app/context.js";
+import type { RepoTarget } from "../../../src/app/app-context.js";
 import { createLogger } from "../../../src/app/create-logger.js";
 import { createInstallationOctokit } from "../../../src/app/github/create-octokit.js";
 import type { GitHub } from "../../../src/app/github/create-octokit.js";

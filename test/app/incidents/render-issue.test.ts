@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { issueBody, issueTitle } from "../../../src/app/incidents/render-issue.js";
-import type { IncidentFacts, RepoInfo } from "../../../src/app/incidents/render-issue.js";
+import type { IncidentFacts, GithubRepo } from "../../../src/app/incidents/render-issue.js";
 import { describeChange, isClean } from "../../../src/app/incidents/render-status.js";
 import { fingerprint } from "../../../src/findings/fingerprint.js";
 import { redact } from "../../../src/findings/redact.js";
 import { fakeKey } from "../../helpers/keys.js";
 
-const repo: RepoInfo = { fullName: "acme/shop", htmlUrl: "https://github.com/acme/shop", isPublic: true, defaultBranch: "main" };
+const repo: GithubRepo = { fullName: "acme/shop", htmlUrl: "https://github.com/acme/shop", isPublic: true, defaultBranch: "main" };
 const key = fakeKey();
 const facts: IncidentFacts = {
   fingerprint: fingerprint(key),

@@ -1,6 +1,7 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
+import { GitError } from "../../../src/errors.js";
 import { classifyGitFailure } from "../../../src/app/mirror/classify-git-failure.js";
 import { syncMirror } from "../../../src/app/mirror/sync-mirror.js";
 import { tempDir } from "../../helpers/repo.js";
@@ -58,7 +59,8 @@ describe("classifying a failed fetch", () => {
     const server = await answering(404);
     try {
       const err = (await fetchFailure(server.url)) as Error;
-      expect(err.message).toMatch(/^\[leakguard\] git fetch failed: /);
+      expect(err).toBeInstanceOf(GitError);
+      expect(err.message).toMatch(/^git fetch failed: /);
     } finally {
       server.close();
     }

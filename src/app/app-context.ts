@@ -1,6 +1,6 @@
 import type { Logger } from "./create-logger.js";
 import type { GitHub } from "./github/create-octokit.js";
-import type { RepoInfo } from "./incidents/render-issue.js";
+import type { GithubRepo } from "./incidents/render-issue.js";
 import type { NewDelivery, Store } from "./store/store.js";
 
 /** What every handler may use; built once in start-app.ts and passed down, never global. */
@@ -32,7 +32,7 @@ export interface JobInfo {
 }
 
 /** A repository as the handlers need it, whichever event named it. */
-export interface RepoTarget extends RepoInfo {
+export interface RepoTarget extends GithubRepo {
   owner: string;
   name: string;
   cloneUrl: string;

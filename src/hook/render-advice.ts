@@ -19,7 +19,7 @@ function wrap(text: string): string[] {
   return lines;
 }
 
-export function adviceFor(f: Finding): readonly string[] {
+export function renderAdvice(f: Finding): readonly string[] {
   const lines = wrap(registryAdvice(f).fix);
   // Not Stripe's key: its rotation happens at the provider that issued it.
   return f.rule === "generic-live-secret-key" ? ["Not a Stripe key: rotate it with the provider that issued it (its dashboard), not Stripe's.", ...lines] : lines;
