@@ -74,7 +74,7 @@ function scan(engine: string, dir: string): ScanFigures {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-const keep = args.includes("--keep") ? opt("keep", "") : null;
+const keep = opt("keep", "") || null;
 const dir = keep ?? mkdtempSync(join(tmpdir(), "leakguard-bench-engines-"));
 try {
   if (!existsSync(join(dir, "HEAD")) && !existsSync(join(dir, ".git"))) {

@@ -40,6 +40,12 @@ describe("the synthetic-history generator", () => {
     expect(runGit(repo.dir, ["merge-base", "main", "big"]).trim()).toBe(main);
   });
 
+  it("fails with git's reason when fast-import dies, never returning a half-written history as built", async () => {
+    const repo = makeRepo(); // no refs/heads/main for the hook preset to start from
+    await expect(synthesizeHistory(repo.dir, { preset: "hook", commits: 5000, env: GIT_TEST_ENV })).rejects.toThrow(/git fast-import exited with \d+: .*refs\/heads\/main/);
+    expect(runGit(repo.dir, ["for-each-ref"])).toBe("");
+  });
+
   it("refuses sizes it cannot build and a non-empty directory, writing nothing", async () => {
     const dir = tempDir();
     await expect(synthesizeHistory(`${dir}/a`, { preset: "bench", commits: 50 })).rejects.toThrow("--commits must be >= 100");

@@ -132,6 +132,10 @@ export async function synthesizeHistory(dir: string, opts: SynthesizeOptions): P
     preset: opts.preset,
     seed,
     ...rest,
-    expected: expected.map(({ commitMark, ...e }) => ({ commit: oids.get(commitMark) ?? "", ...e })),
+    expected: expected.map(({ commitMark, ...e }) => {
+      const commit = oids.get(commitMark);
+      if (!commit) throw new Error(`git fast-import wrote no commit for mark :${commitMark}`);
+      return { commit, ...e };
+    }),
   };
 }

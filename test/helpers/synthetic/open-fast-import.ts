@@ -49,10 +49,15 @@ export function openFastImport(dir: string, env: NodeJS.ProcessEnv): FastImport 
     child.on("error", rej);
     child.on("close", (code) => res(code));
   });
-  // A dead fast-import surfaces through its exit code in finish(), not as an EPIPE crash.
+  let exitCode: number | null | undefined; // undefined while git runs
+  void exited.then((code) => (exitCode = code), () => (exitCode = null));
+  const failure = (code: number | null | undefined): Error => new Error(`git fast-import exited with ${code}: ${stderr.trim().split("\n")[0] ?? ""}`);
+  // A dead fast-import fails the next write with git's own reason, not with EPIPE, and
+  // stops the generator there instead of letting it produce the rest for nobody.
   child.stdin.on("error", () => {});
   const write = async (data: Buffer | string): Promise<void> => {
-    if (!child.stdin.write(data)) await Promise.race([once(child.stdin, "drain"), exited]);
+    if (exitCode !== undefined) throw failure(exitCode);
+    if (!child.stdin.write(data)) await Promise.race([once(child.stdin, "drain").catch(() => {}), exited]);
   };
   const data = async (bytes: Buffer | string): Promise<void> => {
     await write(`data ${Buffer.byteLength(bytes)}\n`);
@@ -94,7 +99,7 @@ export function openFastImport(dir: string, env: NodeJS.ProcessEnv): FastImport 
         await write("done\n");
         child.stdin.end();
         const code = await exited;
-        if (code !== 0) throw new Error(`git fast-import exited with ${code}: ${stderr.trim().split("\n")[0] ?? ""}`);
+        if (code !== 0) throw failure(code);
         const oids = new Map<number, string>();
         for (const line of readFileSync(marks, "utf8").split("\n")) {
           const [m, oid] = line.split(" ");
