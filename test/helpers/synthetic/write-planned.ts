@@ -24,7 +24,8 @@ export async function writePlanned(fi: FastImport, rng: Rng, nCommits: number, t
       continue;
     }
     if (f.kind === "binary") {
-      for (const v of f.versions.slice(0, 1)) await fi.blob(v.mark, binaryBytes(rng, f.size));
+      const v = f.versions[0]; // an asset is written once, never edited
+      if (v) await fi.blob(v.mark, binaryBytes(rng, f.size));
       continue;
     }
     const pool = pools[f.kind];
