@@ -17,6 +17,8 @@ if (!entry) {
   process.exit(2);
 }
 const out = mkdtempSync(join(root, "node_modules", ".cache-run-ts-"));
+// On exit, not in a finally: scripts end with process.exit() too, which skips a finally.
+process.on("exit", () => rmSync(out, { recursive: true, force: true }));
 await build({
   entryPoints: [resolve(entry)],
   outfile: join(out, "script.mjs"),
@@ -30,8 +32,4 @@ await build({
   alias: { vitest: join(root, "scripts", "lib", "vitest-outside.ts") },
 });
 process.argv = [process.argv[0] ?? process.execPath, join(out, "script.mjs"), ...args];
-try {
-  await import(pathToFileURL(join(out, "script.mjs")).href);
-} finally {
-  rmSync(out, { recursive: true, force: true });
-}
+await import(pathToFileURL(join(out, "script.mjs")).href);
