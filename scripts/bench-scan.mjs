@@ -2,7 +2,7 @@
 // Times `leakguard scan --history` against git inflating every object once, on the same
 // synthetic repository in the same run, and checks the scan found exactly the planted leaks.
 //
-//   node scripts/synthetic-repo.mjs --out bench-data/synthetic      # once (see its header)
+//   node scripts/run-ts.mjs scripts/synthetic-history.ts --preset bench --out bench-data/synthetic   # once
 //   npm run build && node scripts/bench-scan.mjs [--data bench-data/synthetic] [--runs 5] [--log-p]
 //
 // Each round runs the reference and the scan back to back (order alternating), after one

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Runs a TypeScript script (a benchmark) against the current src/ and test/helpers/, so that
 // benchmarks share the code the tests exercise and are type-checked with it (npm run
 // typecheck). esbuild bundles the script (dependencies stay external) into a temporary
@@ -16,6 +17,8 @@ if (!entry) {
   process.exit(2);
 }
 const out = mkdtempSync(join(root, "node_modules", ".cache-run-ts-"));
+// On exit, not in a finally: scripts end with process.exit() too, which skips a finally.
+process.on("exit", () => rmSync(out, { recursive: true, force: true }));
 await build({
   entryPoints: [resolve(entry)],
   outfile: join(out, "script.mjs"),
@@ -28,9 +31,5 @@ await build({
   // test/helpers register clean-ups with vitest's afterAll; outside vitest they run at exit.
   alias: { vitest: join(root, "scripts", "lib", "vitest-outside.ts") },
 });
-process.argv = [process.argv[0], join(out, "script.mjs"), ...args];
-try {
-  await import(pathToFileURL(join(out, "script.mjs")).href);
-} finally {
-  rmSync(out, { recursive: true, force: true });
-}
+process.argv = [process.argv[0] ?? process.execPath, join(out, "script.mjs"), ...args];
+await import(pathToFileURL(join(out, "script.mjs")).href);

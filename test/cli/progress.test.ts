@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
@@ -10,33 +9,22 @@ import { scanHistory } from "../../src/findings/scan-history.js";
 import { mayHoldStripeKey, STRIPE_KEY_PCRE, STRIPE_MARKER_BYTES } from "../../src/detectors/index.js";
 import { countHistory } from "../../src/cli/count-history.js";
 import { createProgressBar, createScrubProgressBar, progressLine } from "../../src/cli/progress.js";
-import { fakeKey } from "../helpers/keys.js";
 import { buildCli } from "../helpers/build-cli.js";
 import { GIT_TEST_ENV, makeRepo } from "../helpers/repo.js";
+import { synthesizeHistory } from "../helpers/synthetic-history.js";
 
 const filter: BlobFilter = { test: mayHoldStripeKey, overlap: STRIPE_MARKER_BYTES - 1, pcre: STRIPE_KEY_PCRE };
 
 /** 400 commits of 8 fresh 2 KB files each (3,200 blobs), a test key in every 40th commit. */
-function busyRepo() {
+async function busyRepo() {
   const repo = makeRepo();
-  let stream = "";
-  let mark = 0;
-  for (let c = 0; c < 400; c++) {
-    const files: string[] = [];
-    for (let f = 0; f < 8; f++) {
-      const body = randomBytes(1500).toString("base64") + (c % 40 === 0 && f === 0 ? `\nk = "${fakeKey("sk", "test")}"\n` : "\n");
-      stream += `blob\nmark :${++mark}\ndata ${Buffer.byteLength(body)}\n${body}\n`;
-      files.push(`M 100644 :${mark} dir${f}/file${c % 50}.txt\n`);
-    }
-    stream += `commit refs/heads/main\ncommitter Ada <ada@example.com> ${1700000000 + c} +0000\ndata 4\nc${c % 10}\n\n${files.join("")}\n`;
-  }
-  execFileSync("git", ["fast-import", "--quiet"], { cwd: repo.dir, input: stream, env: GIT_TEST_ENV });
+  await synthesizeHistory(repo.dir, { preset: "busy", env: GIT_TEST_ENV });
   return repo;
 }
 
 describe("progress of a history scan", () => {
   it("counts blobs and bytes as they are read, and ends equal to the final stats", async () => {
-    const repo = busyRepo();
+    const repo = await busyRepo();
     const seen: Progress[] = [];
     const engine = createNativeEngine(repo.dir, process.env, undefined, { prefilter: "grep" });
     const result = await scanHistory({ engine, selection: { all: true }, onProgress: (p) => seen.push({ ...p }) });
@@ -53,7 +41,7 @@ describe("progress of a history scan", () => {
   });
 
   it("hands on every blob git grep passed over before the content of any later match", async () => {
-    const repo = busyRepo();
+    const repo = await busyRepo();
     const engine = createNativeEngine(repo.dir, process.env, undefined, { prefilter: "grep" });
     const order = new Map((await listBlobs({ cwd: repo.dir })).oids.map((o, i) => [o, i] as const));
     const stream: Array<{ at: number; skipped: boolean }> = [];
@@ -90,7 +78,7 @@ describe("progress of a history scan", () => {
   });
 
   it("on a pseudo-terminal, the CLI's bar ends at 100 % with the counts of the report", async () => {
-    const repo = busyRepo();
+    const repo = await busyRepo();
     const cli = buildCli();
     // script(1) gives the CLI a real terminal; its output is the terminal's.
     const screen = execFileSync("script", ["-qc", `node ${JSON.stringify(cli)} scan --history ${JSON.stringify(repo.dir)}`, "/dev/null"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });

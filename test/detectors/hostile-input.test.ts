@@ -6,7 +6,7 @@ import { fakeKey } from "../helpers/keys.js";
 
 // Issue 8, item 5: inputs built to make the detectors slow. Each used to take from a
 // minute to hours; what is checked here is that the answer is right and complete (the
-// time they take now is in scripts/bench-hostile.mjs and docs/PERFORMANCE.md).
+// time they take now is in scripts/bench-hostile.ts and docs/PERFORMANCE.md).
 
 /** n distinct live keys whose bodies the key rules pass (a random body very rarely fails them). */
 function realKeys(n: number): string[] {
