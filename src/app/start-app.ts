@@ -9,6 +9,7 @@ import type { GitHub } from "./github/create-octokit.js";
 import { stripAppSecrets } from "./child-env.js";
 import { createAppOctokit, createInstallationOctokit } from "./github/create-octokit.js";
 import type { GitHubOptions } from "./github/create-octokit.js";
+import type { Budgets } from "./github/pace-requests.js";
 import { findInstallation } from "./github/find-installation.js";
 import { trustDelivery } from "./handlers/trust-delivery.js";
 import { onInstallation, onRepositoryScan, REPO_SCAN_EVENT } from "./handlers/on-installation.js";
@@ -39,8 +40,8 @@ export interface StartOptions {
   /** false: acknowledge and queue only (tests use it to stop between ack and processing). */
   processDeliveries?: boolean;
   retryBaseMs?: number;
-  /** Spacing of one installation's writes to GitHub (default: GitHub's documented limit). */
-  writeSpacingMs?: number;
+  /** One installation's request budgets on GitHub (default: GitHub's documented limits, github/pace-requests.ts). */
+  budgets?: Partial<Budgets>;
   retryDelayMs?: number;
   pollMs?: number;
   /** Default 10 minutes. */
@@ -66,7 +67,7 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
   const store = config.databaseUrl ? await openPostgresStore(config.databaseUrl) : openSqliteStore(config.dataDir);
   const clients = new Map<number, GitHub>();
   let worker: Worker | null = null;
-  const ghOptions: GitHubOptions = { appId: config.appId, privateKey: config.privateKey, baseUrl: config.githubApiUrl, log, ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}), ...(opts.writeSpacingMs !== undefined ? { writeSpacingMs: opts.writeSpacingMs } : {}) };
+  const ghOptions: GitHubOptions = { appId: config.appId, privateKey: config.privateKey, baseUrl: config.githubApiUrl, log, ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}), ...(opts.budgets !== undefined ? { budgets: opts.budgets } : {}) };
   const appClient = createAppOctokit(ghOptions);
   let bot: Promise<string> | null = null;
   const processing = opts.processDeliveries ?? true;
