@@ -70,6 +70,10 @@ class Window {
     }
     return this.ms;
   }
+  free(now: number): number {
+    this.drop(now);
+    return Math.max(0, this.limit - this.total);
+  }
   spend(n: number, now: number) {
     this.spent.push({ at: now, n });
     this.total += n;
@@ -104,7 +108,15 @@ export function limitWaitMs(err: unknown, now: number): number | null {
   return null; // a 403 for permissions: not ours to wait out
 }
 
-export function paceRequests(octokit: Octokit, octokitOptions: OctokitOptions): Record<string, never> {
+/** What the installation's lane can tell a job deciding whether an optional request is worth it. */
+export interface PaceState {
+  /** Requests of this installation waiting for their turn. */
+  backlog(): number;
+  /** Share (0..1) of the endpoint's points budget still free in the current minute. */
+  room(method: string, route: string): number;
+}
+
+export function paceRequests(octokit: Octokit, octokitOptions: OctokitOptions): { pace: PaceState } {
   const options = octokitOptions as { pace?: PaceOption };
   const budgets = { ...GITHUB_BUDGETS, ...(options.pace?.budgets ?? {}) };
   const lane: Lane = {
@@ -119,6 +131,7 @@ export function paceRequests(octokit: Octokit, octokitOptions: OctokitOptions): 
     return w;
   };
 
+  let waiting = 0;
   octokit.hook.wrap("request", (request, opts) => {
     const method = String(opts.method ?? "GET").toUpperCase();
     // The route template (/repos/{owner}/{repo}/check-runs): one endpoint whatever the repository.
@@ -156,9 +169,22 @@ export function paceRequests(octokit: Octokit, octokitOptions: OctokitOptions): 
       }
     };
     // Serial: the next request of this installation starts when this one has its answer.
-    const result = lane.tail.then(send, send);
+    waiting++;
+    const go = () => {
+      waiting--;
+      return send();
+    };
+    const result = lane.tail.then(go, go);
     lane.tail = result.catch(() => {});
     return result;
   });
-  return {};
+  return {
+    pace: {
+      backlog: () => waiting,
+      room: (method, route) => {
+        const w = windowOf(`${method.toUpperCase()} ${route}`);
+        return w.free(Date.now()) / budgets.pointsPerMinute;
+      },
+    },
+  };
 }
