@@ -16,6 +16,7 @@ import { onInstallation, onRepositoryScan, REPO_SCAN_EVENT } from "./handlers/on
 import { IN_PROGRESS_AFTER_MS } from "./github/track-check-run.js";
 import { onPush } from "./handlers/on-push.js";
 import { createServer } from "./server.js";
+import { watchEventLoop } from "./watch-event-loop.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import { openPostgresStore } from "./store/postgres-store.js";
 import { createSqliteWorker } from "./store/sqlite-worker.js";
@@ -146,6 +147,7 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
     throw listenError(err, config.port, host);
   }
   if (processing) await worker.start();
+  const unwatch = watchEventLoop(log);
   const purger = setInterval(() => void purge().catch((err: unknown) => log.error({ err }, "purge failed")), PURGE_EVERY_MS);
   purger.unref();
   const address = server.address() as AddressInfo;
@@ -160,6 +162,7 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
     worker,
     async close() {
       clearInterval(purger);
+      unwatch();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker.stop();
       await store.close();
