@@ -122,7 +122,7 @@ async function runMode(mode: string) {
   }, 50);
   // The burst: every delivery sent as fast as 32 connections carry them, alternating instances.
   let next = 0;
-  await Promise.all(
+  const burst = Promise.all(
     Array.from({ length: 32 }, async () => {
       for (let i = next++; i < w.pushes.length; i = next++) {
         const p = w.pushes[i]!;
@@ -145,6 +145,11 @@ async function runMode(mode: string) {
       }
     }),
   );
+  await burst.catch((err: unknown) => {
+    // An instance that stopped answering: its last words say why.
+    for (const a of instances) console.error(a.logs.slice(-20).join("\n"), a.proc.exitCode, a.proc.signalCode);
+    throw err;
+  });
   const deadline = Date.now() + 15 * 60_000;
   while (doneAt.size < w.pushes.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   clearInterval(poll);

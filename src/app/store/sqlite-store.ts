@@ -63,7 +63,12 @@ export function openSqliteStore(dataDir: string): SqliteStore {
     throw new UsageError(`LEAKGUARD_DATA_DIR ${dataDir} cannot be used: ${(err as { code?: string }).code ?? "not a database"}`);
   }
   db.pragma("secure_delete = ON");
-  db.pragma("synchronous = FULL"); // an acknowledged delivery must survive a power cut
+  // An acknowledged delivery must survive a power cut, and so must a take of it (a first
+  // take skips the look-ups for what an earlier attempt made: JobInfo.fresh): those two
+  // commit with synchronous=FULL, which also syncs every commit before them in the WAL. The
+  // rest (finishing, incidents) commit NORMAL: a power cut may lose them, and the job then
+  // runs again, finding what it made. Each FULL commit holds the event loop for an fsync.
+  db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
   const version = db.pragma("user_version", { simple: true }) as number;
   db.transaction(() => {
@@ -112,6 +117,14 @@ export function openSqliteStore(dataDir: string): SqliteStore {
     if (res.changes === 0) throw new DuplicateDelivery(); // rolls the digest back: the body was not accepted
     return true;
   });
+  const durably = <T>(fn: () => T): T => {
+    db.pragma("synchronous = FULL");
+    try {
+      return fn();
+    } finally {
+      db.pragma("synchronous = NORMAL");
+    }
+  };
   const purgeTx = db.transaction((cutoff: { deliveries: Date; digests: Date }) => ({
     deliveries: db.prepare("DELETE FROM deliveries WHERE state IN ('done', 'failed') AND updated_at < ?").run(cutoff.deliveries.toISOString()).changes,
     digests: db.prepare("DELETE FROM seen_bodies WHERE received_at < ?").run(cutoff.digests.toISOString()).changes,
@@ -121,7 +134,7 @@ export function openSqliteStore(dataDir: string): SqliteStore {
     kind: "sqlite",
     async enqueue(d) {
       try {
-        return enqueueTx(d);
+        return durably(() => enqueueTx(d));
       } catch (err) {
         if (err instanceof DuplicateDelivery) return false;
         throw err;
@@ -135,10 +148,10 @@ export function openSqliteStore(dataDir: string): SqliteStore {
       return (db.prepare("SELECT count(*) AS n FROM deliveries WHERE state IN ('pending', 'running')").get() as { n: number }).n;
     },
     async claim() {
-      return claimTx(1)[0] ?? null;
+      return durably(() => claimTx(1))[0] ?? null;
     },
     async claimBatch(max) {
-      return claimTx(max);
+      return durably(() => claimTx(max));
     },
     async finish(id, state, note) {
       db.prepare("UPDATE deliveries SET state = ?, note = ?, updated_at = ? WHERE id = ?").run(state, note ?? null, now(), id);
