@@ -92,6 +92,7 @@ export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerO
         : [];
     const all = [first, ...rest];
     const batch = createBatch();
+    if (rest.length) log.info({ deliveries: all.map((d) => d.id), instance }, "pushes of one repository taken together");
     let retryFirst = false;
     for (const [i, d] of all.entries()) {
       const outcome = await runDelivery(d, { ...opts, maxAttempts: store.maxAttempts }, batch.at(i === all.length - 1));

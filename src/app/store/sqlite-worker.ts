@@ -42,6 +42,7 @@ export function createSqliteWorker(store: SqliteStore, opts: WorkerOptions): Wor
         // Each delivery ends on its own (done, retry, failed) as it finishes: a crash mid-batch
         // leaves the rest running, and start-up hands them out again (recover()).
         const batch = createBatch();
+        if (ds.length > 1) log.info({ deliveries: ds.map((d) => d.id) }, "pushes of one repository taken together");
         for (const [i, d] of ds.entries()) await runOne(d, batch.at(i === ds.length - 1));
         // A finished delivery may free its repository for a job another loop passed over.
         again = true;
