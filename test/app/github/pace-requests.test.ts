@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createInstallationOctokit } from "../../../src/app/github/create-octokit.js";
 import type { Budgets } from "../../../src/app/github/pace-requests.js";
 import { createLogger } from "../../../src/app/create-logger.js";
-import { makeTestApp, startGitHubDouble } from "../../helpers/github-double/index.js";
+import { FAULTS, makeTestApp, startGitHubDouble } from "../../helpers/github-double/index.js";
 import type { GitHubDouble, SecondaryLimitOptions } from "../../helpers/github-double/index.js";
 
 // GitHub's secondary limits are budgets per installation over a minute and an hour (docs:
@@ -58,5 +58,21 @@ describe("pacing by GitHub's budgets", () => {
     await Promise.all(titles.map((title) => octokit.rest.issues.create({ owner: "acme", repo: "shop", title })));
     expect(gh.rateLimited).toBeGreaterThan(0);
     expect(gh.state.issuesOf("acme/shop").map((i) => i.title).sort()).toEqual([...titles].sort());
+  });
+
+  it("waits out an exhausted primary limit until x-ratelimit-reset, and a 429 until retry-after", async () => {
+    const octokit = await world({}, {});
+    gh.failNext({ method: "GET", path: "/repos/acme/shop", ...FAULTS.primaryRateLimit(Date.now(), 1) });
+    gh.failNext({ method: "GET", path: "/repos/acme/shop", ...FAULTS.tooManyRequests(1) });
+    const { data } = await octokit.rest.repos.get({ owner: "acme", repo: "shop" });
+    expect(data.full_name).toBe("acme/shop");
+    expect(gh.requests.filter((r) => r.path === "/repos/acme/shop").map((r) => r.status)).toEqual([403, 429, 200]);
+  });
+
+  it("does not wait out a 403 that is no rate limit (a missing permission): it fails at once", async () => {
+    const octokit = await world({}, {});
+    gh.failNext({ method: "GET", path: "/repos/acme/shop", status: 403, body: { message: "Resource not accessible by integration" } });
+    await expect(octokit.rest.repos.get({ owner: "acme", repo: "shop" })).rejects.toMatchObject({ status: 403 });
+    expect(gh.requests.filter((r) => r.path === "/repos/acme/shop")).toHaveLength(1);
   });
 });
