@@ -100,7 +100,6 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   let head: string;
   try {
     head = req.after ? await engine.resolve(req.after) : (defaultTip ?? "");
-    if (head) run.on(head);
   } catch {
     // Force-pushed away before we fetched: nothing of it is left to scan.
     return neutral(req.after, `pushed commit ${req.after} is no longer in the repository`);
@@ -117,6 +116,9 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
     await ctx.store.saveRepo({ fullName: repo.fullName, installationId: repo.installationId, historyScannedAt: new Date().toISOString() });
     return;
   }
+  // Only a job that ends in a check run may start one: a deleted ref's re-check (above) has
+  // none, and an in_progress run started for it would never be completed.
+  run.on(head);
 
   const before = req.before && (await exists(sync.dir, req.before)) ? req.before : null;
   // A pushed tag is scanned as a tag: its message (and those of the tags it points to), not
