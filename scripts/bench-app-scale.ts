@@ -4,7 +4,11 @@
 // ack p50/p99, push -> completed check run p50/p95/max and throughput, for SQLite with one
 // instance, PostgreSQL with one instance and PostgreSQL with two. Each instance is a real
 // `leakguard app` process (dist/, so build first) with its own data dir. Also checks the
-// outcome: one check run per push, one issue per key.
+// outcome: one check run per push, one issue per key. The double enforces GitHub's documented
+// secondary limits per installation (80 content-generating requests a minute, 500 an hour,
+// 900 points a minute per endpoint, 100 concurrent): the "limited" column counts its 403
+// answers (the app waits them out and sends again), "req/push" the GitHub requests per push,
+// "loop" the worst event-loop delay p99 / max any instance logged (app/watch-event-loop.ts).
 //
 // Usage: npm run build && node scripts/run-ts.mjs scripts/bench-app-scale.ts [--deliveries 300] [--repos 12]
 //   [--installations 3] [--latency-ms 100] [--workers 4] [--modes sqlite,pg1,pg2]
@@ -52,7 +56,7 @@ interface Push {
 
 async function world() {
   const app = makeTestApp();
-  const gh = await startGitHubDouble({ app, latencyMs: Number(args["latency-ms"]), validateResponses: false });
+  const gh = await startGitHubDouble({ app, latencyMs: Number(args["latency-ms"]), validateResponses: false, secondaryLimits: true });
   const root = tempDir("leakguard-bench-served-");
   const backend = await startGitHttpServer({ root });
   const gate = await startTokenGate({
@@ -118,7 +122,7 @@ async function runMode(mode: string) {
   }, 50);
   // The burst: every delivery sent as fast as 32 connections carry them, alternating instances.
   let next = 0;
-  await Promise.all(
+  const burst = Promise.all(
     Array.from({ length: 32 }, async () => {
       for (let i = next++; i < w.pushes.length; i = next++) {
         const p = w.pushes[i]!;
@@ -141,6 +145,11 @@ async function runMode(mode: string) {
       }
     }),
   );
+  await burst.catch((err: unknown) => {
+    // An instance that stopped answering: its last words say why.
+    for (const a of instances) console.error(a.logs.slice(-20).join("\n"), a.proc.exitCode, a.proc.signalCode);
+    throw err;
+  });
   const deadline = Date.now() + 15 * 60_000;
   while (doneAt.size < w.pushes.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   clearInterval(poll);
@@ -160,9 +169,21 @@ async function runMode(mode: string) {
       if (n !== 1) issueProblems++;
     }
   }
+  const loop = instances
+    .flatMap((a) => a.logs)
+    .filter((l) => l.includes('"event loop delay"'))
+    .map((l) => (JSON.parse(l) as { loopDelayMs: { p99: number; max: number } }).loopDelayMs);
+  const installationRequests = w.gh.requests.filter((r) => !String(r.template ?? "").startsWith("/app"));
+  const byRoute = new Map<string, number>();
+  for (const r of installationRequests) byRoute.set(`${r.method} ${r.template}`, (byRoute.get(`${r.method} ${r.template}`) ?? 0) + 1);
   for (const a of instances) await a.stop();
   await w.close();
   return {
+    limited: w.gh.rateLimited,
+    perPush: installationRequests.length / w.pushes.length,
+    routes: [...byRoute].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, n]) => `${k} ${n}`).join(", "),
+    loopP99: Math.max(0, ...loop.map((x) => x.p99)),
+    loopMax: Math.max(0, ...loop.map((x) => x.max)),
     mode,
     /** The machine is shared: the 1-minute load average at the end of the mode, to read the figures against. */
     load: loadavg()[0]!,
@@ -181,7 +202,7 @@ async function runMode(mode: string) {
 
 const f = (x: number, d = 1) => x.toFixed(d);
 console.log(`${N} deliveries over ${R} repositories in ${I} installations; GitHub latency ${args["latency-ms"]} ms; ${args.workers} workers per instance`);
-console.log("mode  completed  ack p50/p99 ms  push->check p50/p95/max s  deliveries/s  wrong check runs  wrong issues  503s  load");
+console.log("mode  completed  ack p50/p99 ms  push->check p50/p95/max s  deliveries/s  wrong check runs  wrong issues  503s  limited  req/push  loop p99/max ms  load");
 const results = [];
 for (const mode of String(args.modes).split(",")) {
   const r = await runMode(mode);
@@ -193,8 +214,12 @@ for (const mode of String(args.modes).split(",")) {
       `${r.duplicateRuns}`.padEnd(18) +
       `${r.issueProblems}`.padEnd(14) +
       `${r.refused}`.padEnd(6) +
+      `${r.limited}`.padEnd(9) +
+      `${f(r.perPush, 2)}`.padEnd(10) +
+      `${f(r.loopP99, 0)}/${f(r.loopMax, 0)}`.padEnd(17) +
       `load ${f(r.load)}`,
   );
+  console.log(`      requests: ${r.routes}`);
 }
 const pg1 = results.find((r) => r.mode === "pg1");
 const pg2 = results.find((r) => r.mode === "pg2");

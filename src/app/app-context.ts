@@ -2,6 +2,7 @@ import type { Logger } from "./create-logger.js";
 import type { GitHub } from "./github/create-octokit.js";
 import type { GithubRepo } from "./incidents/render-issue.js";
 import type { NewDelivery, Store } from "./store/store.js";
+import type { Batch } from "./worker.js";
 
 /** What every handler may use; built once in start-app.ts and passed down, never global. */
 export interface AppContext {
@@ -29,6 +30,13 @@ export interface JobInfo {
   attempt: number;
   /** No retry follows: a passing failure must now end in a neutral check run. */
   lastAttempt: boolean;
+  /**
+   * The first take of this delivery: no earlier attempt ever started, so nothing on GitHub can
+   * carry its id yet and the look-ups that guard against a crashed attempt are skipped.
+   */
+  fresh: boolean;
+  /** The deliveries of the same repository taken with this one (worker.ts). */
+  batch: Batch;
 }
 
 /** A repository as the handlers need it, whichever event named it. */

@@ -31,6 +31,10 @@ import { isRetryable } from "./worker.js";
 // be fetched or scanned ends in a neutral check run with the reason. The check run is
 // published whatever the incident steps do; their GitHub errors are said on it and then
 // propagate, when passing, so that the worker retries the delivery.
+// Pushes of one repository taken together (JobInfo.batch) share what does not depend on
+// the push: one fetch, one read of the configuration and of the issue repository, and one
+// re-check of open incidents (by the batch's last delivery). Each still has its own scan of
+// its own range, its own incidents and its own check run.
 
 async function exists(dir: string, rev: string): Promise<boolean> {
   return git(["cat-file", "-e", `${rev}^{commit}`], { cwd: dir }).then(
@@ -43,7 +47,7 @@ export async function scanRepository(ctx: AppContext, req: ScanRequest): Promise
   const { repo } = req;
   const gh = ctx.github(repo.installationId);
   const log = ctx.log.child({ repo: repo.fullName, after: req.after });
-  const run = trackCheckRun(gh, { owner: repo.owner, repo: repo.name }, req.job.deliveryId, { inProgressAfterMs: ctx.inProgressAfterMs, log });
+  const run = trackCheckRun(gh, { owner: repo.owner, repo: repo.name }, req.job.deliveryId, { inProgressAfterMs: ctx.inProgressAfterMs, log, fresh: req.job.fresh });
   try {
     await scanWith(ctx, req, run, { gh, log });
   } finally {
@@ -66,14 +70,20 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   const started = performance.now();
   const fetchWith = async (refresh: boolean) =>
     syncMirror({ dataDir: ctx.dataDir, fullName: repo.fullName, cloneUrl: repo.cloneUrl, token: await installationToken(gh, refresh) });
+  const { batch } = req.job;
   let sync;
   try {
     // A refused fetch may be a token GitHub expired before auth-app's clock did: one retry with a fresh one.
-    sync = await fetchWith(false).catch((err: unknown) => {
-      if (classifyGitFailure(err).kind !== "auth") throw err;
-      log.warn({ err }, "fetch refused; retrying with a fresh installation token");
-      return fetchWith(true);
-    });
+    // Fetched once for the batch, after every delivery in it was accepted: it holds all their commits.
+    sync = await batch.once("fetch", () =>
+      fetchWith(false).catch((err: unknown) => {
+        if (classifyGitFailure(err).kind !== "auth") throw err;
+        log.warn({ err }, "fetch refused; retrying with a fresh installation token");
+        return fetchWith(true);
+      }),
+    );
+    // Only the first delivery of a batch sees the mirror as just created (first sight).
+    if (sync.created && !batch.first("created")) sync = { ...sync, created: false };
     log.debug({ fetchMs: Math.round(performance.now() - started) }, "mirror fetched");
   } catch (err) {
     if (!(err instanceof LeakguardError)) throw err;
@@ -90,7 +100,6 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   let head: string;
   try {
     head = req.after ? await engine.resolve(req.after) : (defaultTip ?? "");
-    if (head) run.on(head);
   } catch {
     // Force-pushed away before we fetched: nothing of it is left to scan.
     return neutral(req.after, `pushed commit ${req.after} is no longer in the repository`);
@@ -107,6 +116,9 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
     await ctx.store.saveRepo({ fullName: repo.fullName, installationId: repo.installationId, historyScannedAt: new Date().toISOString() });
     return;
   }
+  // Only a job that ends in a check run may start one: a deleted ref's re-check (above) has
+  // none, and an in_progress run started for it would never be completed.
+  run.on(head);
 
   const before = req.before && (await exists(sync.dir, req.before)) ? req.before : null;
   // A pushed tag is scanned as a tag: its message (and those of the tags it points to), not
@@ -152,7 +164,7 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   // now (the retry files them); the check run still shows the findings, at the default threshold.
   let config: RepoConfig | null = null;
   try {
-    const loaded = await loadConfig(gh, repo.owner, repo.name);
+    const loaded = await batch.once("config", () => loadConfig(gh, repo.owner, repo.name));
     config = loaded.config;
     alerts.push(...loaded.problems.map((p) => `Configuration problem: ${p}`));
   } catch (err) {
@@ -169,17 +181,23 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   }
   if (config) {
     try {
-      const route = await chooseIssueRepo(gh, repo, config.issueRepo);
+      const chosen = config.issueRepo;
+      const route = await batch.once("route", () => chooseIssueRepo(gh, repo, chosen));
       alerts.push(...route.problems.map((p) => `Configuration problem: ${p}`));
       const ref = req.ref ?? (scan.findings[0]?.commit ? await refsContaining(sync.dir, scan.findings[0].commit) : null);
       const probe = createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: firstSight ? scan.findings : null, budgetMs: ctx.scanBudgetMs });
       try {
         await reconcileIncidents(ctx, gh, { ...req, ref }, scan.findings, { ...config, issueRepo: route.issueRepo }, probe, firstSight, outcome);
       } finally {
-        // Open incidents are re-checked even when a new one could not be opened.
-        await recheckIncidents(ctx, gh, repo, probe, outcome.opened, req.job.deliveryId).catch((err: unknown) =>
-          failures.push({ err, what: err instanceof RecheckBudgetError ? "Open incidents were not re-checked" : ISSUES }),
-        );
+        // Open incidents are re-checked even when a new one could not be opened; once per
+        // batch, by its last delivery (the repository is the same for all), skipping those
+        // the batch opened.
+        const opened = await batch.once("opened", async () => new Set<number>());
+        for (const id of outcome.opened) opened.add(id);
+        if (batch.last)
+          await recheckIncidents(ctx, gh, repo, probe, opened, req.job.deliveryId).catch((err: unknown) =>
+            failures.push({ err, what: err instanceof RecheckBudgetError ? "Open incidents were not re-checked" : ISSUES }),
+          );
       }
     } catch (err) {
       failures.push({ err, what: ISSUES });

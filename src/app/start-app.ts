@@ -9,12 +9,14 @@ import type { GitHub } from "./github/create-octokit.js";
 import { stripAppSecrets } from "./child-env.js";
 import { createAppOctokit, createInstallationOctokit } from "./github/create-octokit.js";
 import type { GitHubOptions } from "./github/create-octokit.js";
+import type { Budgets } from "./github/pace-requests.js";
 import { findInstallation } from "./github/find-installation.js";
 import { trustDelivery } from "./handlers/trust-delivery.js";
 import { onInstallation, onRepositoryScan, REPO_SCAN_EVENT } from "./handlers/on-installation.js";
 import { IN_PROGRESS_AFTER_MS } from "./github/track-check-run.js";
 import { onPush } from "./handlers/on-push.js";
 import { createServer } from "./server.js";
+import { watchEventLoop } from "./watch-event-loop.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import { openPostgresStore } from "./store/postgres-store.js";
 import { createSqliteWorker } from "./store/sqlite-worker.js";
@@ -39,8 +41,8 @@ export interface StartOptions {
   /** false: acknowledge and queue only (tests use it to stop between ack and processing). */
   processDeliveries?: boolean;
   retryBaseMs?: number;
-  /** Spacing of one installation's writes to GitHub (default: GitHub's documented limit). */
-  writeSpacingMs?: number;
+  /** One installation's request budgets on GitHub (default: GitHub's documented limits, github/pace-requests.ts). */
+  budgets?: Partial<Budgets>;
   retryDelayMs?: number;
   pollMs?: number;
   /** Default 10 minutes. */
@@ -66,7 +68,7 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
   const store = config.databaseUrl ? await openPostgresStore(config.databaseUrl) : openSqliteStore(config.dataDir);
   const clients = new Map<number, GitHub>();
   let worker: Worker | null = null;
-  const ghOptions: GitHubOptions = { appId: config.appId, privateKey: config.privateKey, baseUrl: config.githubApiUrl, log, ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}), ...(opts.writeSpacingMs !== undefined ? { writeSpacingMs: opts.writeSpacingMs } : {}) };
+  const ghOptions: GitHubOptions = { appId: config.appId, privateKey: config.privateKey, baseUrl: config.githubApiUrl, log, ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}), ...(opts.budgets !== undefined ? { budgets: opts.budgets } : {}) };
   const appClient = createAppOctokit(ghOptions);
   let bot: Promise<string> | null = null;
   const processing = opts.processDeliveries ?? true;
@@ -106,9 +108,9 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
     log,
     concurrency: config.workers,
     maxAttempts,
-    handle: async (d) => {
-      const payload = await trustDelivery(ctx, d.name, JSON.parse(d.payload));
-      const job = { deliveryId: d.id, attempt: d.attempts, lastAttempt: d.attempts >= maxAttempts };
+    handle: async (d, batch) => {
+      const payload = await trustDelivery(ctx, d.name, JSON.parse(d.payload), batch);
+      const job = { deliveryId: d.id, attempt: d.attempts, lastAttempt: d.attempts >= maxAttempts, fresh: d.attempts === 1, batch };
       if (d.name === "push") await onPush(ctx, payload, job);
       else if (d.name === "installation" || d.name === "installation_repositories") await onInstallation(ctx, payload, d.name, job);
       else if (d.name === REPO_SCAN_EVENT) await onRepositoryScan(ctx, payload, job);
@@ -145,6 +147,7 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
     throw listenError(err, config.port, host);
   }
   if (processing) await worker.start();
+  const unwatch = watchEventLoop(log);
   const purger = setInterval(() => void purge().catch((err: unknown) => log.error({ err }, "purge failed")), PURGE_EVERY_MS);
   purger.unref();
   const address = server.address() as AddressInfo;
@@ -159,6 +162,7 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
     worker,
     async close() {
       clearInterval(purger);
+      unwatch();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker.stop();
       await store.close();

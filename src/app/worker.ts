@@ -16,9 +16,42 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
+/**
+ * Deliveries of one repository taken together (queue/take-batch): each runs as before, one
+ * after another, with its own outcome and its own check run, but what does not depend on the
+ * push (the fetch, the repository's configuration) is done once for all of them.
+ */
+export interface Batch {
+  /** This delivery is the batch's last: work about the repository as a whole (re-checks) is done here. */
+  readonly last: boolean;
+  /** The first call's promise for `key`, shared by every delivery of the batch. */
+  once<T>(key: string, make: () => Promise<T>): Promise<T>;
+  /** True for the first call with `key` in the batch, false after. */
+  first(key: string): boolean;
+}
+
+/** Pushes of one repository taken at once, at most. */
+export const MAX_BATCH = 50;
+
+export function createBatch(): { at(last: boolean): Batch } {
+  const memo = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, make: () => Promise<T>): Promise<T> => {
+    let p = memo.get(key) as Promise<T> | undefined;
+    if (!p) memo.set(key, (p = make()));
+    return p;
+  };
+  const seen = new Set<string>();
+  const first = (key: string) => !seen.has(key) && Boolean(seen.add(key));
+  return { at: (last) => ({ last, once, first }) };
+}
+
+export function soloBatch(): Batch {
+  return createBatch().at(true);
+}
+
 export interface WorkerOptions {
   log: Logger;
-  handle(d: Delivery): Promise<void>;
+  handle(d: Delivery, batch: Batch): Promise<void>;
   /** Jobs run at once in this instance (never two of one repository). */
   concurrency?: number;
   pollMs?: number;
@@ -44,9 +77,9 @@ export function isRetryable(err: unknown): boolean {
 export type Outcome = { kind: "done" } | { kind: "retry"; err: unknown; message: string } | { kind: "failed"; err: unknown; message: string };
 
 /** Runs one delivery and says what the queue should do with it next. */
-export async function runDelivery(d: Delivery, opts: WorkerOptions): Promise<Outcome> {
+export async function runDelivery(d: Delivery, opts: WorkerOptions, batch: Batch = soloBatch()): Promise<Outcome> {
   try {
-    await opts.handle(d);
+    await opts.handle(d, batch);
     return { kind: "done" };
   } catch (raw) {
     const err = unwrap(raw);

@@ -108,7 +108,7 @@ export async function createWorld(opts: { store?: StoreKind } = {}): Promise<Wor
     async start(opts = {}) {
       const stream = new PassThrough();
       stream.on("data", (c: Buffer) => logs.push(...c.toString("utf8").split("\n").filter(Boolean)));
-      const app = await startApp(config, { log: createLogger(stream, "debug"), retryBaseMs: 5, retryDelayMs: 5, pollMs: 20, writeSpacingMs: 10, ...opts });
+      const app = await startApp(config, { log: createLogger(stream, "debug"), retryBaseMs: 5, retryDelayMs: 5, pollMs: 20, ...opts });
       served.push(app);
       return app;
     },

@@ -15,7 +15,9 @@ let org: RepoRecord;
 
 beforeAll(async () => {
   world = await createWorld();
-  app = await world.start();
+  // The check-run requests are read one by one below: no in_progress run (of a job slowed by
+  // a loaded machine) may come between them; check-run-progress.test.ts covers that run.
+  app = await world.start({ inProgressAfterMs: 600_000 });
   org = world.gh.state.addRepo({ owner: "acme", name: ".github" });
 });
 

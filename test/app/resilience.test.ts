@@ -69,7 +69,9 @@ describe("the app under failure", { timeout: E2E_TIMEOUT }, () => {
 
   it("puts a delivery back when GitHub stays down longer than the client retries, and the retry repeats nothing", async () => {
     const world = await createWorld();
-    const app = await world.start();
+    // The completed run is the request GitHub fails here: no in_progress run (of a job slowed
+    // by a loaded machine) may take the failures in its place.
+    const app = await world.start({ inProgressAfterMs: 600_000 });
     const repo = world.addRepo("shop");
     repo.work.commit("init", { "a.txt": "a\n", "server.js": `stripe("${fakeKey()}")\n` });
     world.gh.failNext({ ...FAULTS.serverError(503), path: "/repos/{owner}/{repo}/check-runs", times: 4 });

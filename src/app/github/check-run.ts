@@ -112,8 +112,9 @@ export async function findCheckRun(gh: GitHub, repo: Target, headSha: string, ex
 }
 
 /** Marks `headSha` as being scanned (in_progress), reusing the run an earlier attempt made. */
-export async function startCheckRun(gh: GitHub, repo: Target, headSha: string, externalId: string): Promise<KnownCheckRun> {
-  const found = await findCheckRun(gh, repo, headSha, externalId);
+export async function startCheckRun(gh: GitHub, repo: Target, headSha: string, externalId: string, fresh = false): Promise<KnownCheckRun> {
+  // A delivery's first take has no earlier attempt whose run could exist (JobInfo.fresh).
+  const found = fresh ? null : await findCheckRun(gh, repo, headSha, externalId);
   if (found) return found;
   const { data } = await gh.rest.checks.create({
     ...repo,
@@ -131,9 +132,15 @@ export async function startCheckRun(gh: GitHub, repo: Target, headSha: string, e
  * an earlier attempt made (looked up by external_id), else a new one. Annotations
  * accumulate on GitHub, so those an earlier attempt already sent are not sent again.
  */
-export async function publishCheckRun(gh: GitHub, repo: Target, headSha: string, body: CheckRunBody, run: { externalId: string; started?: KnownCheckRun | null }): Promise<number> {
+export async function publishCheckRun(
+  gh: GitHub,
+  repo: Target,
+  headSha: string,
+  body: CheckRunBody,
+  run: { externalId: string; started?: KnownCheckRun | null; /** Nothing of this delivery can be on GitHub yet: no look-up. */ fresh?: boolean },
+): Promise<number> {
   const output = (annotations: Annotation[]) => ({ title: body.title, summary: body.summary, annotations });
-  const existing = run.started ?? await findCheckRun(gh, repo, headSha, run.externalId);
+  const existing = run.started ?? (run.fresh ? null : await findCheckRun(gh, repo, headSha, run.externalId));
   let id: number;
   let sent: number;
   const final = { status: "completed" as const, conclusion: body.conclusion, completed_at: new Date().toISOString() };

@@ -1,16 +1,18 @@
 import { createAppAuth } from "@octokit/auth-app";
 import { retry } from "@octokit/plugin-retry";
-import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
-import Bottleneck from "bottleneck";
 import type { Logger } from "../create-logger.js";
 import { freshRetryCount } from "./fresh-retry-count.js";
+import { paceRequests } from "./pace-requests.js";
+import type { Budgets } from "./pace-requests.js";
 import { refreshExpiredToken } from "./refresh-expired-token.js";
 
-// One client class for the whole app: REST, rate-limit waits (throttling), back-off on
-// 5xx (retry), and a fresh installation token when GitHub says the old one expired.
+// One client class for the whole app: REST, GitHub's rate-limit budgets per installation
+// (pace-requests.ts), back-off on 5xx (retry), and a fresh installation token when GitHub
+// says the old one expired. The pacing plugin is registered first, so it wraps the actual
+// sending: every retry of plugin-retry is paced and counted too.
 
-const AppOctokit = Octokit.plugin(throttling, retry, freshRetryCount, refreshExpiredToken);
+const AppOctokit = Octokit.plugin(paceRequests, retry, freshRetryCount, refreshExpiredToken);
 export type GitHub = InstanceType<typeof AppOctokit>;
 
 export interface GitHubOptions {
@@ -20,34 +22,9 @@ export interface GitHubOptions {
   log: Logger;
   /** First retry wait; later ones grow quadratically (plugin-retry). Tests shorten it. */
   retryBaseMs?: number;
-  /** Spacing of one installation's writes; default WRITE_SPACING_MS. Tests shorten it. */
-  writeSpacingMs?: number;
+  /** GitHub's documented budgets (pace-requests.ts) unless a test shrinks them. */
+  budgets?: Partial<Budgets>;
   fetch?: typeof fetch;
-}
-
-const MAX_RATE_LIMIT_RETRIES = 3;
-
-/**
- * GitHub's secondary limits allow at most 80 content-creating requests a minute per
- * installation (docs: "Rate limits for the REST API", secondary rate limits): one write
- * every 750 ms stays under it. The throttling plugin's own defaults (1 s per write, 3 s per
- * issue or comment) are not GitHub's numbers, and its limiter groups are shared by every
- * client in the process unless each has its own `throttle.id`.
- */
-export const WRITE_SPACING_MS = 750;
-
-/** One write lane per installation, keyed by `throttle.id`; the plugin's extra notification lane is folded into it. */
-function writeLanes(spacingMs: number) {
-  return {
-    write: new Bottleneck.Group({ id: "leakguard-write", maxConcurrent: 1, minTime: spacingMs }),
-    notifications: new Bottleneck.Group({ id: "leakguard-notifications", maxConcurrent: 1, minTime: 0 }),
-  };
-}
-const lanes = new Map<number, ReturnType<typeof writeLanes>>();
-function lanesFor(spacingMs: number) {
-  let l = lanes.get(spacingMs);
-  if (!l) lanes.set(spacingMs, (l = writeLanes(spacingMs)));
-  return l;
 }
 
 export function createInstallationOctokit(opts: GitHubOptions, installationId: number): GitHub {
@@ -74,18 +51,10 @@ function build(opts: GitHubOptions, installationId: number | null): GitHub {
     },
     ...(opts.fetch ? { request: { fetch: opts.fetch } } : {}),
     retry: { retryAfterBaseValue: opts.retryBaseMs ?? 1000 },
-    throttle: {
-      // Installations do not share a lane: one busy organisation never slows another.
-      id: `installation-${installationId}`,
-      ...lanesFor(opts.writeSpacingMs ?? WRITE_SPACING_MS),
-      onRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
-        log.warn({ retryAfter, url: options.url }, "GitHub rate limit reached");
-        return retryCount < MAX_RATE_LIMIT_RETRIES;
-      },
-      onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
-        log.warn({ retryAfter, url: options.url }, "GitHub secondary rate limit reached");
-        return retryCount < MAX_RATE_LIMIT_RETRIES;
-      },
+    // One client per installation (start-app.ts caches them): its lane is the installation's.
+    pace: {
+      ...(opts.budgets ? { budgets: opts.budgets } : {}),
+      onLimited: ({ url, waitMs, attempt }: { url: string; waitMs: number; attempt: number }) => log.warn({ url, waitMs, attempt }, "GitHub rate limit reached; waiting as GitHub asked"),
     },
   });
 }

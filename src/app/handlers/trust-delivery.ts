@@ -3,6 +3,7 @@ import type { AppContext } from "../app-context.js";
 import { getRepoTarget } from "../github/get-repo-target.js";
 import { installationPayload, parsePayload, pushPayload } from "./payloads.js";
 import { REPO_SCAN_EVENT, repoScanPayload } from "./on-installation.js";
+import type { Batch } from "../worker.js";
 
 // A signed payload is still only a claim (issue 9, item 1): a leaked webhook secret, or a
 // bug upstream, must not decide where the installation token goes or whose token is used.
@@ -17,11 +18,13 @@ async function checkInstallation(ctx: AppContext, fullName: string, claimed: num
 }
 
 /** The payload to hand to the handlers, with the repository facts they act on checked; throws UsageError otherwise. */
-export async function trustDelivery(ctx: AppContext, event: string, raw: unknown): Promise<unknown> {
+export async function trustDelivery(ctx: AppContext, event: string, raw: unknown, batch?: Batch): Promise<unknown> {
   if (event === "push") {
     const p = parsePayload(pushPayload, raw, event);
     await checkInstallation(ctx, p.repository.full_name, p.installation.id);
-    const t = await getRepoTarget(ctx.github(p.installation.id), p.repository.full_name, p.installation.id);
+    // Pushes of one batch name one repository: asked once, under what the payload names (never another's answer).
+    const read = () => getRepoTarget(ctx.github(p.installation.id), p.repository.full_name, p.installation.id);
+    const t = await (batch ? batch.once(`target ${p.installation.id} ${p.repository.full_name}`, read) : read());
     const repository = {
       ...p.repository,
       name: t.name,

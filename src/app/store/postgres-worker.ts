@@ -4,7 +4,8 @@ import { EventEmitter } from "node:events";
 import type { Runner, WorkerEvents } from "graphile-worker";
 import { makeWorkerUtils, run } from "graphile-worker";
 import type { Worker, WorkerOptions } from "../worker.js";
-import { runDelivery } from "../worker.js";
+import { createBatch, MAX_BATCH, runDelivery } from "../worker.js";
+import type { Outcome } from "../worker.js";
 import type { Delivery } from "./store.js";
 import type { PostgresStore } from "./postgres-store.js";
 import { DELIVERY_TASK, quietLogger } from "./postgres-store.js";
@@ -33,29 +34,73 @@ export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerO
   let beat: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  async function task(payload: unknown, attempts: number): Promise<void> {
+  /** Records one delivery's outcome; true when the delivery goes back to the queue. */
+  async function settle(d: Delivery, outcome: Outcome, companion: boolean): Promise<boolean> {
+    const dlog = log.child({ delivery: d.id, event: d.name, attempt: d.attempts, instance });
+    if (outcome.kind === "done") {
+      await pool.query("UPDATE leakguard.deliveries SET state = 'done', note = NULL, updated_at = now() WHERE id = $1", [d.id]);
+      dlog.info("delivery processed");
+      return false;
+    }
+    if (outcome.kind === "retry") {
+      await pool.query("UPDATE leakguard.deliveries SET state = 'pending', note = $2, updated_at = now() WHERE id = $1", [d.id, outcome.message]);
+      // A companion's own job is still queued: it waits as long as graphile-worker's backoff would make it.
+      if (companion)
+        await pool.query(
+          "SELECT graphile_worker.reschedule_jobs(array(SELECT id FROM graphile_worker.jobs WHERE key = $1 AND locked_at IS NULL), run_at => now() + make_interval(secs => exp(least(10, $2::int))))",
+          [d.id, d.attempts],
+        );
+      dlog.warn({ err: outcome.err }, "delivery failed; will retry");
+      return true;
+    }
+    await pool.query("UPDATE leakguard.deliveries SET state = 'failed', note = $2, updated_at = now() WHERE id = $1", [d.id, outcome.message]);
+    dlog.error({ err: outcome.err }, "delivery failed");
+    return false;
+  }
+
+  async function task(payload: unknown, jobAttempts: number): Promise<void> {
     const id = (payload as { id?: unknown } | null)?.id;
     if (typeof id !== "string") return; // not ours to run; nothing to retry
-    const { rows } = await pool.query<{ name: string; payload: string; state: string }>(
-      "UPDATE leakguard.deliveries SET state = 'running', attempts = $2, updated_at = now() WHERE id = $1 AND state IN ('pending', 'running') RETURNING name, payload, state",
-      [id, attempts],
+    // attempts counts every take of the delivery (its own job, or a batch of another's).
+    const { rows } = await pool.query<{ name: string; payload: string; attempts: number; repo_key: string | null; seq: string }>(
+      "UPDATE leakguard.deliveries SET state = 'running', attempts = GREATEST(attempts + 1, $2), updated_at = now() WHERE id = $1 AND state IN ('pending', 'running') RETURNING name, payload, attempts, repo_key, seq",
+      [id, jobAttempts],
     );
     const row = rows[0];
-    if (!row) return; // already done or failed: a job duplicated by an unlock after the fact
-    const d: Delivery = { id, name: row.name, payload: row.payload, attempts };
-    const dlog = log.child({ delivery: id, event: d.name, attempt: attempts, instance });
-    const outcome = await runDelivery(d, { ...opts, maxAttempts: store.maxAttempts });
-    if (outcome.kind === "done") {
-      await pool.query("UPDATE leakguard.deliveries SET state = 'done', note = NULL, updated_at = now() WHERE id = $1", [id]);
-      dlog.info("delivery processed");
-    } else if (outcome.kind === "retry") {
-      await pool.query("UPDATE leakguard.deliveries SET state = 'pending', note = $2, updated_at = now() WHERE id = $1", [id, outcome.message]);
-      dlog.warn({ err: outcome.err }, "delivery failed; will retry");
-      throw new Error("retry"); // graphile-worker reschedules it with backoff
-    } else {
-      await pool.query("UPDATE leakguard.deliveries SET state = 'failed', note = $2, updated_at = now() WHERE id = $1", [id, outcome.message]);
-      dlog.error({ err: outcome.err }, "delivery failed");
+    if (!row) return; // already done or failed: in a batch of another job, or a job duplicated by an unlock after the fact
+    const first: Delivery = { id, name: row.name, payload: row.payload, attempts: row.attempts };
+    // The queue is this repository's and graphile-worker runs one of its jobs at a time, in
+    // every instance: the pushes queued behind this one are taken along (a 'running' one was
+    // left so by a batch whose instance died). Their own jobs find them done and end.
+    const rest =
+      row.repo_key !== null && row.name === "push"
+        ? (
+            await pool.query<{ id: string; name: string; payload: string; attempts: number; seq: string }>(
+              `WITH c AS (
+                 SELECT id FROM leakguard.deliveries d
+                  WHERE repo_key = $1 AND name = 'push' AND state IN ('pending', 'running') AND seq > $2
+                    AND NOT EXISTS (SELECT 1 FROM graphile_worker.jobs j WHERE j.key = d.id AND j.run_at > now())
+                    AND seq < coalesce((SELECT min(seq) FROM leakguard.deliveries o WHERE o.repo_key = $1 AND o.name <> 'push' AND o.state IN ('pending', 'running') AND o.seq > $2), 9223372036854775807)
+                  ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED)
+               UPDATE leakguard.deliveries d SET state = 'running', attempts = d.attempts + 1, updated_at = now() FROM c WHERE d.id = c.id
+               RETURNING d.id, d.name, d.payload, d.attempts, d.seq`,
+              [row.repo_key, row.seq, MAX_BATCH - 1],
+            )
+          ).rows
+            .sort((a, b) => Number(a.seq) - Number(b.seq))
+            .map((r): Delivery => ({ id: r.id, name: r.name, payload: r.payload, attempts: r.attempts }))
+        : [];
+    const all = [first, ...rest];
+    const batch = createBatch();
+    if (rest.length) log.info({ deliveries: all.map((d) => d.id), instance }, "pushes of one repository taken together");
+    let retryFirst = false;
+    for (const [i, d] of all.entries()) {
+      const outcome = await runDelivery(d, { ...opts, maxAttempts: store.maxAttempts }, batch.at(i === all.length - 1));
+      const again = await settle(d, outcome, d !== first);
+      if (d === first) retryFirst = again;
     }
+    // graphile-worker reschedules this job with backoff; a companion put back runs by its own job.
+    if (retryFirst) throw new Error("retry");
   }
 
   async function heartbeat(): Promise<void> {

@@ -9,6 +9,11 @@ export interface SqliteStore extends Store {
   readonly kind: "sqlite";
   /** Takes the oldest pending delivery whose key no running delivery holds, and marks it running; null when none. */
   claim(): Promise<Delivery | null>;
+  /**
+   * As claim(), and for a push also the next pending pushes of the same key, in order (up
+   * to `max` in all), all marked running in the same transaction. Empty when none is due.
+   */
+  claimBatch(max: number): Promise<Delivery[]>;
   finish(id: string, state: "done" | "failed", note?: string): Promise<void>;
   /** Puts a running delivery back after a retryable error, to be claimed again after delayMs. */
   release(id: string, note: string, delayMs: number): Promise<void>;
@@ -58,7 +63,12 @@ export function openSqliteStore(dataDir: string): SqliteStore {
     throw new UsageError(`LEAKGUARD_DATA_DIR ${dataDir} cannot be used: ${(err as { code?: string }).code ?? "not a database"}`);
   }
   db.pragma("secure_delete = ON");
-  db.pragma("synchronous = FULL"); // an acknowledged delivery must survive a power cut
+  // An acknowledged delivery must survive a power cut, and so must a take of it (a first
+  // take skips the look-ups for what an earlier attempt made: JobInfo.fresh): those two
+  // commit with synchronous=FULL, which also syncs every commit before them in the WAL. The
+  // rest (finishing, incidents) commit NORMAL: a power cut may lose them, and the job then
+  // runs again, finding what it made. Each FULL commit holds the event loop for an fsync.
+  db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
   const version = db.pragma("user_version", { simple: true }) as number;
   db.transaction(() => {
@@ -66,21 +76,36 @@ export function openSqliteStore(dataDir: string): SqliteStore {
     db.pragma(`user_version = ${MIGRATIONS.length}`);
   })();
 
-  const claimTx = db.transaction((): Delivery | null => {
+  const claimTx = db.transaction((max: number): Delivery[] => {
     // One delivery per key at a time: the transaction is synchronous, so two workers of
     // this process can never both see a key as free.
+    const at = Date.now();
     const row = db
       .prepare(
-        `SELECT id, name, payload, attempts FROM deliveries d WHERE state = 'pending' AND not_before <= ?
+        `SELECT id, name, payload, attempts, repo_key, seq FROM deliveries d WHERE state = 'pending' AND not_before <= ?
            AND (repo_key IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.state = 'running' AND r.repo_key = d.repo_key))
          ORDER BY seq LIMIT 1`,
       )
-      .get(Date.now()) as Delivery | undefined;
-    if (!row) return null;
-    db.prepare("UPDATE deliveries SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ?").run(now(), row.id);
-    return { ...row, attempts: row.attempts + 1 };
+      .get(at) as (Delivery & { repo_key: string | null; seq: number }) | undefined;
+    if (!row) return [];
+    const { repo_key: key, seq, ...first } = row;
+    const rest =
+      key !== null && first.name === "push" && max > 1
+        ? (db
+            // Never past a delivery of another kind (an installation's first scan): order holds.
+            .prepare(
+              `SELECT id, name, payload, attempts FROM deliveries WHERE state = 'pending' AND not_before <= ? AND repo_key = ? AND name = 'push' AND seq > ?
+                 AND seq < coalesce((SELECT min(seq) FROM deliveries o WHERE o.state = 'pending' AND o.repo_key = ? AND o.name <> 'push' AND o.seq > ?), 9e18)
+               ORDER BY seq LIMIT ?`,
+            )
+            .all(at, key, seq, key, seq, max - 1) as Delivery[])
+        : [];
+    const take = db.prepare("UPDATE deliveries SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ?");
+    return [first, ...rest].map((d) => {
+      take.run(now(), d.id);
+      return { ...d, attempts: d.attempts + 1 };
+    });
   });
-
   const enqueueTx = db.transaction((d: NewDelivery): boolean => {
     if (d.digest !== undefined) {
       const seen = db.prepare("INSERT INTO seen_bodies (digest, delivery_id, received_at) VALUES (?, ?, ?) ON CONFLICT(digest) DO NOTHING").run(d.digest, d.id, now());
@@ -92,6 +117,14 @@ export function openSqliteStore(dataDir: string): SqliteStore {
     if (res.changes === 0) throw new DuplicateDelivery(); // rolls the digest back: the body was not accepted
     return true;
   });
+  const durably = <T>(fn: () => T): T => {
+    db.pragma("synchronous = FULL");
+    try {
+      return fn();
+    } finally {
+      db.pragma("synchronous = NORMAL");
+    }
+  };
   const purgeTx = db.transaction((cutoff: { deliveries: Date; digests: Date }) => ({
     deliveries: db.prepare("DELETE FROM deliveries WHERE state IN ('done', 'failed') AND updated_at < ?").run(cutoff.deliveries.toISOString()).changes,
     digests: db.prepare("DELETE FROM seen_bodies WHERE received_at < ?").run(cutoff.digests.toISOString()).changes,
@@ -101,7 +134,7 @@ export function openSqliteStore(dataDir: string): SqliteStore {
     kind: "sqlite",
     async enqueue(d) {
       try {
-        return enqueueTx(d);
+        return durably(() => enqueueTx(d));
       } catch (err) {
         if (err instanceof DuplicateDelivery) return false;
         throw err;
@@ -115,7 +148,10 @@ export function openSqliteStore(dataDir: string): SqliteStore {
       return (db.prepare("SELECT count(*) AS n FROM deliveries WHERE state IN ('pending', 'running')").get() as { n: number }).n;
     },
     async claim() {
-      return claimTx();
+      return durably(() => claimTx(1))[0] ?? null;
+    },
+    async claimBatch(max) {
+      return durably(() => claimTx(max));
     },
     async finish(id, state, note) {
       db.prepare("UPDATE deliveries SET state = ?, note = ?, updated_at = ? WHERE id = ?").run(state, note ?? null, now(), id);

@@ -1,5 +1,6 @@
 import type { Worker, WorkerOptions } from "../worker.js";
-import { runDelivery } from "../worker.js";
+import { createBatch, MAX_BATCH, runDelivery } from "../worker.js";
+import type { Batch } from "../worker.js";
 import type { Delivery } from "./store.js";
 import type { SqliteStore } from "./sqlite-store.js";
 
@@ -18,9 +19,9 @@ export function createSqliteWorker(store: SqliteStore, opts: WorkerOptions): Wor
   const loops = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
 
-  async function runOne(d: Delivery): Promise<void> {
+  async function runOne(d: Delivery, batch: Batch): Promise<void> {
     const dlog = log.child({ delivery: d.id, event: d.name, attempt: d.attempts });
-    const outcome = await runDelivery(d, opts);
+    const outcome = await runDelivery(d, opts, batch);
     if (outcome.kind === "done") {
       await store.finish(d.id, "done");
       dlog.info("delivery processed");
@@ -37,8 +38,12 @@ export function createSqliteWorker(store: SqliteStore, opts: WorkerOptions): Wor
   async function drain(): Promise<void> {
     do {
       again = false;
-      for (let d = await store.claim(); d && !stopped; d = stopped ? null : await store.claim()) {
-        await runOne(d);
+      for (let ds = await store.claimBatch(MAX_BATCH); ds.length && !stopped; ds = stopped ? [] : await store.claimBatch(MAX_BATCH)) {
+        // Each delivery ends on its own (done, retry, failed) as it finishes: a crash mid-batch
+        // leaves the rest running, and start-up hands them out again (recover()).
+        const batch = createBatch();
+        if (ds.length > 1) log.info({ deliveries: ds.map((d) => d.id) }, "pushes of one repository taken together");
+        for (const [i, d] of ds.entries()) await runOne(d, batch.at(i === ds.length - 1));
         // A finished delivery may free its repository for a job another loop passed over.
         again = true;
       }

@@ -142,4 +142,27 @@ describe("SQLite queue", () => {
     expect((await store.claim())?.id).toBe("a2");
     await store.close();
   });
+
+  it("takes the queued pushes of one repository together, in order, and only those", async () => {
+    const store = openSqliteStore(tempDir());
+    for (const id of ["a1", "a2", "a3"]) await store.enqueue({ id, name: "push", payload: "{}", key: "repo:acme/a" });
+    await store.enqueue({ id: "i1", name: "installation", payload: "{}", key: "repo:acme/a" });
+    await store.enqueue({ id: "a4", name: "push", payload: "{}", key: "repo:acme/a" });
+    await store.enqueue({ id: "b1", name: "push", payload: "{}", key: "repo:acme/b" });
+    expect((await store.claimBatch(2)).map((d) => [d.id, d.attempts])).toEqual([["a1", 1], ["a2", 1]]);
+    expect((await store.claimBatch(50)).map((d) => d.id)).toEqual(["b1"]); // a3 waits for the batch
+    expect(await store.claimBatch(50)).toEqual([]); // a3 waits while a1 and a2 run
+    await store.finish("a1", "done");
+    await store.release("a2", "GitHub answered 502", 60_000);
+    // a2 waits out its delay; the next due push goes, but not past the installation job.
+    expect((await store.claimBatch(50)).map((d) => d.id)).toEqual(["a3"]);
+    await store.finish("a3", "done");
+    expect((await store.claimBatch(50)).map((d) => d.id)).toEqual(["i1"]);
+    await store.finish("i1", "done");
+    expect((await store.claimBatch(50)).map((d) => d.id)).toEqual(["a4"]);
+    await store.finish("a4", "done");
+    await store.release("a2", "again", 0);
+    expect((await store.claimBatch(50)).map((d) => [d.id, d.attempts])).toEqual([["a2", 2]]);
+    await store.close();
+  });
 });

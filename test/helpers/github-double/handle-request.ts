@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuthConfig } from "./authenticate.js";
 import { authenticate } from "./authenticate.js";
 import type { ContentLimit } from "./content-limit.js";
+import type { SecondaryLimits } from "./secondary-limits.js";
 import { createsContent } from "./content-limit.js";
 import type { FaultQueue } from "./faults.js";
 import { FAULTS } from "./faults.js";
@@ -52,6 +53,8 @@ export interface PipelineDeps {
   rate: { remaining: number };
   /** Present when the test turned on GitHub's content-creation limit. */
   contentLimit: ContentLimit | undefined;
+  /** Present when the test turned on GitHub's secondary limits per installation. */
+  secondaryLimits?: SecondaryLimits | undefined;
   latencyMs: number;
 }
 
@@ -61,6 +64,10 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   const method = (req.method ?? "GET").toUpperCase();
   const url = new URL(req.url ?? "/", "http://double.invalid");
   const path = url.pathname + url.search;
+  // Concurrency is counted per credential from arrival to answer.
+  const who = headerOf(req, "authorization") ?? "";
+  deps.secondaryLimits?.enter(who);
+  res.once("close", () => deps.secondaryLimits?.leave(who));
   const rawBody = await readBody(req);
   if (deps.latencyMs) await new Promise((r) => setTimeout(r, deps.latencyMs));
   const record: RecordedRequest = { method, path, template: undefined, operationId: undefined, headers: req.headers, body: undefined, rawBody, status: 0 };
@@ -129,7 +136,8 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
       return reply({ status: 403, headers: { "x-accepted-github-permissions": `${name}=${level}` }, body: { message: "Resource not accessible by integration", documentation_url: DOCS, status: "403" } });
     }
     if (invalid.length > 0) return fail(422, `Invalid request.\n\n${invalid.join("\n")}`);
-    const wait = deps.contentLimit && createsContent(method, operation.template) ? deps.contentLimit.admit(deps.env.ctx.now()) : 0;
+    const limited = auth.kind === "installation" && deps.secondaryLimits ? deps.secondaryLimits.admit(`installation-${auth.installationId}`, who, method, operation.template, deps.env.ctx.now()) : 0;
+    const wait = limited || (deps.contentLimit && createsContent(method, operation.template) ? deps.contentLimit.admit(deps.env.ctx.now()) : 0);
     if (wait > 0) {
       const limited = FAULTS.secondaryRateLimit(wait);
       return reply({ status: limited.status, body: limited.body ?? null, ...(limited.headers ? { headers: limited.headers } : {}) });

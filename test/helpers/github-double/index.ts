@@ -39,6 +39,8 @@ import type { AddressInfo } from "node:net";
 import { authorizeGit } from "./authorize-git.js";
 import { createContentLimit } from "./content-limit.js";
 import { createState } from "./create-state.js";
+import { createSecondaryLimits } from "./secondary-limits.js";
+import type { SecondaryLimitOptions } from "./secondary-limits.js";
 import type { GitHubState, Permissions } from "./create-state.js";
 import { createFaultQueue } from "./faults.js";
 import type { FaultSpec } from "./faults.js";
@@ -52,6 +54,8 @@ import { ROUTES } from "./routes.js";
 export { makeTestApp } from "./make-test-app.js";
 export type { TestApp } from "./make-test-app.js";
 export { FAULTS } from "./faults.js";
+export { GITHUB_SECONDARY_LIMITS } from "./secondary-limits.js";
+export type { SecondaryLimitOptions } from "./secondary-limits.js";
 export type { FaultSpec } from "./faults.js";
 export type { Violation, RecordedRequest } from "./handle-request.js";
 export type * from "./create-state.js";
@@ -80,6 +84,13 @@ export interface GitHubDoubleOptions {
    * it within a minute of the double's clock get 403 "secondary rate limit" with `retry-after`.
    */
   contentCreationPerMinute?: number;
+  /**
+   * Turn on GitHub's secondary limits per installation (secondary-limits.ts: 80 content-generating
+   * requests a minute and 500 an hour, 900 points a minute per endpoint, 100 concurrent): a request
+   * beyond them gets 403 "secondary rate limit" with `retry-after`, counted in `rateLimited`.
+   * `true`: GitHub's numbers; an object overrides some (tests shrink the windows).
+   */
+  secondaryLimits?: boolean | Partial<SecondaryLimitOptions>;
   /** Extra or replacement routes, keyed "METHOD /template" as in the spec. */
   routes?: RouteTable;
   /** Answer every request this much later, as GitHub across a network does (benchmarks). */
@@ -105,6 +116,8 @@ export interface GitHubDouble {
    * `owner/name`? For a test's git HTTP server, so git and the API agree on tokens.
    */
   authorizeGit(authorization: string | null | undefined, fullName: string): boolean;
+  /** Requests answered 403 because they exceeded the secondary limits (`secondaryLimits`). */
+  readonly rateLimited: number;
   /** Makes every installation token issued so far expired. */
   expireTokens(): void;
   close(): Promise<void>;
@@ -133,6 +146,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
     rate: { remaining: 5000 },
     contentLimit: options.contentCreationPerMinute !== undefined ? createContentLimit(options.contentCreationPerMinute) : undefined,
     latencyMs: options.latencyMs ?? 0,
+    secondaryLimits: options.secondaryLimits ? createSecondaryLimits(options.secondaryLimits === true ? {} : options.secondaryLimits) : undefined,
   };
   const server = createServer((req, res) => {
     handleRequest(deps, req, res).catch((err: unknown) => {
@@ -159,6 +173,9 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
       throw new Error(`[github-double] ${seen.length} request(s) GitHub would reject or the double cannot answer:\n${lines.join("\n")}`);
     },
     requestsContaining: (text) => deps.requests.filter((r) => r.path.includes(text) || r.rawBody.includes(text) || JSON.stringify(r.headers).includes(text)),
+    get rateLimited() {
+      return deps.secondaryLimits?.refused ?? 0;
+    },
     authorizeGit: (authorization, fullName) => authorizeGit(deps.auth, authorization, fullName),
     expireTokens() {
       for (const t of state.tokens.values()) t.expiresAt = Math.min(t.expiresAt, now());
