@@ -136,11 +136,6 @@ export const ARCHITECTURE = {
       why: "the walk keeps every path of a dotenv blob by isDotenvPath; issue 13 item 1 passes the path rule in from findings/",
     },
     {
-      file: "src/objects/walk-objects.ts",
-      imports: "findings",
-      why: "createQueue sits in findings/queue.ts though only the walk uses it; issue 13 item 3 makes one async queue",
-    },
-    {
       file: "src/findings/scan-history.ts",
       imports: "git",
       why: "the history scan drives the engine itself; issue 13 item 1 makes findings/ consume the objects stream",
@@ -154,11 +149,6 @@ export const ARCHITECTURE = {
       file: "src/findings/to-finding.ts",
       imports: "git",
       why: "CommitMeta is git/engine.ts's type; issue 13 item 1 makes it part of the scan target (objects/)",
-    },
-    {
-      file: "src/app/mirror/scan-tip.ts",
-      imports: "detectors",
-      why: "the app's own scan loop over a tip; issue 13 item 1 makes it objects (tree at a commit) -> findings",
     },
     {
       file: "src/app/incidents/render-status.ts",
