@@ -1,8 +1,6 @@
-import { PassThrough } from "node:stream";
 import { strToU8, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/io.js";
-import { run } from "../../src/cli/main.js";
+import { runCli } from "../helpers/cli.js";
 import { fakeKey } from "../helpers/keys.js";
 import { GIT_TEST_ENV, makeRepo, runGit } from "../helpers/repo.js";
 import { freshClone } from "./leaky-repo.js";
@@ -13,13 +11,10 @@ import { freshClone } from "./leaky-repo.js";
 // directly and the final re-scan all open the archive, and an archive that cannot be
 // opened whole is never passed as clean.
 
+/** The CLI in process, as a user runs it; `out` is its stdout. */
 async function scrub(...args: string[]) {
-  const stdout = new PassThrough();
-  const out: Buffer[] = [];
-  stdout.on("data", (c: Buffer) => out.push(c));
-  const io: CliIo = { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: GIT_TEST_ENV, cwd: process.cwd(), exitCode: 0 };
-  const code = await run(["scrub", ...args], io);
-  return { code, out: Buffer.concat(out).toString() };
+  const r = await runCli(["scrub", ...args], { env: GIT_TEST_ENV });
+  return { code: r.code, out: r.stdout };
 }
 
 /** An .apk (a zip) whose one member is deflated: the key is not in its raw bytes. */

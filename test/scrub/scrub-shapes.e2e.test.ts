@@ -2,10 +2,8 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { PassThrough } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/io.js";
-import { run } from "../../src/cli/main.js";
+import { runCli } from "../helpers/cli.js";
 import { fakeKey, fakeLongKey, redacted } from "../helpers/keys.js";
 import { GIT_TEST_ENV, makeRepo, runGit, tempDir } from "../helpers/repo.js";
 import type { TestRepo } from "../helpers/repo.js";
@@ -16,13 +14,10 @@ import { allObjects, freshClone } from "./leaky-repo.js";
 // `.env`, another provider's `sk_live_` secret, a key right after `%3D` or `\n`, and
 // archives (an .apk, a .jar) holding a key.
 
+/** The CLI in process, as a user runs it; `out` is its stdout. */
 async function scrub(...args: string[]) {
-  const stdout = new PassThrough();
-  const out: Buffer[] = [];
-  stdout.on("data", (c: Buffer) => out.push(c));
-  const io: CliIo = { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: GIT_TEST_ENV, cwd: process.cwd(), exitCode: 0 };
-  const code = await run(["scrub", ...args], io);
-  return { code, out: Buffer.concat(out).toString() };
+  const r = await runCli(["scrub", ...args], { env: GIT_TEST_ENV });
+  return { code: r.code, out: r.stdout };
 }
 
 const b64 = (s: string) => Buffer.from(s).toString("base64");

@@ -1,10 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/io.js";
-import { run } from "../../src/cli/main.js";
+import { runCli } from "../helpers/cli.js";
 import { fakeKey } from "../helpers/keys.js";
 import { GIT_TEST_ENV, makeRepo, runGit, tempDir } from "../helpers/repo.js";
 import type { TestRepo } from "../helpers/repo.js";
@@ -15,13 +13,10 @@ import { allObjects, freshClone } from "./leaky-repo.js";
 // that side branch alone: main keeps its ids and signatures, and the rewritten branch still
 // forks from the same signed commit.
 
+/** The CLI in process, as a user runs it; `out` is its stdout. */
 async function scrub(...args: string[]) {
-  const stdout = new PassThrough();
-  const out: Buffer[] = [];
-  stdout.on("data", (c: Buffer) => out.push(c));
-  const io: CliIo = { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: GIT_TEST_ENV, cwd: process.cwd(), exitCode: 0 };
-  const code = await run(["scrub", ...args], io);
-  return { code, out: Buffer.concat(out).toString() };
+  const r = await runCli(["scrub", ...args], { env: GIT_TEST_ENV });
+  return { code: r.code, out: r.stdout };
 }
 
 /** An SSH signing key made here (offline), and the allowed-signers file that verifies it. */
