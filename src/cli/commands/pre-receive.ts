@@ -13,16 +13,15 @@ export function registerPreReceive(program: Command, io: CliIo): void {
       // Loaded here, not at the top: every push pays for Node start-up, so the hook loads
       // only what it runs (zod and yaml included).
       const { GITLAB_PREFIX, isGitLab } = await import("../../hook/messages.js");
-      // The scan's worker thread starts first: its start-up overlaps loading the config and reading stdin.
-      const { startScanWorker } = await import("../../scan-worker/start-scan-worker.js");
-      const worker = startScanWorker();
+      // No worker thread here: the scan starts one only for a push that holds something
+      // for the detectors (hook/screen-push.ts), and stops it at the deadline.
       try {
         const { loadHookConfig } = await import("../../hook/config.js");
         const { runPreReceive } = await import("../../hook/run-pre-receive.js");
         const { config } = await loadHookConfig({ repoDir: io.cwd, env: io.env, path: opts.config });
         const input = await readAll(io.stdin);
         // performance.now() counts from process start: Node start-up is part of the budget.
-        const result = await runPreReceive({ input, env: io.env, repoDir: io.cwd, config, elapsedMs: performance.now(), worker });
+        const result = await runPreReceive({ input, env: io.env, repoDir: io.cwd, config, elapsedMs: performance.now() });
         io.stderr.write(result.message);
         io.exitCode = result.exitCode;
       } catch (err) {
@@ -30,8 +29,6 @@ export function registerPreReceive(program: Command, io: CliIo): void {
         const text = err instanceof LeakguardError ? err.message : `[leakguard] internal error: ${err instanceof Error ? err.message : String(err)}`;
         io.stderr.write(`${isGitLab(io.env) ? GITLAB_PREFIX : ""}${redactAll(text)} (push rejected)\n`);
         io.exitCode = 2;
-      } finally {
-        void worker.close();
       }
     });
 }
