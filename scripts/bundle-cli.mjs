@@ -10,7 +10,7 @@
 // Everything lands flat in one folder: the worker is started by the URL "./scan-worker.js"
 // next to whichever chunk holds start-scan-worker, and the installer finds ../cli/main.js
 // and ../../hooks/ from its chunk as it does from dist/hook/.
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -21,6 +21,7 @@ const outdir = resolve(i === -1 ? join(ROOT, "dist", "cli") : process.argv[i + 1
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 const external = Object.keys(pkg.dependencies).filter((d) => d !== "commander");
 
+mkdirSync(outdir, { recursive: true });
 // Chunks of an earlier build would pile up under new hashes.
 for (const f of readdirSync(outdir, { withFileTypes: true }).map((e) => e.name)) {
   if (/^chunk-[A-Z0-9]+\.js(\.map)?$/.test(f)) rmSync(join(outdir, f));

@@ -38,7 +38,11 @@ export async function screenPush(opts: ScreenPushOptions): Promise<Screen> {
   const timer = setTimeout(() => controller.abort(timeout), Math.max(0, opts.timeoutMs));
   const engine = createNativeEngine(opts.repoDir, opts.env, controller.signal);
   try {
-    await engine.open();
+    // The walk asks these two one after the other; asked together here, their git processes
+    // run side by side and the engine keeps both answers. (engine.open() would be a third,
+    // sequential one: git runs the hook inside the repository, and a git that refuses it
+    // fails these the same way, which rejects the push.)
+    await Promise.all([engine.isShallow(), engine.types(opts.selection.include ?? [])]);
     const stats = emptyStats();
     const walked = walkObjects(engine, opts.selection, KEY_FILTER);
     for await (const blob of walked.blobs) {
