@@ -13,6 +13,8 @@
 //    that changes one small file, pushes it to a bare repo without the hook and to one per
 //    build (in a rotating order, so no build always goes first), and times `node -e ""`;
 //    medians of wall and CPU, the hook's added time, and that time in `node -e ""` start-ups.
+//    --leak: the commit also adds a file holding a live-key-shaped string made at run time,
+//    so that every hook rejects it (the push that needs the detectors); the clone then drops it.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -27,6 +29,7 @@ const arg = (name, dflt) => {
 const REPS = arg("reps", 15);
 const abIndex = process.argv.indexOf("--ab");
 const AB = abIndex === -1 ? null : process.argv[abIndex + 1].split(",").filter(Boolean);
+const LEAK = process.argv.includes("--leak");
 const COMMITS = arg("commits", 10000);
 
 if (!existsSync(join(ROOT, "dist", "hook", "install.js"))) {
@@ -168,20 +171,30 @@ async function abBuilds(roots) {
     const nodeStart = [];
     const targets = [plain, ...repos];
     const load = loadavg()[0];
+    const B62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    const keyShaped = () => ["sk", "live", Array.from({ length: 24 }, () => B62[Math.floor(Math.random() * 62)]).join("")].join("_");
     for (let r = 0; r < REPS; r++) {
       writeFileSync(join(clone, "index.js"), `export const n = ${r + 1};\n`);
-      git(clone, ["commit", "-q", "-am", `change ${r}`]);
+      if (LEAK) writeFileSync(join(clone, "pay.js"), `export const key = "${keyShaped()}";\n`);
+      git(clone, ["add", "-A"]);
+      git(clone, ["commit", "-q", "-m", `change ${r}`]);
       for (let k = 0; k < targets.length; k++) {
         const i = (k + r) % targets.length;
         const t = timed("git", ["push", "-q", targets[i], "main"], { cwd: clone });
-        if (t.status !== 0) throw new Error(`push to ${i ? roots[i - 1] : "plain"} failed: ${t.stderr}`);
+        // With --leak every hook must reject (and the push without one accepts).
+        if ((t.status !== 0) !== (LEAK && i > 0)) throw new Error(`push to ${i ? roots[i - 1] : "plain"}: unexpected status ${t.status}: ${t.stderr}`);
         wall[i].push(t.ms);
         cpu[i].push(t.cpu);
       }
       nodeStart.push(timed(process.execPath, ["-e", ""], {}).ms);
+      if (LEAK) {
+        // The hooked remotes never took the commit: the next round starts from what they hold.
+        git(clone, ["reset", "-q", "--hard", "HEAD^"]);
+        git(clone, ["push", "-q", "-f", plain, "main"]);
+      }
     }
     const n0 = median(nodeStart);
-    console.log(`load average ${load.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end; ${REPS} rounds; one commit changing one file`);
+    console.log(`load average ${load.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end; ${REPS} rounds; one commit changing one file${LEAK ? " and adding one with a key (rejected)" : ""}`);
     console.log(`node -e "": ${fmt(n0)}`);
     console.log(`push without hook: wall ${fmt(median(wall[0]))}, CPU ${fmt(median(cpu[0]))}`);
     for (let i = 0; i < roots.length; i++) {
