@@ -8,6 +8,13 @@
 // 2. A new branch of N new commits (built with git fast-import) pushed to both; the hook
 //    runs with the default config, so an accepted push means it finished within the
 //    default budget (fail-closed would reject it otherwise).
+// A/B of builds:  node scripts/bench-hook.mjs --ab /tmp/build-a,/tmp/build-b [--reps 21]
+//    Each ROOT is a built checkout (ROOT/dist/hook/install.js). Every round makes one commit
+//    that changes one small file, pushes it to a bare repo without the hook and to one per
+//    build (in a rotating order, so no build always goes first), and times `node -e ""`;
+//    medians of wall and CPU, the hook's added time, and that time in `node -e ""` start-ups.
+//    --leak: the commit also adds a file holding a live-key-shaped string made at run time,
+//    so that every hook rejects it (the push that needs the detectors); the clone then drops it.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -20,6 +27,9 @@ const arg = (name, dflt) => {
   return i === -1 ? dflt : Number(process.argv[i + 1]);
 };
 const REPS = arg("reps", 15);
+const abIndex = process.argv.indexOf("--ab");
+const AB = abIndex === -1 ? null : process.argv[abIndex + 1].split(",").filter(Boolean);
+const LEAK = process.argv.includes("--leak");
 const COMMITS = arg("commits", 10000);
 
 if (!existsSync(join(ROOT, "dist", "hook", "install.js"))) {
@@ -55,6 +65,10 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const fmt = (ms) => `${ms.toFixed(0)} ms`;
+if (AB) {
+  await abBuilds(AB);
+  process.exit(0);
+}
 
 const work = mkdtempSync(join(tmpdir(), "leakguard-bench-hook-"));
 try {
@@ -131,4 +145,64 @@ try {
   if (b.status !== 0) process.exitCode = 1;
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/** Interleaved A/B of the one-commit push across several builds (see the header). */
+async function abBuilds(roots) {
+  const work = mkdtempSync(join(tmpdir(), "leakguard-bench-hook-ab-"));
+  try {
+    const plain = join(work, "plain.git");
+    const repos = roots.map((_, i) => join(work, `hooked-${i}.git`));
+    const clone = join(work, "clone");
+    for (const d of [plain, ...repos]) git(work, ["init", "-q", "--bare", "--initial-branch=main", d]);
+    for (let i = 0; i < roots.length; i++) {
+      const install = join(roots[i], "dist", "hook", "install.js");
+      if (!existsSync(install)) throw new Error(`${roots[i]}: not built (no dist/hook/install.js)`);
+      const { installHook } = await import(install);
+      await installHook({ repo: repos[i] });
+    }
+    git(work, ["init", "-q", "--initial-branch=main", clone]);
+    writeFileSync(join(clone, "index.js"), "export const n = 0;\n");
+    git(clone, ["add", "."]);
+    git(clone, ["commit", "-q", "-m", "init"]);
+    for (const d of [plain, ...repos]) git(clone, ["push", "-q", d, "main"]);
+    const wall = [[], ...roots.map(() => [])];
+    const cpu = [[], ...roots.map(() => [])];
+    const nodeStart = [];
+    const targets = [plain, ...repos];
+    const load = loadavg()[0];
+    const B62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    const keyShaped = () => ["sk", "live", Array.from({ length: 24 }, () => B62[Math.floor(Math.random() * 62)]).join("")].join("_");
+    for (let r = 0; r < REPS; r++) {
+      writeFileSync(join(clone, "index.js"), `export const n = ${r + 1};\n`);
+      if (LEAK) writeFileSync(join(clone, "pay.js"), `export const key = "${keyShaped()}";\n`);
+      git(clone, ["add", "-A"]);
+      git(clone, ["commit", "-q", "-m", `change ${r}`]);
+      for (let k = 0; k < targets.length; k++) {
+        const i = (k + r) % targets.length;
+        const t = timed("git", ["push", "-q", targets[i], "main"], { cwd: clone });
+        // With --leak every hook must reject (and the push without one accepts).
+        if ((t.status !== 0) !== (LEAK && i > 0)) throw new Error(`push to ${i ? roots[i - 1] : "plain"}: unexpected status ${t.status}: ${t.stderr}`);
+        wall[i].push(t.ms);
+        cpu[i].push(t.cpu);
+      }
+      nodeStart.push(timed(process.execPath, ["-e", ""], {}).ms);
+      if (LEAK) {
+        // The hooked remotes never took the commit: the next round starts from what they hold.
+        git(clone, ["reset", "-q", "--hard", "HEAD^"]);
+        git(clone, ["push", "-q", "-f", plain, "main"]);
+      }
+    }
+    const n0 = median(nodeStart);
+    console.log(`load average ${load.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end; ${REPS} rounds; one commit changing one file${LEAK ? " and adding one with a key (rejected)" : ""}`);
+    console.log(`node -e "": ${fmt(n0)}`);
+    console.log(`push without hook: wall ${fmt(median(wall[0]))}, CPU ${fmt(median(cpu[0]))}`);
+    for (let i = 0; i < roots.length; i++) {
+      const added = median(wall[i + 1]) - median(wall[0]);
+      const addedCpu = median(cpu[i + 1]) - median(cpu[0]);
+      console.log(`${roots[i]}: wall ${fmt(median(wall[i + 1]))}, CPU ${fmt(median(cpu[i + 1]))}; added ${fmt(added)} (${(added / n0).toFixed(2)} x node -e ""), CPU added ${fmt(addedCpu)}`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from "commander";
+import type { Command } from "commander";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { CliIo } from "./io.js";
@@ -7,7 +7,7 @@ import { processIo } from "./io.js";
 import { LeakguardError, prefixed } from "../errors.js";
 import { redactAll } from "../findings/redact.js";
 import { escapeControls } from "../findings/escape-controls.js";
-import { COMMANDS } from "./commands/index.js";
+import { runPreReceiveCommand } from "./commands/pre-receive.js";
 import { VERSION } from "../version.js";
 
 const HELP_FOOTER = `
@@ -16,7 +16,9 @@ Exit codes:
   1  findings (or push rejected)
   2  usage or runtime error (one-line reason on stderr)`;
 
-export function buildProgram(io: CliIo): Command {
+export async function buildProgram(io: CliIo): Promise<Command> {
+  // Loaded on use: the hook's own invocation (below) never needs the parser or the other commands.
+  const [{ Command }, { COMMANDS }] = await Promise.all([import("commander"), import("./commands/index.js")]);
   const program = new Command("leakguard")
     .description("Keep Stripe secret keys and .env files out of git, and clean up when one gets in.")
     .version(VERSION)
@@ -35,12 +37,18 @@ export function buildProgram(io: CliIo): Command {
 
 /** Runs the CLI and returns the exit code; never throws. */
 export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  const program = buildProgram(io);
+  const hook = hookArguments(argv);
   try {
+    if (hook) {
+      await runPreReceiveCommand(hook, io);
+      return io.exitCode;
+    }
+    const program = await buildProgram(io);
     await program.parseAsync(argv, { from: "user" });
     return io.exitCode;
   } catch (err) {
-    if (err instanceof CommanderError) {
+    // commander is loaded whenever it can have thrown (buildProgram ran): the import is the loaded module.
+    if (!hook && err instanceof (await import("commander")).CommanderError) {
       // --help and --version exit 0 through the same path
       return err.exitCode === 0 ? 0 : 2;
     }
@@ -54,6 +62,19 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
     if (io.env["LEAKGUARD_DEBUG"] && err instanceof Error) io.stderr.write(redactAll(`${err.stack}\n`));
     return 2;
   }
+}
+
+/**
+ * Every push runs the hook, and the hook runs exactly `pre-receive` or `pre-receive --config
+ * FILE` (hooks/pre-receive, `hook install`): those go straight to the command, without
+ * loading the parser and every command's options. Anything else (--help, a typo, another
+ * order) goes through commander as usual.
+ */
+function hookArguments(argv: readonly string[]): { config?: string } | null {
+  if (argv[0] !== "pre-receive") return null;
+  if (argv.length === 1) return {};
+  if (argv.length === 3 && argv[1] === "--config" && argv[2] !== undefined && !argv[2].startsWith("-")) return { config: argv[2] };
+  return null;
 }
 
 function isEntryPoint(): boolean {

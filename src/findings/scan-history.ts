@@ -52,7 +52,7 @@ const SIGNATURES = [Buffer.from("PK\x03\x04", "latin1"), Buffer.from("\x1f\x8b\x
  * Every read that a detector may need, through the key prefilter, and every blob a view
  * may find a key in (an archive, a base64 or escaped key prefix).
  */
-const KEY_FILTER: BlobFilter = {
+export const KEY_FILTER: BlobFilter = {
   test: (b) => mayHoldStripeKey(b) || SIGNATURES.some((s) => b.indexOf(s) !== -1) || mayHoldEncodedKeyBesidesMarkers(b),
   overlap: STRIPE_MARKER_BYTES - 1,
   pcre: [`${STRIPE_KEY_PCRE}|${VIEWS_PCRE.withKey}`, VIEWS_PCRE.apart],

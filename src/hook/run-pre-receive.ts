@@ -21,8 +21,8 @@ export interface PreReceiveOptions {
   config: HookConfig;
   /** Time already spent since the process started (Node start-up counts against the budget). */
   elapsedMs: number;
-  /** The scan's worker, started as early as the caller could; closed here when nothing needs scanning. */
-  worker?: ScanWorker;
+  /** Starts the scan's worker thread, only when the push holds something for the detectors (default: startScanWorker). */
+  startWorker?: () => ScanWorker;
   now?: Date;
 }
 
@@ -49,10 +49,9 @@ export async function runPreReceive(opts: PreReceiveOptions): Promise<PreReceive
         remainingMs: config.timeBudgetMs - opts.elapsedMs,
         budgetMs: config.timeBudgetMs,
         maxBlobBytes: config.maxBlobBytes,
-        ...(opts.worker ? { worker: opts.worker } : {}),
+        ...(opts.startWorker ? { startWorker: opts.startWorker } : {}),
       })
     : ({ kind: "nothing-to-scan" } as const);
-  if (!plan.selection) void opts.worker?.close();
   // A key in a ref name is a finding of the push like a key in a file.
   let outcome = scanned.kind === "scanned" ? { ...scanned, findings: [...refNameFindings(plan.scanned), ...scanned.findings] } : scanned;
   // Keys the server already held are told apart; only a push with a finding that would

@@ -1,12 +1,11 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCli } from "../helpers/build-cli.js";
 import { fakeKey, redacted } from "../helpers/keys.js";
-import { GIT_TEST_ENV, runGit, tempDir } from "../helpers/repo.js";
+import { GIT_TEST_ENV, runGit } from "../helpers/repo.js";
 import type { TestRepo } from "../helpers/repo.js";
 import { createPushFixture } from "./push-fixture.js";
+import { killGit } from "./kill-git.js";
 import type { Remote } from "./push-fixture.js";
 import { expectAccepted, expectRejected, started } from "./push-expect.js";
 
@@ -140,7 +139,7 @@ describe("pre-receive hook against pushes that hide a key from a commit walk", (
 
   it("rejects, under failMode closed, a push whose scan lost a git child to SIGTERM", async () => {
     const { remote, repo } = await started(fx);
-    killCatFile(remote);
+    killGit(remote, "cat-file --batch");
     repo.commit("clean change", { "a.txt": "a\n" });
     const before = remote.refs();
     const r = fx.push(repo, ["origin", "main"]);
@@ -149,25 +148,6 @@ describe("pre-receive hook against pushes that hide a key from a commit walk", (
     expect(r.output).toContain("failMode: closed");
   });
 });
-
-/**
- * Puts a `git` first on the hook's PATH that ends itself with SIGTERM when asked to read
- * objects (`cat-file --batch`), as an operator's `kill` or the OOM killer would.
- */
-function killCatFile(remote: Remote): void {
-  const bin = join(tempDir("leakguard-fake-git-"), "bin");
-  mkdirSync(bin);
-  const real = execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim();
-  const wrapper = ["#!/bin/sh", 'case " $* " in *" cat-file --batch "*) kill -TERM $$ ;; esac', `exec '${real}' "$@"`].join("\n");
-  writeFileSync(join(bin, "git"), wrapper + "\n");
-  chmodSync(join(bin, "git"), 0o755);
-  // git puts its exec-path first on a hook's PATH; the wrapper goes in front of that.
-  const hook = join(remote.dir, "hooks", "pre-receive");
-  renameSync(hook, `${hook}.leakguard`);
-  writeFileSync(hook, `#!/bin/sh\nPATH='${bin}':"$PATH" exec '${hook}.leakguard' "$@"\n`);
-  chmodSync(hook, 0o755);
-  expect(readFileSync(`${hook}.leakguard`, "utf8")).toContain("leakguard");
-}
 
 /**
  * Speaks the push protocol to `git receive-pack` directly (pkt-lines, then the pack), so
