@@ -1,4 +1,4 @@
-import type { GitEngine, Selection } from "../git/engine.js";
+import type { BlobContent, BlobFilter, BlobIds, BlobRead, GitEngine, Selection } from "../git/engine.js";
 import type { Finding, ScanResult } from "../findings/finding.js";
 
 // What a scan worker runs: plain data in, plain data out, so that both cross the thread
@@ -40,19 +40,32 @@ export async function runScanJob(job: ScanJob, signal: AbortSignal): Promise<Sca
 /**
  * Blobs over the limit reach the detectors empty: a dotenv file is still reported by its
  * path, its contents are not matched. git still inflates them; what the cap saves is the
- * matching, and the count of skipped blobs is shown to the pusher.
+ * matching, and the count of skipped blobs is shown to the pusher. The caller's filter
+ * goes through to the engine (without it every blob would be gathered whole, and a
+ * missing one would fail the read instead of being named as unread); only blobs whose
+ * content would reach the detectors count as skipped.
  */
 function capBlobSize(engine: GitEngine, max: number, onSkip: (oid: string) => void): GitEngine {
-  return {
-    ...engine,
-    async *readBlobs(oids) {
-      for await (const blob of engine.readBlobs(oids)) {
-        if (blob.bytes.length <= max) yield blob;
-        else {
-          onSkip(blob.oid);
-          yield { oid: blob.oid, bytes: Buffer.alloc(0) };
-        }
-      }
-    },
-  };
+  function readBlobs(oids: BlobIds): AsyncIterable<BlobContent>;
+  function readBlobs(oids: BlobIds, filter: BlobFilter): AsyncIterable<BlobRead>;
+  function readBlobs(oids: BlobIds, filter?: BlobFilter): AsyncIterable<BlobRead> {
+    return capped(oids, filter);
+  }
+  async function* capped(oids: BlobIds, filter?: BlobFilter): AsyncGenerator<BlobRead> {
+    // Blobs whose windows were held back: their end (a SkippedBlob) is handed on empty.
+    const cut = new Set<string>();
+    for await (const blob of filter ? engine.readBlobs(oids, filter) : engine.readBlobs(oids)) {
+      if ("window" in blob) {
+        if (!cut.has(blob.oid) && blob.window.offset + blob.bytes.length <= max) yield blob;
+        else cut.add(blob.oid);
+      } else if (blob.bytes !== null && blob.bytes.length > max) {
+        onSkip(blob.oid);
+        yield { oid: blob.oid, bytes: Buffer.alloc(0) };
+      } else if (blob.bytes === null && cut.delete(blob.oid)) {
+        onSkip(blob.oid);
+        yield { oid: blob.oid, bytes: Buffer.alloc(0) };
+      } else yield blob;
+    }
+  }
+  return { ...engine, readBlobs };
 }
