@@ -22,9 +22,14 @@ function hostileRepo(): string {
 }
 
 /** git processes that are children of this test process. */
+/**
+ * Git children of this process still alive. A killed child whose thread was terminated before
+ * it could reap it stays a zombie (state Z) until the process ends: dead, holding nothing but
+ * its pid, so not counted.
+ */
 function ownGitChildren(): string[] {
-  const out = execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)], { encoding: "utf8" });
-  return out.split("\n").filter((l) => /\bgit\b/.test(l));
+  const out = execFileSync("ps", ["-o", "pid=,stat=,comm=", "--ppid", String(process.pid)], { encoding: "utf8" });
+  return out.split("\n").filter((l) => /\bgit\b/.test(l) && !/^\s*\d+\s+Z/.test(l));
 }
 
 describe("startScanWorker", () => {
