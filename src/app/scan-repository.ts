@@ -1,7 +1,7 @@
 import { createNativeEngine } from "../git/native/engine.js";
 import { git } from "../git/run-git.js";
 import { LeakguardError, ScanTimeoutError } from "../errors.js";
-import { startScanWorker } from "../scan-worker/start-scan-worker.js";
+import { sharedScanPool } from "../scan-worker/scan-pool.js";
 import type { AppContext, ScanRequest } from "./app-context.js";
 import { chooseSelection } from "./choose-selection.js";
 import { buildCheckRun, neutralCheckRun } from "./github/check-run.js";
@@ -130,7 +130,7 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   // passing as a clean one. In a worker, hostile content never stalls the HTTP server.
   let scan;
   try {
-    const done = await startScanWorker().run({ kind: "history", dir: sync.dir, env: process.env, selection, maxBlobBytes: null }, ctx.scanBudgetMs);
+    const done = await sharedScanPool().run({ kind: "history", dir: sync.dir, env: process.env, selection, maxBlobBytes: null }, ctx.scanBudgetMs);
     if (done.kind !== "history") throw new Error("scan worker answered another job");
     scan = done.result;
   } catch (err) {

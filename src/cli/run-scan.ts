@@ -55,7 +55,7 @@ export async function runScan(path: string, flags: ScanFlags, io: CliIo): Promis
   }
   // The index's paths are the repository's, so its config is the one at the top.
   const configRoot = flags.staged || flags.pushed !== undefined ? await topLevel(root) : root;
-  const config = loadRepoConfig({ root: configRoot, file: flags.config ? resolve(io.cwd, flags.config) : undefined });
+  const config = await loadRepoConfig({ root: configRoot, file: flags.config ? resolve(io.cwd, flags.config) : undefined });
   const baselineFile = flags.baseline ? resolve(io.cwd, flags.baseline) : config.baseline;
   const baseline = baselineFile ? readBaseline(baselineFile) : new Set<string>();
   const mode: ReportContext["mode"] = flags.range || flags.pushed !== undefined ? "range" : flags.history ? "history" : "tree";

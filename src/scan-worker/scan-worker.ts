@@ -25,13 +25,18 @@ subscribe("child_process", (message) => {
 });
 
 const port = parentPort!;
-const controller = new AbortController();
+/** A reusable worker (the app's pool) runs one job after another; the hook's runs one and ends. */
+const reusable = workerData.reusable === true;
+let controller = new AbortController();
 port.on("message", (message: { type: "run"; job: ScanJob } | { type: "abort" }) => {
   if (message.type === "abort") return controller.abort();
-  runScanJob(message.job, controller.signal).then(
+  const own = (controller = new AbortController());
+  runScanJob(message.job, own.signal).then(
     (result) => port.postMessage({ type: "done", result }),
-    (err: unknown) => port.postMessage({ type: "failed", error: toPlainError(err), aborted: controller.signal.aborted }),
-  ).finally(() => port.close());
+    (err: unknown) => port.postMessage({ type: "failed", error: toPlainError(err), aborted: own.signal.aborted }),
+  ).finally(() => {
+    if (!reusable) port.close();
+  });
 });
 
 /** An error as plain data; scan-in-worker.ts rebuilds its class. */

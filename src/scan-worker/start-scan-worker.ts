@@ -21,25 +21,37 @@ export interface ScanWorker {
   run(job: ScanJob, timeoutMs: number): Promise<ScanJobResult>;
   /** Ends the worker and kills what it started; a no-op once a job has settled. */
   close(): Promise<void>;
+  /** True once the thread can take no further job (stopped, timed out, crashed). */
+  readonly dead: boolean;
+  /** An idle pooled thread must not keep the process alive; a busy one must. */
+  unref(): void;
+  ref(): void;
 }
 
-/** Starts the thread now, so that its start-up overlaps whatever the caller does next. */
-export function startScanWorker(): ScanWorker {
+/**
+ * Starts the thread now, so that its start-up overlaps whatever the caller does next.
+ * `reusable`: the thread stays for further jobs, one at a time, until a job times out or
+ * fails the thread (then `dead` is true) or `close()` is called; see scan-pool.ts.
+ */
+export function startScanWorker(opts: { reusable?: boolean } = {}): ScanWorker {
+  const reusable = opts.reusable === true;
   const pids = new Int32Array(new SharedArrayBuffer(4 * MAX_CHILDREN));
-  const worker = new Worker(new URL("./scan-worker.js", import.meta.url), { workerData: { pids: pids.buffer } });
+  const worker = new Worker(new URL("./scan-worker.js", import.meta.url), { workerData: { pids: pids.buffer, reusable } });
   let exited = false;
   const exit = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   void exit.then(() => (exited = true));
   let stopping: Promise<void> | null = null;
 
   let answered = false;
+  let dead = false;
   const stop = () =>
     (stopping ??= (async () => {
-      if (answered) {
+      dead = true;
+      if (answered && !reusable) {
         // The job ended and closed its git processes; the thread is on its way out.
         worker.unref();
       } else if (!exited) {
-        worker.postMessage({ type: "abort" });
+        if (!answered) worker.postMessage({ type: "abort" });
         await Promise.race([exit, new Promise((r) => setTimeout(r, ABORT_GRACE_MS).unref())]);
         await worker.terminate();
       }
@@ -56,30 +68,45 @@ export function startScanWorker(): ScanWorker {
     })());
 
   return {
+    get dead() {
+      return dead || exited;
+    },
     run(job, timeoutMs) {
+      answered = false;
+      let healthy = false;
       return new Promise<ScanJobResult>((resolve, reject) => {
         let settled = false;
         const settle = (f: () => void) => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
+          worker.off("message", onMessage);
+          worker.off("error", onError);
           f();
         };
         // The timeout settles first: the worker's exit while it is being stopped is not a failure.
         const timer = setTimeout(() => {
           settle(() => reject(new ScanTimeoutError(`the scan did not finish within ${timeoutMs} ms`, { timeoutMs })));
         }, Math.max(0, timeoutMs));
-        worker.on("message", (m: { type: "done"; result: ScanJobResult } | { type: "failed"; error: Record<string, unknown>; aborted: boolean }) => {
+        const onMessage = (m: { type: "done"; result: ScanJobResult } | { type: "failed"; error: Record<string, unknown>; aborted: boolean }) => {
           if (m.type === "failed" && m.aborted) return;
           answered = true;
+          // Only a job that ended well leaves its thread reusable: a failed one may have
+          // left git processes behind, and stopping the thread kills them.
+          healthy = m.type === "done";
           settle(() => (m.type === "done" ? resolve(m.result) : reject(fromPlainError(m.error))));
-        });
-        worker.once("error", (err) => settle(() => reject(new LeakguardError(`scan worker failed: ${err.message}`))));
+        };
+        const onError = (err: Error) => settle(() => reject(new LeakguardError(`scan worker failed: ${err.message}`)));
+        worker.on("message", onMessage);
+        worker.once("error", onError);
         void exit.then(() => settle(() => reject(new LeakguardError("scan worker ended without a result"))));
         worker.postMessage({ type: "run", job });
-      }).finally(stop);
+        // A reusable thread that answered stays for the next job; anything else is stopped.
+      }).finally(() => (reusable && healthy ? undefined : stop()));
     },
     close: stop,
+    unref: () => worker.unref(),
+    ref: () => worker.ref(),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Finding } from "../../findings/finding.js";
 import { LeakguardError, ScanTimeoutError } from "../../errors.js";
-import { startScanWorker } from "../../scan-worker/start-scan-worker.js";
+import { sharedScanPool } from "../../scan-worker/scan-pool.js";
 import { isPathIgnored } from "../mirror/path-ignored.js";
 import type { IncidentStatus } from "../store/store.js";
 import { watchesIgnore } from "./render-status.js";
@@ -37,11 +37,11 @@ export function createRepoProbe(opts: RepoProbeOptions): RepoProbe {
     throw new RecheckBudgetError(`the repository is too large to re-check within ${minutes} minute${minutes === 1 ? "" : "s"}`, { budgetMs: opts.budgetMs });
   };
   const tipFps = (commit: string) =>
-    startScanWorker()
+    sharedScanPool()
       .run({ kind: "tip", dir: opts.dir, commit }, opts.budgetMs)
       .then((done) => fps(done.kind === "tip" ? done.findings : done.result.findings), overBudget);
   const historyFps = () =>
-    startScanWorker()
+    sharedScanPool()
       .run({ kind: "history", dir: opts.dir, env: process.env, selection: { all: true }, maxBlobBytes: null }, opts.budgetMs)
       .then((done) => fps(done.kind === "history" ? done.result.findings : done.findings), overBudget);
 
