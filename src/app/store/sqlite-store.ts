@@ -130,15 +130,45 @@ export function openSqliteStore(dataDir: string): SqliteStore {
     digests: db.prepare("DELETE FROM seen_bodies WHERE received_at < ?").run(cutoff.digests.toISOString()).changes,
   }));
 
+  // Group commit: the acknowledgements of a burst arrive in the same turn of the event loop,
+  // and each FULL commit holds the loop for an fsync. So the enqueues of one turn share one
+  // durable transaction (each in its own savepoint: a duplicate rolls back only itself), and
+  // every one of them is answered only once that commit is on disk.
+  type Waiting = { d: NewDelivery; resolve: (stored: boolean) => void; reject: (err: unknown) => void };
+  let waiting: Waiting[] = [];
+  const enqueueAll = db.transaction((batch: Waiting[]) =>
+    batch.map(({ d }): { stored: boolean } | { err: unknown } => {
+      try {
+        return { stored: enqueueTx(d) };
+      } catch (err) {
+        return err instanceof DuplicateDelivery ? { stored: false } : { err };
+      }
+    }),
+  );
+  const flushEnqueues = () => {
+    const batch = waiting;
+    waiting = [];
+    let results;
+    try {
+      results = durably(() => enqueueAll(batch));
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+      return;
+    }
+    batch.forEach((w, i) => {
+      const r = results[i]!;
+      if ("err" in r) w.reject(r.err);
+      else w.resolve(r.stored);
+    });
+  };
+
   return {
     kind: "sqlite",
-    async enqueue(d) {
-      try {
-        return durably(() => enqueueTx(d));
-      } catch (err) {
-        if (err instanceof DuplicateDelivery) return false;
-        throw err;
-      }
+    enqueue(d) {
+      return new Promise<boolean>((resolve, reject) => {
+        waiting.push({ d, resolve, reject });
+        if (waiting.length === 1) setImmediate(flushEnqueues);
+      });
     },
     async nextDue() {
       const row = db.prepare("SELECT min(not_before) AS at FROM deliveries WHERE state = 'pending'").get() as { at: number | null };

@@ -55,6 +55,21 @@ describe.each(Object.keys(STORES))("%s store", (kind) => {
     await store.close();
   });
 
+  it("answers a burst of enqueues at once each as if alone: one of each id, one of each body", async () => {
+    const store = await open();
+    const burst = [
+      ...Array.from({ length: 30 }, (_, i) => ({ id: `b${i}`, name: "push", payload: "{}", digest: `digest-${i}` })),
+      { id: "b3", name: "push", payload: "{}", digest: "another" }, // a redelivery of b3
+      { id: "b99", name: "push", payload: "{}", digest: "digest-4" }, // b4's body again
+      { id: "b100", name: "push", payload: "{}", digest: "another" }, // the refused redelivery left no digest
+    ];
+    const answers = await Promise.all(burst.map((d) => store.enqueue(d)));
+    expect(answers).toEqual([...Array.from({ length: 30 }, () => true), false, false, true]);
+    expect(await store.unfinished()).toBe(31);
+    expect(await store.deliveryState("b99")).toBeNull();
+    await store.close();
+  });
+
   it("purges digests before the cutoff and never a delivery still pending", async () => {
     const store = await open();
     const far = new Date(Date.now() + 60_000);
