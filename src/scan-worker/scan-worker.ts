@@ -1,5 +1,6 @@
 import { subscribe } from "node:diagnostics_channel";
 import type { ChildProcess } from "node:child_process";
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { ScanJob } from "./run-scan-job.js";
 import { runScanJob } from "./run-scan-job.js";
@@ -10,6 +11,17 @@ import { runScanJob } from "./run-scan-job.js";
 // children's pipes but does not kill them).
 
 const pids = new Int32Array(workerData.pids as SharedArrayBuffer);
+
+// The app's pool runs scans below the priority of the thread that answers webhooks, so a
+// burst of scans never delays an acknowledgement. On Linux a nice value is per thread and
+// inherited by the processes a thread starts: this thread's git children run below it too.
+if (typeof workerData.nice === "number" && workerData.nice > 0) {
+  try {
+    setPriority(Math.min(19, workerData.nice));
+  } catch {
+    // not permitted here: scans run at the normal priority
+  }
+}
 
 subscribe("child_process", (message) => {
   const child = (message as { process: ChildProcess }).process;

@@ -32,11 +32,12 @@ export interface ScanWorker {
  * Starts the thread now, so that its start-up overlaps whatever the caller does next.
  * `reusable`: the thread stays for further jobs, one at a time, until a job times out or
  * fails the thread (then `dead` is true) or `close()` is called; see scan-pool.ts.
+ * `nice`: the thread and its git processes run at that lower priority (Linux: per thread).
  */
-export function startScanWorker(opts: { reusable?: boolean } = {}): ScanWorker {
+export function startScanWorker(opts: { reusable?: boolean; nice?: number } = {}): ScanWorker {
   const reusable = opts.reusable === true;
   const pids = new Int32Array(new SharedArrayBuffer(4 * MAX_CHILDREN));
-  const worker = new Worker(new URL("./scan-worker.js", import.meta.url), { workerData: { pids: pids.buffer, reusable } });
+  const worker = new Worker(new URL("./scan-worker.js", import.meta.url), { workerData: { pids: pids.buffer, reusable, nice: opts.nice ?? 0 } });
   let exited = false;
   const exit = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   void exit.then(() => (exited = true));
