@@ -18,11 +18,16 @@ export type Prefilter = "grep" | "stream";
 
 type Read = BlobRead;
 
-export function createBlobReader(opts: GitOptions, prefilter: Prefilter = "grep") {
+/** What a full-history read is doing, for the walk to wait on (engine.ts). */
+export interface ReaderState {
+  listing: Promise<unknown> | null;
+}
+
+export function createBlobReader(opts: GitOptions, prefilter: Prefilter = "grep", state: ReaderState = { listing: null }) {
   function readBlobs(oids: BlobIds): AsyncIterable<BlobContent>;
   function readBlobs(oids: BlobIds, filter: BlobFilter): AsyncIterable<Read>;
   function readBlobs(oids: BlobIds, filter?: BlobFilter): AsyncIterable<Read> {
-    if (oids === "all") return readAll(opts, prefilter, filter);
+    if (oids === "all") return readAll(opts, prefilter, state, filter);
     // Every spawn costs a pre-receive hook time; an empty list needs no process.
     if (Array.isArray(oids) && oids.length === 0) return (async function* () {})();
     return catFile(opts, oids, filter);
@@ -37,10 +42,12 @@ export function createBlobReader(opts: GitOptions, prefilter: Prefilter = "grep"
  */
 export const GREP_MAX_BYTES = 16 * 1024 * 1024;
 
-async function* readAll(opts: GitOptions, prefilter: Prefilter, filter?: BlobFilter): AsyncGenerator<Read> {
+async function* readAll(opts: GitOptions, prefilter: Prefilter, state: ReaderState, filter?: BlobFilter): AsyncGenerator<Read> {
   // Listing is cheap (nothing inflated) and lets trees and commits stay packed; pack order
   // keeps delta bases hot in git's cache.
-  const listed = await listBlobs(opts);
+  const listing = listBlobs(opts);
+  state.listing = listing;
+  const listed = await listing;
   if (filter?.pcre && prefilter === "grep") {
     const oids: string[] = [];
     const sizes: number[] = [];
