@@ -6,7 +6,7 @@ import { startAppProcess } from "../helpers/app-process.js";
 import { FAULTS } from "../helpers/github-double/index.js";
 import { fakeKey, redacted } from "../helpers/keys.js";
 import type { ServedRepo, StoreKind, World } from "./harness.js";
-import { createWorld, E2E_TIMEOUT, expectKeyNowhere, SECRET, settle, STORE_KINDS } from "./harness.js";
+import { createWorld, E2E_TIMEOUT, instanceEnv, expectKeyNowhere, settle, STORE_KINDS } from "./harness.js";
 
 // Pushes of one repository queued behind each other are taken together: the mirror is
 // fetched and the configuration read once for all of them, and still every delivery gets
@@ -93,17 +93,7 @@ describe("queued pushes of one repository", { timeout: E2E_TIMEOUT }, () => {
 
     it(`loses and duplicates nothing when the instance is killed in the middle of a batch (${store} store)`, async () => {
       const { world, repo, keys, pushes } = await queuedPushes(store);
-      const env: Record<string, string> = {
-        APP_ID: world.config.appId,
-        PRIVATE_KEY: world.config.privateKey,
-        WEBHOOK_SECRET: SECRET,
-        GITHUB_API_URL: world.config.githubApiUrl,
-        LEAKGUARD_DATA_DIR: world.dataDir,
-        LEAKGUARD_WORKERS: "2",
-        LEAKGUARD_INSTANCE_LEASE_SECONDS: "2",
-        LOG_LEVEL: "debug",
-        ...(world.config.databaseUrl ? { DATABASE_URL: world.config.databaseUrl } : {}),
-      };
+      const env = instanceEnv(world);
       const start = async (): Promise<AppProcess> => {
         const a = await startAppProcess(buildCli(), env);
         children.push(a.proc);

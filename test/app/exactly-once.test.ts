@@ -7,7 +7,7 @@ import { FAULTS } from "../helpers/github-double/index.js";
 import type { RecordedRequest } from "../helpers/github-double/index.js";
 import { fakeKey, redacted } from "../helpers/keys.js";
 import type { StoreKind, World } from "./harness.js";
-import { createWorld, E2E_TIMEOUT, expectKeyNowhere, SECRET, STORE_KINDS } from "./harness.js";
+import { createWorld, E2E_TIMEOUT, instanceEnv, expectKeyNowhere, STORE_KINDS } from "./harness.js";
 
 // Exactly once, as GitHub sees it: the app is killed (SIGKILL, a real process) while GitHub
 // is creating an incident issue, a check run or the replacement alarm; GitHub goes on and
@@ -20,18 +20,8 @@ afterAll(() => {
 });
 
 async function startInstance(world: World): Promise<AppProcess> {
-  const env: Record<string, string> = {
-    APP_ID: world.config.appId,
-    PRIVATE_KEY: world.config.privateKey,
-    WEBHOOK_SECRET: SECRET,
-    GITHUB_API_URL: world.config.githubApiUrl,
-    // The same data dir (and database) as the one killed: a restart of the same instance.
-    LEAKGUARD_DATA_DIR: world.dataDir,
-    LEAKGUARD_WORKERS: "2",
-    LEAKGUARD_INSTANCE_LEASE_SECONDS: "2",
-    LOG_LEVEL: "debug",
-  };
-  if (world.config.databaseUrl) env["DATABASE_URL"] = world.config.databaseUrl;
+  // The same data dir (and database) as the one killed: a restart of the same instance.
+  const env = instanceEnv(world);
   const instance = await startAppProcess(buildCli(), env);
   children.push(instance.proc);
   return instance;

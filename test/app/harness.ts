@@ -68,6 +68,25 @@ export type StoreKind = "sqlite" | "postgres";
 /** App scenarios that must hold whichever store the app runs on. */
 export const STORE_KINDS: readonly StoreKind[] = ["sqlite", "postgres"];
 
+/**
+ * The environment of a `leakguard app` process for this world (test/helpers/app-process.ts):
+ * its GitHub double, secret and store, 2 workers, a 2 s instance lease. `more` overrides.
+ */
+export function instanceEnv(world: World, more: Record<string, string> = {}): Record<string, string> {
+  return {
+    APP_ID: world.config.appId,
+    PRIVATE_KEY: world.config.privateKey,
+    WEBHOOK_SECRET: SECRET,
+    GITHUB_API_URL: world.config.githubApiUrl,
+    LEAKGUARD_DATA_DIR: world.dataDir,
+    LEAKGUARD_WORKERS: "2",
+    LEAKGUARD_INSTANCE_LEASE_SECONDS: "2",
+    LOG_LEVEL: "debug",
+    ...(world.config.databaseUrl ? { DATABASE_URL: world.config.databaseUrl } : {}),
+    ...more,
+  };
+}
+
 export async function createWorld(opts: { store?: StoreKind } = {}): Promise<World> {
   const testApp = makeTestApp();
   const gh = await startGitHubDouble({ app: testApp });

@@ -8,7 +8,7 @@ import { FAULTS } from "../helpers/github-double/index.js";
 import { fakeKey } from "../helpers/keys.js";
 import { tempDir } from "../helpers/repo.js";
 import type { World } from "./harness.js";
-import { createWorld, E2E_TIMEOUT, expectKeyNowhere, SECRET, settle } from "./harness.js";
+import { createWorld, E2E_TIMEOUT, instanceEnv, expectKeyNowhere, settle } from "./harness.js";
 
 // Several app instances on one PostgreSQL: they share one queue, run different
 // repositories in parallel and never one repository twice at once, and when one dies
@@ -20,17 +20,10 @@ afterAll(() => {
 });
 
 async function startInstance(world: World, leaseSeconds: number): Promise<AppProcess> {
-  const instance = await startAppProcess(buildCli(), {
-    APP_ID: world.config.appId,
-    PRIVATE_KEY: world.config.privateKey,
-    WEBHOOK_SECRET: SECRET,
-    GITHUB_API_URL: world.config.githubApiUrl,
-    LEAKGUARD_DATA_DIR: tempDir("leakguard-instance-"),
-    DATABASE_URL: world.config.databaseUrl!,
-    LEAKGUARD_WORKERS: "2",
-    LEAKGUARD_INSTANCE_LEASE_SECONDS: String(leaseSeconds),
-    LOG_LEVEL: "debug",
-  });
+  const instance = await startAppProcess(
+    buildCli(),
+    instanceEnv(world, { LEAKGUARD_DATA_DIR: tempDir("leakguard-instance-"), LEAKGUARD_INSTANCE_LEASE_SECONDS: String(leaseSeconds) }),
+  );
   children.push(instance.proc);
   return instance;
 }
