@@ -2,7 +2,9 @@
 // repositories and installations, driven over loopback against the GitHub REST double (with
 // a network-like latency) and repositories served by `git http-backend`. Reports webhook
 // ack p50/p99, push -> completed check run p50/p95/max and throughput, for SQLite with one
-// instance, PostgreSQL with one instance and PostgreSQL with two. Each instance is a real
+// instance, PostgreSQL with one instance and PostgreSQL with two (pg2: both acknowledge and
+// run jobs; split: one acknowledges only, LEAKGUARD_WORKERS=0, and every delivery goes to it,
+// the other runs the jobs). Each instance is a real
 // `leakguard app` process (dist/, so build first) with its own data dir. Also checks the
 // outcome: one check run per push, one issue per key. The double enforces GitHub's documented
 // secondary limits per installation (80 content-generating requests a minute, 500 an hour,
@@ -11,7 +13,7 @@
 // "loop" the worst event-loop delay p99 / max any instance logged (app/watch-event-loop.ts).
 //
 // Usage: npm run build && node scripts/run-ts.mjs scripts/bench-app-scale.ts [--deliveries 300] [--repos 12]
-//   [--installations 3] [--latency-ms 100] [--workers 4] [--modes sqlite,pg1,pg2]
+//   [--installations 3] [--latency-ms 100] [--workers 4] [--modes sqlite,pg1,pg2,split]
 // PostgreSQL: LEAKGUARD_TEST_PG (as for the tests) names a server where databases may be created.
 import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
@@ -94,7 +96,8 @@ async function runMode(mode: string) {
   const w = await world();
   const databaseUrl = mode === "sqlite" ? null : await freshDatabase();
   const instances: AppProcess[] = [];
-  for (let i = 0; i < (mode === "pg2" ? 2 : 1); i++) {
+  const receiverOnly = (i: number) => mode === "split" && i === 0;
+  for (let i = 0; i < (mode === "pg2" || mode === "split" ? 2 : 1); i++) {
     instances.push(
       await startAppProcess(resolve("dist/cli/main.js"), {
         APP_ID: String(w.app.appId),
@@ -103,7 +106,7 @@ async function runMode(mode: string) {
         GITHUB_API_URL: w.gh.url,
         LEAKGUARD_DATA_DIR: tempDir("leakguard-bench-data-"),
         ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-        LEAKGUARD_WORKERS: String(args.workers),
+        LEAKGUARD_WORKERS: receiverOnly(i) ? "0" : String(args.workers),
         LOG_LEVEL: "info",
       }),
     );
@@ -120,13 +123,14 @@ async function runMode(mode: string) {
       if (w.gh.state.checkRunsOf(p.fullName).some((r) => r.head_sha === p.after && r.status === "completed")) doneAt.set(p.after, performance.now());
     }
   }, 50);
-  // The burst: every delivery sent as fast as 32 connections carry them, alternating instances.
+  // The burst: every delivery sent as fast as 32 connections carry them, alternating instances
+  // (split: all to the receiver).
   let next = 0;
   const burst = Promise.all(
     Array.from({ length: 32 }, async () => {
       for (let i = next++; i < w.pushes.length; i = next++) {
         const p = w.pushes[i]!;
-        const target = instances[i % instances.length]!;
+        const target = mode === "split" ? instances[0]! : instances[i % instances.length]!;
         const hook = { event: "push", deliveryId: randomUUID(), payload: p.payload, body: JSON.stringify(p.payload) };
         // The app answers 503 + Retry-After when more bodies than it reads at once arrive (server.ts):
         // sent again after the wait, as a sender honouring Retry-After would; counted, and the

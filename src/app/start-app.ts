@@ -71,7 +71,8 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
   const ghOptions: GitHubOptions = { appId: config.appId, privateKey: config.privateKey, baseUrl: config.githubApiUrl, log, ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}), ...(opts.budgets !== undefined ? { budgets: opts.budgets } : {}) };
   const appClient = createAppOctokit(ghOptions);
   let bot: Promise<string> | null = null;
-  const processing = opts.processDeliveries ?? true;
+  // LEAKGUARD_WORKERS=0 (PostgreSQL only): a receiver; the instances with workers run its deliveries.
+  const processing = opts.processDeliveries ?? config.workers > 0;
   const ctx: AppContext = {
     store,
     log,
@@ -151,7 +152,7 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
   const purger = setInterval(() => void purge().catch((err: unknown) => log.error({ err }, "purge failed")), PURGE_EVERY_MS);
   purger.unref();
   const address = server.address() as AddressInfo;
-  log.info({ host: address.address, port: address.port, dataDir: config.dataDir, githubApiUrl: config.githubApiUrl, retentionDays: config.retentionDays }, "leakguard app listening");
+  log.info({ host: address.address, port: address.port, workers: processing ? config.workers : 0, dataDir: config.dataDir, githubApiUrl: config.githubApiUrl, retentionDays: config.retentionDays }, "leakguard app listening");
   const shown = !host || host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
 
   return {

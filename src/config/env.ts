@@ -85,7 +85,8 @@ const schema = z.object({
     .regex(/^postgres(?:ql)?:\/\//, "must be a postgres:// URL")
     .optional(),
   // The work is mostly waiting on GitHub and git over the network: twice the cores keeps them busy.
-  LEAKGUARD_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.min(16, 2 * availableParallelism())),
+  // 0: an instance that only acknowledges and queues (PostgreSQL only: others run the jobs).
+  LEAKGUARD_WORKERS: z.coerce.number().int().min(0).max(64).default(Math.min(16, 2 * availableParallelism())),
   LEAKGUARD_INSTANCE_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
 });
 
@@ -107,7 +108,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(
   } catch (err) {
     problems.push((err as Error).message);
   }
-  if (!parsed.success || !privateKey) throw new UsageError(problems.join("; "));
+  // With SQLite this process is the only one that can run the queue: with no worker, nothing would.
+  if (parsed.success && parsed.data.LEAKGUARD_WORKERS === 0 && !parsed.data.DATABASE_URL)
+    problems.push("LEAKGUARD_WORKERS 0 (acknowledge and queue only) needs DATABASE_URL: with SQLite no other instance can run the jobs");
+  if (!parsed.success || !privateKey || problems.length) throw new UsageError(problems.join("; "));
   const e = parsed.data;
   return {
     appId: e.APP_ID,

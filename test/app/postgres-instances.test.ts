@@ -19,10 +19,10 @@ afterAll(() => {
   for (const c of children) c.kill("SIGKILL");
 });
 
-async function startInstance(world: World, leaseSeconds: number): Promise<AppProcess> {
+async function startInstance(world: World, leaseSeconds: number, env: Record<string, string> = {}): Promise<AppProcess> {
   const instance = await startAppProcess(
     buildCli(),
-    instanceEnv(world, { LEAKGUARD_DATA_DIR: tempDir("leakguard-instance-"), LEAKGUARD_INSTANCE_LEASE_SECONDS: String(leaseSeconds) }),
+    instanceEnv(world, { LEAKGUARD_DATA_DIR: tempDir("leakguard-instance-"), LEAKGUARD_INSTANCE_LEASE_SECONDS: String(leaseSeconds), ...env }),
   );
   children.push(instance.proc);
   return instance;
@@ -59,6 +59,35 @@ describe("several app instances on one PostgreSQL", { timeout: E2E_TIMEOUT }, ()
     world.gh.expectNoViolations();
     await a.close();
     await b.close();
+  });
+
+  it("leaves what a receiver (LEAKGUARD_WORKERS=0) acknowledged to the instances that run jobs", async () => {
+    const world = await createWorld({ store: "postgres" });
+    const receiver = await startInstance(world, 60, { LEAKGUARD_WORKERS: "0" });
+    expect(receiver.logs.some((l) => l.includes('"leakguard app listening"') && l.includes('"workers":0'))).toBe(true);
+    const repo = world.addRepo("shop");
+    const key = fakeKey();
+    repo.work.commit("leak", { "server.js": `stripe("${key}")\n` });
+    const push = repo.push();
+    const { status, id } = await world.deliver({ url: receiver.url } as never, "push", repo.pushPayload(push));
+    expect(status).toBe(202);
+
+    // Queued, durably, and not taken: the receiver starts no job (a job would ask GitHub about the repository).
+    const worker = await world.start({ processDeliveries: false });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await worker.store.deliveryState(id)).toBe("pending");
+    expect(world.gh.requests.filter((r) => r.path.startsWith("/repos/acme/shop/"))).toEqual([]);
+    await worker.close();
+
+    const runner = await world.start();
+    await settle(runner);
+    expect(await runner.store.deliveryState(id)).toBe("done");
+    expect(world.gh.state.checkRunsOf(repo.fullName).map((r) => [r.head_sha, r.conclusion])).toEqual([[push.after, "failure"]]);
+    expect(world.gh.state.issuesOf(repo.fullName)).toHaveLength(1);
+    expect(receiver.logs.join("\n")).not.toContain(key);
+    expectKeyNowhere(world, key);
+    await runner.close();
+    await receiver.stop();
   });
 
   it("finishes the job of an instance killed while it held it, and creates nothing twice", async () => {

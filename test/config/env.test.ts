@@ -35,7 +35,12 @@ describe("readEnv", () => {
   it("takes PostgreSQL, the worker count and the instance lease; refuses what is not a postgres URL", () => {
     const c = readEnv({ ...base, DATABASE_URL: "postgres://lg:pw@db.internal:5432/leakguard", LEAKGUARD_WORKERS: "8", LEAKGUARD_INSTANCE_LEASE_SECONDS: "30" });
     expect([c.databaseUrl, c.workers, c.instanceLeaseMs]).toEqual(["postgres://lg:pw@db.internal:5432/leakguard", 8, 30_000]);
-    expect(() => readEnv({ ...base, DATABASE_URL: "mysql://db/x", LEAKGUARD_WORKERS: "0" })).toThrow(/DATABASE_URL must be a postgres:\/\/ URL.*LEAKGUARD_WORKERS/);
+    expect(() => readEnv({ ...base, DATABASE_URL: "mysql://db/x", LEAKGUARD_WORKERS: "-1" })).toThrow(/DATABASE_URL must be a postgres:\/\/ URL.*LEAKGUARD_WORKERS/);
+  });
+
+  it("takes LEAKGUARD_WORKERS=0 (acknowledge and queue only) with PostgreSQL, and refuses it with SQLite, where nothing else would run the jobs", () => {
+    expect(readEnv({ ...base, DATABASE_URL: "postgres://lg:pw@db.internal/leakguard", LEAKGUARD_WORKERS: "0" }).workers).toBe(0);
+    expect(() => readEnv({ ...base, LEAKGUARD_WORKERS: "0" })).toThrow(/^LEAKGUARD_WORKERS 0 \(acknowledge and queue only\) needs DATABASE_URL/);
   });
 
   it("reads the key from PRIVATE_KEY_PATH and accepts a one-line PEM with \\n escapes", () => {
