@@ -112,7 +112,8 @@ export interface DeliverOptions {
 }
 
 /** POSTs the delivery as GitHub does; resolves with the HTTP status and response text. */
-export async function deliverWebhook(url: string, hook: Webhook, options: DeliverOptions): Promise<{ status: number; text: string }> {
+/** The headers and body GitHub would send for `hook` (signed unless options say otherwise). */
+export async function webhookRequest(hook: Webhook, options: DeliverOptions): Promise<{ headers: Record<string, string>; body: string }> {
   const signature = options.signature ?? (await signWebhook(options.secret, hook.body));
   const installation = hook.payload["installation"] as Payload | undefined;
   const headers: Record<string, string> = {
@@ -125,7 +126,12 @@ export async function deliverWebhook(url: string, hook: Webhook, options: Delive
     "x-github-hook-installation-target-id": String(installation?.["id"] ?? ""),
   };
   if (signature !== "") headers["x-hub-signature-256"] = signature;
-  const res = await fetch(url, { method: "POST", headers, body: hook.body });
+  return { headers, body: hook.body };
+}
+
+export async function deliverWebhook(url: string, hook: Webhook, options: DeliverOptions): Promise<{ status: number; text: string }> {
+  const { headers, body } = await webhookRequest(hook, options);
+  const res = await fetch(url, { method: "POST", headers, body });
   return { status: res.status, text: await res.text() };
 }
 
