@@ -53,6 +53,28 @@ describe("the app under failure", { timeout: E2E_TIMEOUT }, () => {
     world.gh.expectNoViolations();
   });
 
+  it("creates nothing twice when GitHub applied a create but answered 502, or the connection dropped after it", async () => {
+    const world = await createWorld();
+    const app = await world.start({ inProgressAfterMs: 600_000 });
+    const repo = world.addRepo("shop");
+    const key = fakeKey();
+    repo.work.commit("leak", { "server.js": `stripe("${key}")\n` });
+    world.gh.failNext({ ...FAULTS.appliedThenServerError(502), method: "POST", path: "/repos/{owner}/{repo}/issues" });
+    world.gh.failNext({ ...FAULTS.appliedThenServerError(502), drop: true, method: "POST", path: "/repos/{owner}/{repo}/check-runs" });
+    const push = repo.push();
+    const { id } = await world.deliver(app, "push", repo.pushPayload(push));
+    await settle(app);
+
+    expect(await app.store.deliveryState(id)).toBe("done");
+    expect(world.gh.state.checkRunsOf(repo.fullName).map((r) => [r.head_sha, r.status, r.conclusion])).toEqual([[push.after, "completed", "failure"]]);
+    expect(world.gh.state.issuesOf(repo.fullName)).toHaveLength(1);
+    // Each create was sent once: what followed the lost answer was a look-up, not a second create.
+    const creates = world.gh.requests.filter((r) => r.method === "POST" && (r.template === "/repos/{owner}/{repo}/issues" || r.template === "/repos/{owner}/{repo}/check-runs"));
+    expect(creates.map((r) => r.status).sort()).toEqual([0, 502]);
+    expectKeyNowhere(world, key);
+    world.gh.expectNoViolations();
+  });
+
   it("stops a scan that exceeds its budget and says so in a neutral check run", async () => {
     const world = await createWorld();
     const app = await world.start({ scanBudgetMs: 0 }); // every scan is over budget

@@ -4,6 +4,7 @@ import { RULES, severityAtLeast } from "../../vocabulary/index.js";
 import { annotationAdvice } from "../github-advice.js";
 import { code, plain, shorten } from "../incidents/markdown.js";
 import type { GitHub } from "./create-octokit.js";
+import { NO_BLIND_RETRY } from "./create-once.js";
 
 // The check run on the pushed commit: findings -> body (pure), then create + batched updates
 // (the API takes at most 50 annotations per request).
@@ -116,15 +117,21 @@ export async function startCheckRun(gh: GitHub, repo: Target, headSha: string, e
   // A delivery's first take has no earlier attempt whose run could exist (JobInfo.fresh).
   const found = fresh ? null : await findCheckRun(gh, repo, headSha, externalId);
   if (found) return found;
-  const { data } = await gh.rest.checks.create({
-    ...repo,
-    name: CHECK_NAME,
-    head_sha: headSha,
-    external_id: externalId,
-    status: "in_progress",
-    output: { title: "Scanning", summary: "leakguard is scanning this push for Stripe secret keys and dotenv files." },
-  });
-  return { id: data.id, annotations: 0 };
+  return gh.createOnce(
+    async () => {
+      const { data } = await gh.rest.checks.create({
+        ...repo,
+        name: CHECK_NAME,
+        head_sha: headSha,
+        external_id: externalId,
+        status: "in_progress",
+        output: { title: "Scanning", summary: "leakguard is scanning this push for Stripe secret keys and dotenv files." },
+        ...NO_BLIND_RETRY,
+      });
+      return { id: data.id, annotations: 0 };
+    },
+    () => findCheckRun(gh, repo, headSha, externalId),
+  );
 }
 
 /**
@@ -142,18 +149,27 @@ export async function publishCheckRun(
   const output = (annotations: Annotation[]) => ({ title: body.title, summary: body.summary, annotations });
   const existing = run.started ?? (run.fresh ? null : await findCheckRun(gh, repo, headSha, run.externalId));
   let id: number;
-  let sent: number;
+  /** The first annotation the run does not carry yet. */
+  let next: number;
   const final = { status: "completed" as const, conclusion: body.conclusion, completed_at: new Date().toISOString() };
   if (existing) {
     id = existing.id;
-    sent = Math.min(existing.annotations, body.annotations.length);
+    const sent = Math.min(existing.annotations, body.annotations.length);
     await gh.rest.checks.update({ ...repo, check_run_id: id, ...final, output: output(body.annotations.slice(sent, sent + BATCH)) });
+    next = sent + BATCH;
   } else {
-    const { data } = await gh.rest.checks.create({ ...repo, name: CHECK_NAME, head_sha: headSha, external_id: run.externalId, ...final, output: output(body.annotations.slice(0, BATCH)) });
-    id = data.id;
-    sent = 0;
+    // A create whose answer was lost is found by its external_id, completed and with the first batch.
+    const made = await gh.createOnce(
+      async () => {
+        const { data } = await gh.rest.checks.create({ ...repo, name: CHECK_NAME, head_sha: headSha, external_id: run.externalId, ...final, output: output(body.annotations.slice(0, BATCH)), ...NO_BLIND_RETRY });
+        return { id: data.id, annotations: Math.min(BATCH, body.annotations.length) };
+      },
+      () => findCheckRun(gh, repo, headSha, run.externalId),
+    );
+    id = made.id;
+    next = made.annotations;
   }
-  for (let i = sent + BATCH; i < body.annotations.length; i += BATCH) {
+  for (let i = next; i < body.annotations.length; i += BATCH) {
     await gh.rest.checks.update({ ...repo, check_run_id: id, output: output(body.annotations.slice(i, i + BATCH)) });
   }
   return id;

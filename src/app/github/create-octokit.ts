@@ -2,6 +2,7 @@ import { createAppAuth } from "@octokit/auth-app";
 import { retry } from "@octokit/plugin-retry";
 import { Octokit } from "@octokit/rest";
 import type { Logger } from "../create-logger.js";
+import { createOnce } from "./create-once.js";
 import { freshRetryCount } from "./fresh-retry-count.js";
 import { paceRequests } from "./pace-requests.js";
 import type { Budgets } from "./pace-requests.js";
@@ -10,9 +11,10 @@ import { refreshExpiredToken } from "./refresh-expired-token.js";
 // One client class for the whole app: REST, GitHub's rate-limit budgets per installation
 // (pace-requests.ts), back-off on 5xx (retry), and a fresh installation token when GitHub
 // says the old one expired. The pacing plugin is registered first, so it wraps the actual
-// sending: every retry of plugin-retry is paced and counted too.
+// sending: every retry of plugin-retry is paced and counted too. Creates are not retried
+// blindly (create-once.ts): a second send looks for what the first one may have made.
 
-const AppOctokit = Octokit.plugin(paceRequests, retry, freshRetryCount, refreshExpiredToken);
+const AppOctokit = Octokit.plugin(paceRequests, retry, freshRetryCount, refreshExpiredToken, createOnce);
 export type GitHub = InstanceType<typeof AppOctokit>;
 
 export interface GitHubOptions {

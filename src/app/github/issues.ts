@@ -1,4 +1,5 @@
 import type { GitHub } from "./create-octokit.js";
+import { NO_BLIND_RETRY } from "./create-once.js";
 
 // The few issue calls the incident logic makes, named for what they mean to it.
 
@@ -31,15 +32,14 @@ export async function ensureLabel(gh: GitHub, where: IssueRef): Promise<void> {
   done.add(key);
 }
 
-export async function openIssue(gh: GitHub, where: IssueRef, issue: { title: string; body: string; labels: string[]; assignees: string[] }): Promise<number> {
+/** Opens the issue; `find` names the issue a send whose answer was lost may have opened (create-once.ts). */
+export async function openIssue(gh: GitHub, where: IssueRef, issue: { title: string; body: string; labels: string[]; assignees: string[] }, find: () => Promise<number | null>): Promise<number> {
   await ensureLabel(gh, where);
   const labels = [...new Set([INCIDENT_LABEL, ...issue.labels])];
-  const { data } = await gh.rest.issues.create({ ...where, title: issue.title, body: issue.body, labels, ...(issue.assignees.length ? { assignees: issue.assignees } : {}) });
-  return data.number;
-}
-
-export async function comment(gh: GitHub, where: IssueRef, issueNumber: number, body: string): Promise<void> {
-  await gh.rest.issues.createComment({ ...where, issue_number: issueNumber, body });
+  return gh.createOnce(async () => {
+    const { data } = await gh.rest.issues.create({ ...where, title: issue.title, body: issue.body, labels, ...(issue.assignees.length ? { assignees: issue.assignees } : {}), ...NO_BLIND_RETRY });
+    return data.number;
+  }, find);
 }
 
 export async function updateIssue(gh: GitHub, where: IssueRef, issueNumber: number, patch: { body?: string; state?: "open" | "closed" }): Promise<void> {
@@ -85,8 +85,16 @@ export async function findIncidentIssue(gh: GitHub, where: IssueRef, marker: str
 
 /** Posts `body` under `marker` unless the app already did (an earlier attempt that died after GitHub took it); true when posted now. */
 export async function commentOnce(gh: GitHub, where: IssueRef, issueNumber: number, marker: string, body: string, bot: string): Promise<boolean> {
-  const comments = await gh.paginate(gh.rest.issues.listComments, { ...where, issue_number: issueNumber, per_page: 100 });
-  if (comments.some((c) => c.user?.login === bot && (c.body ?? "").includes(marker))) return false;
-  await comment(gh, where, issueNumber, `${marker}\n${body}`);
-  return true;
+  const posted = async () => {
+    const comments = await gh.paginate(gh.rest.issues.listComments, { ...where, issue_number: issueNumber, per_page: 100 });
+    return comments.some((c) => c.user?.login === bot && (c.body ?? "").includes(marker));
+  };
+  if (await posted()) return false;
+  return gh.createOnce(
+    async () => {
+      await gh.rest.issues.createComment({ ...where, issue_number: issueNumber, body: `${marker}\n${body}`, ...NO_BLIND_RETRY });
+      return true;
+    },
+    async () => ((await posted()) ? true : null),
+  );
 }

@@ -125,15 +125,21 @@ export async function reconcileIncidents(
       }),
     };
     // An earlier attempt may have had the issue created and died before it was recorded.
-    const earlier = await findIncidentIssue(gh, splitRepo(issueRepo), incidentMarker(repo.fullName, leak.fingerprint), bot);
+    const findEarlier = () => findIncidentIssue(gh, splitRepo(issueRepo), incidentMarker(repo.fullName, leak.fingerprint), bot);
+    const earlier = await findEarlier();
     const number =
       earlier?.number ??
-      (await openIssue(gh, splitRepo(issueRepo), {
-        title: issueTitle(facts),
-        body: issueBody(facts, repo),
-        labels: config.labels,
-        assignees: config.assignees,
-      }));
+      (await openIssue(
+        gh,
+        splitRepo(issueRepo),
+        {
+          title: issueTitle(facts),
+          body: issueBody(facts, repo),
+          labels: config.labels,
+          assignees: config.assignees,
+        },
+        async () => (await findEarlier())?.number ?? null,
+      ));
     known = await ctx.store.addIncident({ ...facts, repo: repo.fullName, issueRepo, issueNumber: number });
     if (facts.status) await ctx.store.updateIncident(known.id, { status: facts.status });
     if (earlier?.state === "closed") await ctx.store.updateIncident(known.id, { state: "closed" });

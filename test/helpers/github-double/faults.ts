@@ -20,6 +20,12 @@ export interface FaultSpec {
   /** Wait this long first; with `pass`, then answer as usual (a slow GitHub, not a failing one). */
   delayMs?: number;
   pass?: boolean;
+  /**
+   * The request is carried out as usual (a create creates), then this answer replaces
+   * GitHub's: a proxy's 502 or a reset after GitHub applied a write, which a blind retry
+   * would apply twice.
+   */
+  applied?: boolean;
 }
 
 interface PendingFault extends FaultSpec {
@@ -84,6 +90,8 @@ export const FAULTS = {
   }),
   badCredentials: (): Omit<FaultSpec, "path"> => ({ status: 401, body: { message: "Bad credentials", documentation_url: DOCS } }),
   connectionReset: (): Omit<FaultSpec, "path"> => ({ status: 0, drop: true }),
+  /** A write GitHub applied, answered with a 502 (or `status`) all the same. */
+  appliedThenServerError: (status = 502): Omit<FaultSpec, "path"> => ({ status, applied: true, body: { message: "Server Error" } }),
   /** A correct answer, late. */
   slow: (delayMs: number): Omit<FaultSpec, "path"> => ({ status: 0, delayMs, pass: true }),
 };

@@ -113,12 +113,12 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
 
   const fault = deps.faults.take(method, url.pathname, operation.template);
   if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-  if (fault?.drop) {
+  if (fault?.drop && !fault.applied) {
     record.status = 0;
     res.socket?.destroy();
     return;
   }
-  if (fault && !fault.pass) {
+  if (fault && !fault.pass && !fault.applied) {
     return reply({ status: fault.status, body: fault.body ?? { message: "Injected fault", documentation_url: DOCS }, ...(fault.headers ? { headers: fault.headers } : {}) });
   }
 
@@ -143,6 +143,14 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
       return reply({ status: limited.status, body: limited.body ?? null, ...(limited.headers ? { headers: limited.headers } : {}) });
     }
     const out = route.handle({ method, pathname: url.pathname, query: url.searchParams, pathParams, body, headers: req.headers, auth }, deps.env);
+    if (fault?.applied) {
+      if (fault.drop) {
+        record.status = 0;
+        res.socket?.destroy();
+        return;
+      }
+      return reply({ status: fault.status, body: fault.body ?? { message: "Injected fault", documentation_url: DOCS }, ...(fault.headers ? { headers: fault.headers } : {}) });
+    }
     if (deps.validateResponses && out.status < 300 && out.raw === undefined) {
       const wrong = checkResponse(deps.spec, operation, out.status, out.body);
       if (wrong.length > 0) violate("response-body", wrong);
