@@ -129,36 +129,5 @@ export const ARCHITECTURE = {
     commander: ["cli"],
     "cli-progress": ["cli"],
   },
-  exceptions: [
-    {
-      file: "src/objects/walk-objects.ts",
-      imports: "detectors",
-      why: "the walk keeps every path of a dotenv blob by isDotenvPath; issue 13 item 1 passes the path rule in from findings/",
-    },
-    {
-      file: "src/findings/scan-history.ts",
-      imports: "git",
-      why: "the history scan drives the engine itself; issue 13 item 1 makes findings/ consume the objects stream",
-    },
-    {
-      file: "src/findings/already-present.ts",
-      imports: "git",
-      why: "boundary commits and boundary trees are read here; issue 13 item 1 moves the selection to objects/",
-    },
-    {
-      file: "src/findings/to-finding.ts",
-      imports: "git",
-      why: "CommitMeta is git/engine.ts's type; issue 13 item 1 makes it part of the scan target (objects/)",
-    },
-    {
-      file: "src/app/incidents/render-status.ts",
-      imports: "detectors",
-      why: "asks isDotenvPath of an incident's path; issue 13 item 1: the incident should carry what the finding knew",
-    },
-    {
-      file: "src/scan-worker/run-scan-job.ts",
-      imports: "app",
-      why: "the tip job loads app/mirror/scan-tip.ts (lazily: the hook's worker never does); issue 13 item 1 moves the tip scan below the endings",
-    },
-  ],
+  exceptions: [],
 } as const satisfies Architecture;
