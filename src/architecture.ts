@@ -2,10 +2,11 @@
 // root) may import which. test/architecture.test.ts checks every import in src/ against
 // it, and docs/ARCHITECTURE.md's table against it. Nothing in src/ imports this file.
 //
-// The pipeline, in data-flow order: git (the source) -> objects (what is read) ->
-// detectors (pure matching) -> findings (the one type endings see) -> the four endings,
-// report, hook, scrub and app, which are siblings: none imports another, and what two of
-// them share belongs in findings/. vocabulary/ is the leaf every stage speaks; cli/ is the
+// The pipeline, in data-flow order: an ending selects -> objects (what is read, the only
+// stage that reads through git, the source) -> findings (targets + detectors, pure
+// matching -> the one type endings see) -> the ending's output. The four endings, report,
+// hook, scrub and app, are siblings: none imports another, and what two of them share
+// belongs in findings/. vocabulary/ is the leaf every stage speaks; cli/ is the
 // wiring above everything; util/ holds helpers with no domain at all.
 
 export interface UnitRules {
@@ -59,7 +60,7 @@ export const ARCHITECTURE = {
       imports: ["errors.ts"],
     },
     objects: {
-      owns: "what is read: the history walk, the working tree, the index, decoded views and archive members",
+      owns: "what is read, as scan targets: the history stream (walk, reads, filters, messages), a tree at a commit, boundary trees, the working tree, the index, decoded views and archive members",
       imports: ["git", "util", "vocabulary", "errors.ts"],
     },
     detectors: { owns: "pure matching: (path, bytes) -> Match[]; Stripe keys, dotenv files, vectors", imports: ["vocabulary"], pure: true },
