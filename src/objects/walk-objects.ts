@@ -75,7 +75,7 @@ export interface ReadInterest {
    * Paths whose blobs matter whatever they hold (the dotenv rule): every path such a
    * blob sits at is kept (`dotenvAt`), so that the blob can be read again and judged there.
    */
-  keepPath(path: string): boolean;
+  keepPath: (path: string) => boolean;
 }
 
 export interface WalkedObjects {
