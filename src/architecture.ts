@@ -2,10 +2,11 @@
 // root) may import which. test/architecture.test.ts checks every import in src/ against
 // it, and docs/ARCHITECTURE.md's table against it. Nothing in src/ imports this file.
 //
-// The pipeline, in data-flow order: git (the source) -> objects (what is read) ->
-// detectors (pure matching) -> findings (the one type endings see) -> the four endings,
-// report, hook, scrub and app, which are siblings: none imports another, and what two of
-// them share belongs in findings/. vocabulary/ is the leaf every stage speaks; cli/ is the
+// The pipeline, in data-flow order: an ending selects -> objects (what is read, the only
+// stage that reads through git, the source) -> findings (targets + detectors, pure
+// matching -> the one type endings see) -> the ending's output. The four endings, report,
+// hook, scrub and app, are siblings: none imports another, and what two of them share
+// belongs in findings/. vocabulary/ is the leaf every stage speaks; cli/ is the
 // wiring above everything; util/ holds helpers with no domain at all.
 
 export interface UnitRules {
@@ -59,7 +60,7 @@ export const ARCHITECTURE = {
       imports: ["errors.ts"],
     },
     objects: {
-      owns: "what is read: the history walk, the working tree, the index, decoded views and archive members",
+      owns: "what is read, as scan targets: the history stream (walk, reads, filters, messages), a tree at a commit, boundary trees, the working tree, the index, decoded views and archive members",
       imports: ["git", "util", "vocabulary", "errors.ts"],
     },
     detectors: { owns: "pure matching: (path, bytes) -> Match[]; Stripe keys, dotenv files, vectors", imports: ["vocabulary"], pure: true },
@@ -129,36 +130,5 @@ export const ARCHITECTURE = {
     commander: ["cli"],
     "cli-progress": ["cli"],
   },
-  exceptions: [
-    {
-      file: "src/objects/walk-objects.ts",
-      imports: "detectors",
-      why: "the walk keeps every path of a dotenv blob by isDotenvPath; issue 13 item 1 passes the path rule in from findings/",
-    },
-    {
-      file: "src/findings/scan-history.ts",
-      imports: "git",
-      why: "the history scan drives the engine itself; issue 13 item 1 makes findings/ consume the objects stream",
-    },
-    {
-      file: "src/findings/already-present.ts",
-      imports: "git",
-      why: "boundary commits and boundary trees are read here; issue 13 item 1 moves the selection to objects/",
-    },
-    {
-      file: "src/findings/to-finding.ts",
-      imports: "git",
-      why: "CommitMeta is git/engine.ts's type; issue 13 item 1 makes it part of the scan target (objects/)",
-    },
-    {
-      file: "src/app/incidents/render-status.ts",
-      imports: "detectors",
-      why: "asks isDotenvPath of an incident's path; issue 13 item 1: the incident should carry what the finding knew",
-    },
-    {
-      file: "src/scan-worker/run-scan-job.ts",
-      imports: "app",
-      why: "the tip job loads app/mirror/scan-tip.ts (lazily: the hook's worker never does); issue 13 item 1 moves the tip scan below the endings",
-    },
-  ],
+  exceptions: [],
 } as const satisfies Architecture;

@@ -1,5 +1,5 @@
-import type { GitEngine } from "../git/engine.js";
-import { gitText } from "../git/run-git.js";
+import type { GitEngine } from "../objects/scan-target.js";
+import { boundaryTree } from "../objects/boundary-tree.js";
 import type { Finding } from "./finding.js";
 import { scanHistory } from "./scan-history.js";
 
@@ -10,6 +10,8 @@ import { scanHistory } from "./scan-history.js";
 // already present. Whole trees, not only the same path, so that a rename, a copy or a
 // merge of an already-held branch is not news either. Only pushes with findings pay for
 // it: one tree scan per boundary commit, stopped as soon as every finding is placed.
+// The boundary commits and their trees are read by objects/ (boundary-commits.ts,
+// boundary-tree.ts); what is matched there is decided here.
 
 /** Where an already-present key already was: the boundary commit and the path in its tree. */
 export interface HeldAt {
@@ -21,16 +23,6 @@ export interface HeldAt {
 const MAX_BOUNDARY_TREES = 8;
 
 /**
- * The boundary commits of `include --not <exclude>` (or `--not --all` for a push), in
- * git's order: with the hook's quarantine environment, so that the pushed commits are seen.
- */
-export async function boundaryCommits(dir: string, env: NodeJS.ProcessEnv, include: readonly string[], exclude: readonly string[] | "all"): Promise<string[]> {
-  const not = exclude === "all" ? ["--not", "--all"] : ["--not", ...exclude];
-  const out = await gitText(["rev-list", "--boundary", ...include, ...not, "--"], { cwd: dir, env });
-  return out.split("\n").filter((l) => l.startsWith("-")).map((l) => l.slice(1).trim());
-}
-
-/**
  * For each finding whose fingerprint a boundary tree holds, where it is there. `engine`
  * must see only what the server had before (in a hook: no quarantine variables), so that
  * nothing of the push itself can make its own key look old.
@@ -40,10 +32,9 @@ export async function findAlreadyPresent(engine: GitEngine, findings: readonly F
   const wanted = new Set(findings.map((f) => f.fingerprint));
   for (const commit of boundary.slice(0, MAX_BOUNDARY_TREES)) {
     if ([...wanted].every((fp) => held.has(fp))) break;
-    const tree = `${commit}^{tree}`;
-    const types = await engine.types([tree]);
-    if (types.get(tree) !== "tree") continue; // not in the server's own objects: it cannot vouch for anything
-    const old = await scanHistory({ engine, selection: { include: [tree] } });
+    const selection = await boundaryTree(engine, commit);
+    if (!selection) continue; // not in the server's own objects: it cannot vouch for anything
+    const old = await scanHistory({ engine, selection });
     // A key the server let through by an inline allow or a baseline is held all the same.
     for (const f of [...old.findings, ...(old.suppressed ?? [])]) {
       if (wanted.has(f.fingerprint) && !held.has(f.fingerprint)) held.set(f.fingerprint, { commit, path: f.path });

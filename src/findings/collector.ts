@@ -6,7 +6,7 @@ import type { View } from "../objects/views/derive-views.js";
 import { deriveViews, mayHoldViews, newBudget } from "../objects/views/derive-views.js";
 import { archiveKind } from "../objects/views/archive-members.js";
 
-/** Where a window of a big blob starts (see WINDOW_BYTES in scan-history.ts). */
+/** Where a window of a big blob starts (see WINDOW_BYTES in objects/history-targets.ts). */
 export interface WindowAt {
   offset: number;
   /** 1-based line number of the window's first byte. */

@@ -1,3 +1,4 @@
+import type { TargetSource } from "../objects/scan-target.js";
 import type { Encoding } from "../objects/views/encoded-views.js";
 import type { RuleId, Severity, Vector } from "../vocabulary/index.js";
 
@@ -24,7 +25,7 @@ export interface Finding {
    * Where the match sits: a file's content, a commit message, an annotated tag message, or
    * the file's path itself (a key in a file name is committed like any content).
    */
-  source: "file" | "commit-message" | "tag-message" | "path";
+  source: TargetSource;
   /**
    * Inside an archive: the member chain (`classes.dex`, `lib/inner.jar!app.properties`;
    * shown as `path!member`, gitleaks' notation). Absent for a file's own bytes.

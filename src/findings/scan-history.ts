@@ -1,17 +1,16 @@
 import type { Detector } from "../detectors/types.js";
-import { DETECTORS, mayHoldStripeKey, STRIPE_KEY_PCRE, STRIPE_MARKER_BYTES } from "../detectors/index.js";
-import type { BlobFilter, GitEngine, Selection } from "../git/engine.js";
+import { DETECTORS, isDotenvPath, mayHoldStripeKey, STRIPE_KEY_PCRE, STRIPE_MARKER_BYTES } from "../detectors/index.js";
+import type { GitEngine, Selection } from "../objects/scan-target.js";
 import type { WindowAt } from "./collector.js";
 
 import type { ScanResult, ScanStats } from "./finding.js";
 import { collectWithViews, createCollector, emptyStats, viewsMatch } from "./collector.js";
-import { mayHoldViews, VIEWS_PCRE } from "../objects/views/derive-views.js";
+import { mayHoldViews } from "../objects/views/derive-views.js";
 import { archiveKind } from "../objects/views/archive-members.js";
-import { mayHoldEncodedKeyBesidesMarkers } from "../objects/views/encoded-views.js";
 import { compareFindings } from "./to-finding.js";
 import { detectKeysInPath } from "./detect-keys-in-path.js";
 import type { Introduction } from "../objects/walk-objects.js";
-import { walkObjects } from "../objects/walk-objects.js";
+import { historyReads, historyTargets, WINDOW_BYTES } from "../objects/history-targets.js";
 
 export interface Progress {
   commits: number;
@@ -33,41 +32,14 @@ export interface HistoryScanOptions {
 }
 
 /**
- * Bounded memory (issue 8): a blob over WINDOW_BYTES is never held whole; the native
- * engine hands it on in windows of about that size. Windows end at a line break when
- * there is one in their second half; otherwise the next window repeats the last
- * WINDOW_OVERLAP bytes, so a key up to WINDOW_OVERLAP bytes long (4,096 characters in
- * UTF-16, over 40 times the longest key Stripe issues today) always lies whole in one
- * window. A longer key is still found when its blob fits in one window, or when it sits
- * on a line of its own shorter than half a window.
+ * What the detectors want read from history (objects/history-targets.ts wires it into
+ * the engine's filters): blobs and messages that may hold a key marker, and every path
+ * of a blob at a dotenv path, whatever it holds. The hook's screen reads through the same.
  */
-export const WINDOW_BYTES = 32 * 1024 * 1024;
-export const WINDOW_OVERLAP = 8192;
-
-// Archive signatures anywhere in a piece (a reader may test a blob in pieces, and the
-// first piece may be short): a superset of what archiveKind opens.
-const SIGNATURES = [Buffer.from("PK\x03\x04", "latin1"), Buffer.from("\x1f\x8b\x08", "latin1"), Buffer.from("ustar")];
+export const SCAN_READS = historyReads({ test: mayHoldStripeKey, overlap: STRIPE_MARKER_BYTES - 1, pcre: STRIPE_KEY_PCRE }, isDotenvPath);
 
 /**
- * Every read that a detector may need, through the key prefilter, and every blob a view
- * may find a key in (an archive, a base64 or escaped key prefix).
- */
-export const KEY_FILTER: BlobFilter = {
-  test: (b) => mayHoldStripeKey(b) || SIGNATURES.some((s) => b.indexOf(s) !== -1) || mayHoldEncodedKeyBesidesMarkers(b),
-  overlap: STRIPE_MARKER_BYTES - 1,
-  pcre: [`${STRIPE_KEY_PCRE}|${VIEWS_PCRE.withKey}`, VIEWS_PCRE.apart],
-  window: { size: WINDOW_BYTES, overlap: WINDOW_OVERLAP },
-};
-
-/**
- * Commit and tag messages go through the detectors only (no views), so only the key
- * markers decide which are kept: three searches per commit instead of eighteen, for the
- * tens of thousands of raw commits a full history reads.
- */
-const MESSAGE_FILTER: BlobFilter = { test: mayHoldStripeKey, overlap: STRIPE_MARKER_BYTES - 1, window: KEY_FILTER.window! };
-
-/**
- * Scans the objects of a selection (src/objects/walk-objects.ts says which). Each unique
+ * Scans the objects of a selection (src/objects/history-targets.ts reads them). Each unique
  * blob is read and matched once; only the few blobs that can hold a key (or sit at a
  * dotenv path) are kept and attributed to the commit and path that introduced them.
  * Objects the selection names that could not be read are listed in the stats, and the
@@ -79,7 +51,6 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
   const stats: ScanStats = emptyStats();
   const detectors = opts.detectors ?? DETECTORS;
   const collector = createCollector(detectors, opts.baseline ?? new Set(), stats);
-  await engine.open();
   const report = () => opts.onProgress?.({ commits: stats.commits, blobs: stats.blobs, bytes: stats.bytes });
 
   // Blobs without a key marker (or, where the engine can search in bulk, without a
@@ -111,16 +82,10 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
   const notFully = new Map<string, string>();
   // Archives whose bytes the gate saw: the others (passed over by a bulk prefilter) are read again by name.
   const opened = new Set<string>();
-  const walked = walkObjects(
-    engine,
-    selection,
-    KEY_FILTER,
-    (n) => {
-      stats.commits = n;
-      if ((n & 255) === 0) report();
-    },
-    MESSAGE_FILTER,
-  );
+  const walked = await historyTargets(engine, selection, SCAN_READS, (n) => {
+    stats.commits = n;
+    if ((n & 255) === 0) report();
+  });
   for await (const blob of walked.blobs) {
     if ("window" in blob) {
       if (!windowed.has(blob.oid) && matches(blob.oid, blob.bytes)) windowed.add(blob.oid);

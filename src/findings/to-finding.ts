@@ -1,14 +1,11 @@
 import type { Match } from "../detectors/types.js";
-import type { CommitMeta } from "../git/engine.js";
+import type { ScanTarget } from "../objects/scan-target.js";
 import type { Finding } from "./finding.js";
 import { fingerprint } from "./fingerprint.js";
 import { redact, redactAll } from "./redact.js";
 
-export interface MatchContext {
-  path: string;
-  commit: CommitMeta | null;
-  blob: string | null;
-  source: Finding["source"];
+/** The target a match was found in (objects/ says where it was read), and where inside it. */
+export interface MatchContext extends ScanTarget {
   member?: string;
   encoding?: Finding["encoding"];
 }

@@ -1,6 +1,7 @@
 import type { Finding } from "../findings/finding.js";
 import type { HeldAt } from "../findings/already-present.js";
-import { boundaryCommits, findAlreadyPresent } from "../findings/already-present.js";
+import { boundaryCommits } from "../objects/boundary-commits.js";
+import { findAlreadyPresent } from "../findings/already-present.js";
 import { createNativeEngine } from "../git/native/engine.js";
 
 /** What git sets in a pre-receive hook so that the pushed objects are visible; without them, only the server's own objects are. */

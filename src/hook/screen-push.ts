@@ -2,7 +2,7 @@ import type { Selection } from "../git/engine.js";
 import type { ScanStats } from "../findings/finding.js";
 import { ScanTimeoutError } from "../errors.js";
 import { emptyStats } from "../findings/collector.js";
-import { KEY_FILTER } from "../findings/scan-history.js";
+import { SCAN_READS } from "../findings/scan-history.js";
 import { createNativeEngine } from "../git/native/engine.js";
 import { walkObjects } from "../objects/walk-objects.js";
 
@@ -10,7 +10,7 @@ import { walkObjects } from "../objects/walk-objects.js";
 // no encoded key prefix, no dotenv path. Starting the scan's worker thread for them costs
 // every push the thread's start-up (issue 8: a stoppable scan must not cost a push more
 // than the scan it replaced). So the hook first walks the push here, on its own thread,
-// through the very filter the scan reads with (KEY_FILTER): every object is read and
+// through the very filter the scan reads with (SCAN_READS.blobs): every object is read and
 // counted, and only a push where something passes goes on to the worker, which scans it
 // in full. Nothing here is superlinear: the filter is a fixed set of indexOf searches per
 // streamed piece, so the timer below fires between pieces whatever the content.
@@ -44,7 +44,9 @@ export async function screenPush(opts: ScreenPushOptions): Promise<Screen> {
     // fails these the same way, which rejects the push.)
     await Promise.all([engine.isShallow(), engine.types(opts.selection.include ?? [])]);
     const stats = emptyStats();
-    const walked = walkObjects(engine, opts.selection, KEY_FILTER);
+    // Messages through the blob filter too, a superset of the scan's own: the screen errs
+    // towards the full scan.
+    const walked = walkObjects(engine, opts.selection, { blobs: SCAN_READS.blobs, keepPath: SCAN_READS.keepPath });
     for await (const blob of walked.blobs) {
       // Content handed on (whole or a window) passed the filter; an unread object is the scan's to name.
       if ("unread" in blob || "window" in blob || blob.bytes !== null) return { kind: "detectors" };

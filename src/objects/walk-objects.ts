@@ -1,5 +1,4 @@
 import type { AnnotatedTag, BlobFilter, BlobRead, CommitMeta, GitEngine, ObjectType, Selection } from "../git/engine.js";
-import { isDotenvPath } from "../detectors/index.js";
 import { ARCHIVE_NAME } from "./views/archive-members.js";
 import { createQueue } from "../util/create-queue.js";
 
@@ -62,6 +61,23 @@ export const MAX_LOCATIONS = 100;
 /** Pseudo-paths (a blob held by a ref, a pushed blob no ref reaches) give way to any real path. */
 const isPseudo = (at: Introduction) => at.commit === null && at.path.startsWith("(");
 
+/**
+ * What the matching stage wants read, handed in by findings/: objects/ knows no detector,
+ * so which blobs and messages are kept, and which paths count whatever a blob holds, are
+ * the detectors' answers passed in here.
+ */
+export interface ReadInterest {
+  /** Blobs handed on with their content; the rest pass as skipped. */
+  blobs: BlobFilter;
+  /** Which commit and tag messages are kept (full history also reads the raw commits through it); by default `blobs`. */
+  messages?: BlobFilter;
+  /**
+   * Paths whose blobs matter whatever they hold (the dotenv rule): every path such a
+   * blob sits at is kept (`dotenvAt`), so that the blob can be read again and judged there.
+   */
+  keepPath: (path: string) => boolean;
+}
+
 export interface WalkedObjects {
   /** Every blob read, once each, as the engine hands it on (content, skipped, window, unread). */
   blobs: AsyncIterable<BlobRead>;
@@ -78,10 +94,12 @@ export interface WalkedObjects {
  * Walks the selection and reads its blobs at the same time: git inflates on one core
  * while the caller matches on the other. Full history reads every blob in pack order;
  * a range or push reads only what the walk (and the quarantine) names, as it is found.
- * `messageFilter` says which commit and tag messages are kept (full history also reads
- * the raw commits through it); by default the blob filter.
+ * `interest` says which blobs, messages and paths matter (see ReadInterest).
  */
-export function walkObjects(engine: GitEngine, selection: Selection, filter: BlobFilter, onCommit?: (n: number) => void, messageFilter: BlobFilter = filter): WalkedObjects {
+export function walkObjects(engine: GitEngine, selection: Selection, interest: ReadInterest, onCommit?: (n: number) => void): WalkedObjects {
+  const filter = interest.blobs;
+  const messageFilter = interest.messages ?? filter;
+  const keepPath = interest.keepPath;
   const firstSeen = new Map<string, Introduction>();
   const dotenvAt = new Map<string, Map<string, Introduction>>();
   const messages: MessageTarget[] = [];
@@ -114,7 +132,7 @@ export function walkObjects(engine: GitEngine, selection: Selection, filter: Blo
     // Newer first: the last introduction seen is the oldest.
     firstSeen.set(blob, at);
     if (at.path.includes("k_live_") || at.path.includes("k_test_")) keyedPaths.set(at.path, { ...at, blob });
-    if (!isDotenvPath(at.path)) return;
+    if (!keepPath(at.path)) return;
     const paths = dotenvAt.get(blob) ?? new Map<string, Introduction>();
     paths.set(at.path, at);
     dotenvAt.set(blob, paths);

@@ -3,7 +3,7 @@ import type { Finding, ScanResult } from "../findings/finding.js";
 
 // What a scan worker runs: plain data in, plain data out, so that both cross the thread
 // boundary by structured clone. The modules each job needs load on first use: the hook's
-// worker never loads the app's.
+// worker never loads the tip scan (findings/scan-tip.ts), which only the app asks for.
 
 export type ScanJob =
   | {
@@ -22,7 +22,7 @@ export type ScanJobResult = { kind: "history"; result: ScanResult; skippedBlobs:
 /** Runs one job; `signal` kills every git process the job started. */
 export async function runScanJob(job: ScanJob, signal: AbortSignal): Promise<ScanJobResult> {
   if (job.kind === "tip") {
-    const { scanTip } = await import("../app/mirror/scan-tip.js");
+    const { scanTip } = await import("../findings/scan-tip.js");
     return { kind: "tip", findings: await scanTip(job.dir, job.commit, signal) };
   }
   const [{ createNativeEngine }, { scanHistory }] = await Promise.all([import("../git/native/engine.js"), import("../findings/scan-history.js")]);

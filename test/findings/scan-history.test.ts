@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createNativeEngine } from "../../src/git/native/engine.js";
-import { scanHistory, WINDOW_BYTES } from "../../src/findings/scan-history.js";
+import { scanHistory } from "../../src/findings/scan-history.js";
+import { WINDOW_BYTES } from "../../src/objects/history-targets.js";
 import { fakeKey, fakeLongKey, redacted } from "../helpers/keys.js";
 import { makeRepo } from "../helpers/repo.js";
 

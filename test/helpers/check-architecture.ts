@@ -206,7 +206,10 @@ export function arrowsTable(arch: Architecture): string {
   for (const n of arch.never) lines.push(`| ${named(n.from)} | ${named(n.to)} | ${cell(n.why)} |`);
   lines.push("", "Only these folders may import these packages (a type-only import is allowed anywhere):", "", "| package | folders |", "| --- | --- |");
   for (const [pkg, owners] of Object.entries(arch.packages)) lines.push(`| \`${pkg}\` | ${owners.map(named).join(", ")} |`);
-  lines.push("", "Pinned exceptions (one file each; the test fails when one is no longer needed):", "", "| file | imports | why, and what removes it |", "| --- | --- | --- |");
-  for (const e of arch.exceptions) lines.push(`| \`${e.file}\` | ${named(e.imports)} | ${cell(e.why)} |`);
+  if (arch.exceptions.length === 0) lines.push("", "Pinned exceptions: none.");
+  else {
+    lines.push("", "Pinned exceptions (one file each; the test fails when one is no longer needed):", "", "| file | imports | why, and what removes it |", "| --- | --- | --- |");
+    for (const e of arch.exceptions) lines.push(`| \`${e.file}\` | ${named(e.imports)} | ${cell(e.why)} |`);
+  }
   return lines.join("\n") + "\n";
 }

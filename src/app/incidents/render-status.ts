@@ -1,4 +1,4 @@
-import { isDotenvPath } from "../../detectors/index.js";
+import { shouldBeIgnored } from "../../findings/should-be-ignored.js";
 import type { IncidentStatus } from "../store/store.js";
 import type { IncidentFacts, GithubRepo } from "./render-issue.js";
 import { code } from "./markdown.js";
@@ -8,8 +8,9 @@ import { code } from "./markdown.js";
 
 const yesNo = (b: boolean, good: boolean) => (b === good ? `✅ ${b ? "yes" : "no"}` : `❌ ${b ? "yes" : "no"}`);
 
+/** Whether the status tracks `.gitignore` for the incident's file (a dotenv file's fix is to stop tracking it). */
 export function watchesIgnore(i: { path: string }): boolean {
-  return isDotenvPath(i.path);
+  return shouldBeIgnored(i.path);
 }
 
 /**

@@ -6,7 +6,7 @@ import { GitError, LeakguardError } from "../../../src/errors.js";
 import { fingerprint } from "../../../src/findings/fingerprint.js";
 import { mirrorDir, syncMirror } from "../../../src/app/mirror/sync-mirror.js";
 import { isPathIgnored } from "../../../src/app/mirror/path-ignored.js";
-import { scanTip } from "../../../src/app/mirror/scan-tip.js";
+import { scanTip } from "../../../src/findings/scan-tip.js";
 import type { GitHttpServer } from "../../helpers/git-http-server.js";
 import { startGitHttpServer } from "../../helpers/git-http-server.js";
 import type { TokenGate } from "../../helpers/token-gate.js";
