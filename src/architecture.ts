@@ -125,7 +125,6 @@ export const ARCHITECTURE = {
     pg: ["app"],
     "graphile-worker": ["app"],
     pino: ["app"],
-    bottleneck: ["app"],
     commander: ["cli"],
     "cli-progress": ["cli"],
   },
