@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Bundles the CLI entry and the scan worker's entry into dist/cli/ (part of `npm run build`,
 // after tsc). Every push runs `leakguard pre-receive`, and Node's ES module loader pays for
 // each file it resolves and reads: the ~70 modules of the hook's path cost it more than
@@ -17,7 +18,13 @@ import { build } from "esbuild";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const i = process.argv.indexOf("--outdir");
-const outdir = resolve(i === -1 ? join(ROOT, "dist", "cli") : process.argv[i + 1]);
+const given = i === -1 ? join(ROOT, "dist", "cli") : process.argv[i + 1];
+// Without a folder, resolve() would give the current one, whose chunk-*.js the loop below removes.
+if (!given) {
+  console.error("[bundle-cli] --outdir needs a folder");
+  process.exit(2);
+}
+const outdir = resolve(given);
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 const external = Object.keys(pkg.dependencies).filter((d) => d !== "commander");
 

@@ -126,7 +126,6 @@ export const ARCHITECTURE = {
     pg: ["app"],
     "graphile-worker": ["app"],
     pino: ["app"],
-    bottleneck: ["app"],
     commander: ["cli"],
     "cli-progress": ["cli"],
   },

@@ -1,17 +1,11 @@
 import { LeakguardError, prefixed } from "../errors.js";
-import { redact } from "../findings/redact.js";
+import { redactAll } from "../findings/redact.js";
 
-// Redaction of a value before it is serialised, string by string, keys included. Redacting
-// the JSON text instead misses keys: a newline before a key is the two characters `\n` in
-// JSON, and the `n` glued to `sk_live_` defeats redactAll's word boundary (issue 9). The
-// same holds for a literal backslash-n in a commit message, so here no boundary is asked
-// for at all: redacting a little too much (`task_live_…`) harms no one.
-
-const KEY_ANYWHERE = /[sr]k_(?:live|test)_[A-Za-z0-9]{8,}/g;
-
-function redactAll(text: string): string {
-  return text.replace(KEY_ANYWHERE, (k) => redact(k));
-}
+// Redaction of a value before it is serialised, string by string, keys included (issue 9:
+// redacting the JSON text once asked for a word boundary that the `n` of an escaped `\n`
+// glued to `sk_live_` defeated). findings/redact.ts's redactAll asks for no boundary at all,
+// here as for a literal backslash-n in a commit message: redacting a little too much
+// (`task_live_…`) harms no one.
 
 /** A deep copy of `value` with every key-shaped substring of every string (and property name) redacted. */
 export function redactDeep(value: unknown, seen: WeakSet<object> = new WeakSet()): unknown {

@@ -1,4 +1,5 @@
 import type { RuleId } from "../vocabulary/index.js";
+import { stripeRuleOf } from "../vocabulary/index.js";
 import { isPlaceholder } from "./placeholder.js";
 import { DOCS_URL_WORDS, isWordShaped } from "./word-shape.js";
 
@@ -8,13 +9,6 @@ import { DOCS_URL_WORDS, isWordShaped } from "./word-shape.js";
 // from the context alone, so a real key pasted after a docs link is still reported
 // (issue 10 item 7). Every rejection's odds for a random real body are noted where the
 // rule lives (placeholder.ts, word-shape.ts) and here.
-
-const STRIPE_RULE: Record<string, RuleId> = {
-  sk_live: "stripe-live-secret-key",
-  rk_live: "stripe-live-restricted-key",
-  sk_test: "stripe-test-secret-key",
-  rk_test: "stripe-test-restricted-key",
-};
 
 /**
  * Paystack's `sk_live_` + 40 lowercase hex digits (https://paystack.com/docs/api/authentication),
@@ -65,5 +59,5 @@ export function classifyKey(kind: string, mode: string, body: string, before: st
   // Prose in a documentation URL may start lowercase: 1.2e-7 at n = 24, and only there.
   if (body.length >= DOCS_WORDS_MIN && isWordShaped(body, DOCS_URL_WORDS) && continuesDocsUrl(before)) return null;
   if (LOWER_HEX.test(body)) return mode === "live" ? "generic-live-secret-key" : null;
-  return STRIPE_RULE[`${kind}_${mode}`] ?? null;
+  return stripeRuleOf(kind, mode) ?? null;
 }

@@ -1,5 +1,5 @@
 import type { Vector } from "../vocabulary/index.js";
-import { RULES } from "../vocabulary/index.js";
+import { KEY_KIND_CLASS, KEY_MARKERS, KEY_MODE_ALTERNATIVES, KEY_MODES, RULES } from "../vocabulary/index.js";
 import type { Detector, Match } from "./types.js";
 import { classifyKey, DOCS_URL_LOOKBACK } from "./classify-key.js";
 import type { ColumnWidth } from "./text-position.js";
@@ -37,7 +37,7 @@ import { fileFacts, vectorOf } from "./vector.js";
  * rk_test_ + 24; inside `https://KEY:@api.stripe.com`, `curl -u KEY:`, JSON, YAML;
  * `key%3DKEY`, `"\nKEY"`, `"\u0022KEY"`, `'\x3dKEY'`.
  */
-export const STRIPE_KEY_PATTERN = /([sr]k)_(live|test)_([A-Za-z0-9]{20,})/g;
+export const STRIPE_KEY_PATTERN = new RegExp(`(${KEY_KIND_CLASS}k)_(${KEY_MODE_ALTERNATIVES})_([A-Za-z0-9]{20,})`, "g");
 
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
@@ -60,7 +60,7 @@ export function followsBoundary(text: string, i: number): boolean {
 }
 
 /** Cheap prefilter: a blob without either marker cannot hold a key (Buffer.indexOf is memchr-fast). */
-const MARKERS = [Buffer.from("k_live_"), Buffer.from("k_test_")];
+const MARKERS = KEY_MARKERS.map((m) => Buffer.from(m));
 /** The same markers in UTF-16LE: what Windows PowerShell 5 writes for `echo … > .env`. */
 const WIDE_MARKERS = MARKERS.map((m) => Buffer.from(m.toString("latin1"), "utf16le"));
 const ALLOW_COMMENT = "leakguard:allow";
@@ -73,7 +73,9 @@ const asBuffer = (b: Uint8Array) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buff
  * then followed by NUL). Dropping the `[sr]` and the left guard keeps it a superset, and
  * starting at `k_` lets PCRE skip ahead fast.
  */
-export const STRIPE_KEY_PCRE = ["k_(?:live|test)_[A-Za-z0-9]{20}", "k\\x00_\\x00(?:l\\x00i\\x00v\\x00e|t\\x00e\\x00s\\x00t)\\x00_\\x00(?:[A-Za-z0-9]\\x00){20}"].join("|");
+/** The modes in UTF-16LE, as PCRE: `l\\x00i\\x00v\\x00e|t\\x00e\\x00s\\x00t`. */
+const WIDE_MODES = KEY_MODES.map((m) => [...m].join("\\x00")).join("|");
+export const STRIPE_KEY_PCRE = [`k_(?:${KEY_MODE_ALTERNATIVES})_[A-Za-z0-9]{20}`, `k\\x00_\\x00(?:${WIDE_MODES})\\x00_\\x00(?:[A-Za-z0-9]\\x00){20}`].join("|");
 
 /** Longest marker in bytes: a streaming reader tests pieces that overlap by one less. */
 export const STRIPE_MARKER_BYTES = Math.max(...WIDE_MARKERS.map((m) => m.length));

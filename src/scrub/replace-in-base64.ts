@@ -2,10 +2,10 @@
 // stored as one value (the key then starts mid-stream, at any byte alignment). Each such
 // run is decoded, its keys replaced, and re-encoded in place, so the file stays valid.
 
+import { KEY_MARKERS } from "../vocabulary/index.js";
+
 /** What a replacer does with decoded bytes: the new bytes, or null when nothing was removed. */
 export type ReplaceKeys = (decoded: Buffer) => Buffer | null;
-
-const PREFIXES = ["k_live_", "k_test_"];
 
 /**
  * The base64 characters that the prefix alone decides, at each of the three byte
@@ -14,7 +14,7 @@ const PREFIXES = ["k_live_", "k_test_"];
  */
 function needles(): Buffer[] {
   const out: Buffer[] = [];
-  for (const p of PREFIXES) {
+  for (const p of KEY_MARKERS) {
     for (let pad = 0; pad < 3; pad++) {
       const text = Buffer.concat([Buffer.alloc(pad), Buffer.from(p)]).toString("base64");
       const first = Math.ceil((8 * pad) / 6); // characters that mix in the pad's bits are not fixed

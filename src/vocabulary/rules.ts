@@ -1,3 +1,4 @@
+import type { KeyKind, KeyMode } from "./key-prefixes.js";
 import type { Severity } from "./severities.js";
 
 // The rules every stage names, each with what it is: the kind of thing found, the key's
@@ -6,7 +7,7 @@ import type { Severity } from "./severities.js";
 // key" are answered here from these fields, never by spelling rule ids again.
 
 export type RuleKind = "secret-key" | "restricted-key" | "dotenv-file";
-export type KeyMode = "live" | "test";
+export type { KeyMode };
 /** `unknown`: a key in Stripe's prefix whose body Stripe never issues (another provider's). */
 export type Issuer = "stripe" | "unknown";
 
@@ -56,4 +57,21 @@ export function isTestKey(rule: string): boolean {
 /** A key Stripe issued (live or test): Stripe's Dashboard rotates it. */
 export function isStripeKey(rule: string): boolean {
   return ruleInfo(rule)?.issuer === "stripe";
+}
+
+/** What each key prefix's kind is: `sk_` a secret key, `rk_` a restricted one. */
+const KIND_OF_PREFIX: Record<KeyKind, RuleKind> = { sk: "secret-key", rk: "restricted-key" };
+
+/** `sk_live` -> stripe-live-secret-key, ...: derived from RULES, built once. */
+const STRIPE_RULE_OF_PREFIX = new Map<string, RuleId>(
+  RULE_IDS.flatMap((id) => {
+    const r: RuleInfo = RULES[id];
+    if (r.issuer !== "stripe" || r.mode === null) return [];
+    return Object.entries(KIND_OF_PREFIX).filter(([, kind]) => kind === r.kind).map(([prefix]) => [`${prefix}_${r.mode}`, id] as const);
+  }),
+);
+
+/** The Stripe rule of a key whose prefix has this kind (`sk`, `rk`) and mode (`live`, `test`); undefined for any other. */
+export function stripeRuleOf(kind: string, mode: string): RuleId | undefined {
+  return STRIPE_RULE_OF_PREFIX.get(`${kind}_${mode}`);
 }

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
+import type { KeyKind, KeyMode } from "../../src/vocabulary/index.js";
 
 // Key material is built at run time so that no key-shaped literal is ever committed.
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -22,16 +23,13 @@ export function uniformBase62(n: number): string {
   return s;
 }
 
-type Kind = "sk" | "rk";
-type Mode = "live" | "test";
-
 /** A classic-shape key: prefix + 24 base62 characters. */
-export function fakeKey(kind: Kind = "sk", mode: Mode = "live"): string {
+export function fakeKey(kind: KeyKind = "sk", mode: KeyMode = "live"): string {
   return `${kind}_` + `${mode}_` + randomBase62(24);
 }
 
 /** A current-shape key: prefix + "51" + 97 base62 characters (99 in all). */
-export function fakeLongKey(kind: Kind = "sk", mode: Mode = "live"): string {
+export function fakeLongKey(kind: KeyKind = "sk", mode: KeyMode = "live"): string {
   return `${kind}_` + `${mode}_` + "51" + randomBase62(97);
 }
 

@@ -5,6 +5,7 @@
 // decoded text, scanned like a file, whose matches are placed back where the encoded
 // form sits. Both views start from fixed strings found with Buffer.indexOf, so content
 // that cannot hold an encoded key costs a few memchr-speed searches and nothing more.
+import { KEY_KIND_CLASS, KEY_KIND_LETTERS, KEY_MODE_ALTERNATIVES, KEY_PREFIXES } from "../../vocabulary/index.js";
 
 export type Encoding = "base64" | "json-escape" | "percent";
 
@@ -17,16 +18,13 @@ export interface EncodedView {
   place: Place;
 }
 
-// sk_ forms first, then the rk_ forms in the same order (BASE64_NEEDLES pairs them).
-const PREFIXES = ["sk_live_", "sk_test_", "rk_live_", "rk_test_"];
-
 /**
  * The base64 characters each key prefix fixes, at each of the three byte alignments the
  * key can have in the decoded stream, with the index of the first fixed character in its
  * 4-character group (0, 2 or 3: the characters before it also hold bits of the bytes
  * before the key). None holds `+` or `/`, so they are the same in base64url.
  */
-const BASE64_FORMS = PREFIXES.flatMap((p) =>
+const BASE64_FORMS = KEY_PREFIXES.flatMap((p) =>
   [0, 1, 2].map((a) => {
     const enc = Buffer.concat([Buffer.alloc(a), Buffer.from(p)]).toString("base64");
     const first = [0, 2, 3][a]!;
@@ -34,12 +32,15 @@ const BASE64_FORMS = PREFIXES.flatMap((p) =>
   }),
 );
 
+// KEY_PREFIXES lists the sk_ forms first, then the rk_ forms in the same order: the two halves pair up.
+const SK_FORMS = BASE64_FORMS.length / 2;
+
 /**
  * The prefilter's needles: `sk_` and `rk_` forms share their `live_`/`test_` part at each
  * alignment (`bGl2ZV`, `X2xpdmVf`, `19saXZlX`, ...), so six searches stand for twelve.
  */
-const BASE64_NEEDLES = BASE64_FORMS.slice(0, 6).map((sk, i) => {
-  const rk = BASE64_FORMS[i + 6]!.text;
+const BASE64_NEEDLES = BASE64_FORMS.slice(0, SK_FORMS).map((sk, i) => {
+  const rk = BASE64_FORMS[i + SK_FORMS]!.text;
   let n = 0;
   while (n < sk.text.length && sk.text[sk.text.length - 1 - n] === rk[rk.length - 1 - n]) n++;
   return sk.text.subarray(sk.text.length - n);
@@ -63,7 +64,7 @@ const CR = 0x0d;
  * grep searches a blob for each `-e` in turn and keeps the blob when any matches). An
  * escaped `s`/`r` needs no alternative of its own: `k_live_` or an escaped `_` follows it.
  */
-export const ESCAPED_KEY_PCRE = "k(?:\\\\u005[fF]|\\\\x5[fF]|%5[fF])(?:live|test)";
+export const ESCAPED_KEY_PCRE = `k(?:\\\\u005[fF]|\\\\x5[fF]|%5[fF])(?:${KEY_MODE_ALTERNATIVES})`;
 export const BASE64_KEY_PCRE = (() => {
   const byFirst = new Map<string, string[]>();
   for (const n of BASE64_NEEDLES) {
@@ -81,7 +82,7 @@ export const ENCODED_KEY_PCRE = `${ESCAPED_KEY_PCRE}|${BASE64_KEY_PCRE}`;
 /** An escaped `_`: the mark of an escaped prefix. */
 const ESCAPED_UNDERSCORES = ["\\u005f", "\\u005F", "\\x5f", "\\x5F", "%5f", "%5F"].map((s) => Buffer.from(s));
 /** An escaped `s` or `r` before `k`: the rest of the prefix is then plain (`k_live_`) or has an escaped `_`. */
-const ESCAPED_KINDS = ["\\u0073k", "\\u0072k", "\\x73k", "\\x72k", "%73k", "%72k"].map((s) => Buffer.from(s));
+const ESCAPED_KINDS = ["\\u00", "\\x", "%"].flatMap((esc) => KEY_KIND_LETTERS.map((c) => Buffer.from(`${esc}${c.charCodeAt(0).toString(16)}k`)));
 const ESCAPE_MARKERS = [...ESCAPED_UNDERSCORES, ...ESCAPED_KINDS];
 
 const hasBase64Prefix = (buf: Buffer) => BASE64_NEEDLES.some((n) => buf.indexOf(n) !== -1) && BASE64_FORMS.some((f) => buf.indexOf(f.text) !== -1);
@@ -190,7 +191,7 @@ const WORD = /^[A-Za-z0-9_]$/;
  */
 /** A key prefix with at least one escape in it: checked before the whole text is decoded. */
 const ESC = String.raw`(?:\\u00[0-9A-Fa-f]{2}|\\x[0-9A-Fa-f]{2}|%[0-9A-Fa-f]{2})`;
-const ESCAPED_PREFIX = new RegExp(String.raw`(?:[sr]|${ESC})k(?:_|${ESC})(?:live|test)(?:_|${ESC})`);
+const ESCAPED_PREFIX = new RegExp(String.raw`(?:${KEY_KIND_CLASS}|${ESC})k(?:_|${ESC})(?:${KEY_MODE_ALTERNATIVES})(?:_|${ESC})`);
 
 function escapeView(buf: Buffer): EncodedView | null {
   const text = buf.toString("latin1");
