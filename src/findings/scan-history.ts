@@ -150,7 +150,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
     } else if (r.bytes) await scanBlob(r.oid, r.bytes, null);
   }
 
-  for (const m of index.messages) collector.run(m.path, m.bytes, { path: m.path, commit: m.commit, blob: m.object, source: m.source });
+  for (const m of index.messages) collector.run(m.path, m.bytes, { path: m.path, commit: m.commit, blob: m.object, source: m.source }, undefined, m.window ?? null);
 
   const names = createCollector([detectKeysInPath], opts.baseline ?? new Set(), stats);
   for (const { path, commit, blob } of index.keyedPaths.values()) names.run(path, Buffer.alloc(0), { path, commit, blob, source: "path" });

@@ -1,4 +1,4 @@
-import type { AnnotatedTag, BlobFilter, BlobRead, CommitMeta, GitEngine, ObjectType, Selection } from "../git/engine.js";
+import type { AnnotatedTag, BlobFilter, BlobRead, BlobWindow, CommitMeta, GitEngine, ObjectType, Selection } from "../git/engine.js";
 import { ARCHIVE_NAME } from "./views/archive-members.js";
 import { createQueue } from "../util/create-queue.js";
 
@@ -19,6 +19,12 @@ export interface Introduction {
 }
 
 /** A message read from the raw bytes of its object. */
+/**
+ * Bytes of windows of oversized commit messages kept until the detectors see them (they
+ * run once the walk is done): a bound on what a hostile commit can make the scan hold.
+ */
+export const MAX_WINDOWED_MESSAGE_BYTES = 64 * 1024 * 1024;
+
 export interface MessageTarget {
   source: "commit-message" | "tag-message";
   path: string;
@@ -26,6 +32,8 @@ export interface MessageTarget {
   /** The tag object (tag messages); null for commits. */
   object: string | null;
   bytes: Buffer;
+  /** A window of a commit over the window size: lines count from the raw object's first line. */
+  window?: BlobWindow["window"];
 }
 
 export interface ObjectIndex {
@@ -210,9 +218,24 @@ export function walkObjects(engine: GitEngine, selection: Selection, interest: R
     const bytes = split === -1 ? Buffer.alloc(0) : raw.subarray(split + 2);
     if (messageFilter.test(bytes)) messages.push({ source: "commit-message", path: "(commit message)", commit: commitMeta.get(oid)!, object: null, bytes: Buffer.from(bytes) });
   };
-  // A raw commit read whole; one read in windows (over the window size) gives no message.
+  // A raw commit read whole gives its message; one over the window size comes as the
+  // windows that may hold a key, then as skipped. Those windows are kept for the
+  // detectors up to a budget; past it the commit is unread (incomplete), never clean.
+  let windowedBytes = 0;
+  const overBudget = new Set<string>();
   const takeCommit = (r: BlobRead) => {
-    if ("window" in r) return;
+    if ("window" in r) {
+      if (windowedBytes + r.bytes.length > MAX_WINDOWED_MESSAGE_BYTES) overBudget.add(r.oid);
+      else {
+        windowedBytes += r.bytes.length;
+        messages.push({ source: "commit-message", path: "(commit message)", commit: commitMeta.get(r.oid)!, object: null, bytes: Buffer.from(r.bytes), window: r.window });
+      }
+      return;
+    }
+    if ("unread" in r || overBudget.has(r.oid)) {
+      unread.add(r.oid);
+      return;
+    }
     read.add(r.oid);
     if (r.bytes) takeMessage(r.oid, r.bytes);
   };
@@ -232,10 +255,8 @@ export function walkObjects(engine: GitEngine, selection: Selection, interest: R
     try {
       for await (const r of engine.readBlobs(selection.all ? "all" : wanted!, filter)) {
         if (commitMeta.has(r.oid)) {
-          if (!("window" in r)) {
-            takeCommit(r);
-            continue;
-          }
+          takeCommit(r);
+          continue;
         } else if ("unread" in r) unread.add(r.oid);
         else if (!("window" in r)) read.add(r.oid);
         yield r;

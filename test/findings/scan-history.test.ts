@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { createNativeEngine } from "../../src/git/native/engine.js";
 import { scanHistory } from "../../src/findings/scan-history.js";
 import { WINDOW_BYTES } from "../../src/objects/history-targets.js";
+import { MAX_WINDOWED_MESSAGE_BYTES } from "../../src/objects/walk-objects.js";
 import { fakeKey, fakeLongKey, redacted } from "../helpers/keys.js";
-import { makeRepo } from "../helpers/repo.js";
+import { makeRepo, runGit } from "../helpers/repo.js";
 
 describe("scanHistory (native engine)", () => {
   it("finds a key that was added and later deleted, attributed to the commit that added it", async () => {
@@ -69,5 +70,30 @@ describe("scanHistory on blobs larger than a window", () => {
     const { findings, stats } = await scanHistory({ engine: createNativeEngine(repo.dir), selection: { all: true } });
     expect(stats).toMatchObject({ incomplete: false, blobs: 1 });
     expect(findings.map((f) => [f.path, f.line, f.redacted])).toEqual([["assets/disk.img", 2, redacted(key)]]);
+  }, 120_000);
+
+  it("finds a key at the end of a commit message larger than a window (read in windows, lines of the raw commit)", async () => {
+    const repo = makeRepo();
+    const key = fakeKey();
+    const filler = "filler line\n".repeat(Math.ceil((WINDOW_BYTES + 4 * 1024 * 1024) / 12));
+    runGit(repo.dir, ["commit", "-q", "--allow-empty", "-F", "-"], `subject\n\n${filler}key ${key}\n`);
+    const commit = repo.head();
+    const { findings, stats } = await scanHistory({ engine: createNativeEngine(repo.dir), selection: { all: true } });
+    expect(stats).toMatchObject({ incomplete: false, commits: 1 });
+    expect(findings.map((f) => [f.path, f.source, f.commit, f.redacted])).toEqual([["(commit message)", "commit-message", commit, redacted(key)]]);
+    expect(findings[0]!.line).toBeGreaterThan(filler.length / 12);
+    // A range (the hook's and the app's selection) reads commits and blobs in one stream.
+    const range = await scanHistory({ engine: createNativeEngine(repo.dir), selection: { include: [commit], exclude: [] } });
+    expect(range.findings.map((f) => [f.path, f.commit, f.redacted, f.line])).toEqual([["(commit message)", commit, redacted(key), findings[0]!.line]]);
+  }, 120_000);
+
+  it("names a commit whose message holds more key-shaped windows than it keeps as not read: incomplete, never clean", async () => {
+    const repo = makeRepo();
+    // Every window holds a key marker, so every window is kept for the detectors, past the bound.
+    const marker = `sk_${"live"}_\n`;
+    const body = marker.repeat(Math.ceil((MAX_WINDOWED_MESSAGE_BYTES + 2 * WINDOW_BYTES) / marker.length));
+    runGit(repo.dir, ["commit", "-q", "--allow-empty", "-F", "-"], `subject\n\n${body}`);
+    const { stats } = await scanHistory({ engine: createNativeEngine(repo.dir), selection: { all: true } });
+    expect(stats).toMatchObject({ incomplete: true, unreadObjects: [repo.head()] });
   }, 120_000);
 });

@@ -12,7 +12,9 @@ export function createLogParser(onCommit: (c: CommitChanges) => void): {
   push(chunk: Buffer): void;
   end(): void;
 } {
-  let pending: Buffer = Buffer.alloc(0);
+  // The pieces of a token still open (no NUL yet): joined once, when it ends, so that a
+  // hostile message or path of many chunks costs linear time, not a copy per chunk.
+  let open: Buffer[] = [];
   let current: CommitChanges | null = null;
   let field = 0; // 0 oid, 1 author, 2 date, 3 message, 4 entry header, 5 entry path
   let header = "";
@@ -73,18 +75,21 @@ export function createLogParser(onCommit: (c: CommitChanges) => void): {
 
   return {
     push(chunk) {
-      let buf = pending.length ? Buffer.concat([pending, chunk]) : chunk;
       let start = 0;
-      for (let nul = buf.indexOf(0, start); nul !== -1; nul = buf.indexOf(0, start)) {
-        token(buf.subarray(start, nul));
+      for (let nul = chunk.indexOf(0); nul !== -1; nul = chunk.indexOf(0, start)) {
+        const piece = chunk.subarray(start, nul);
+        if (open.length) {
+          open.push(piece);
+          token(Buffer.concat(open));
+          open = [];
+        } else token(piece);
         start = nul + 1;
       }
-      pending = Buffer.from(buf.subarray(start));
-      buf = Buffer.alloc(0);
+      if (start < chunk.length) open.push(chunk.subarray(start));
     },
     end() {
-      if (pending.length) token(pending);
-      pending = Buffer.alloc(0);
+      if (open.length) token(Buffer.concat(open));
+      open = [];
       flush();
     },
   };
