@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { fakeKey, redacted } from "../helpers/keys.js";
+import { runGit } from "../helpers/repo.js";
+import type { ServedRepo, World } from "./harness.js";
+import { createWorld, E2E_TIMEOUT, expectKeyNowhere, settle } from "./harness.js";
+
+// Pushes of one repository queued together are scanned in one pass (app/scan-batch.ts), and
+// every delivery must still get exactly what its own scan would have given it. The same
+// mixed history is served twice, as two repositories: one receives the pushes queued (one
+// batch), the other one delivery at a time (each its own scan); every check run and every
+// issue must come out the same.
+
+const ZERO = "0".repeat(40);
+
+interface Push {
+  before: string;
+  after: string;
+  ref: string;
+}
+
+/** Pushes `refspec` from the shared work repo to both served repositories; the push as GitHub describes it. */
+function pushBoth(work: string, repos: ServedRepo[], src: string, ref: string, force = true): Push {
+  const before = runGit(repos[0]!.bare, ["for-each-ref", "--format=%(objectname)", ref]).trim() || ZERO;
+  for (const r of repos) runGit(work, ["push", "-q", ...(force ? ["--force"] : []), r.bare, `${src}:${ref}`]);
+  return { before, after: runGit(repos[0]!.bare, ["rev-parse", ref]).trim(), ref };
+}
+
+/** What the check runs show, by commit, with the repository's own name taken out. */
+function shown(world: World, repo: ServedRepo): string[] {
+  const name = repo.fullName;
+  return world.gh.state
+    .checkRunsOf(name)
+    .map((r) => JSON.stringify({ sha: r.head_sha, status: r.status, conclusion: r.conclusion, output: r.output }).split(name).join("REPO"))
+    .sort();
+}
+
+describe("queued pushes scanned in one pass", { timeout: E2E_TIMEOUT }, () => {
+  it("give every delivery the same check run and issues as its own scan would", async () => {
+    const world = await createWorld();
+    const batched = world.addRepo("batched");
+    const solo = world.addRepo("solo");
+    const both = [batched, solo];
+    // One history, pushed to both: the solo repository's work repo stays unused.
+    const work = batched.work;
+    const w = work.dir;
+    work.commit("init", { "README.md": "shop\n" });
+    const warm = pushBoth(w, both, "main", "refs/heads/main");
+    const first = await world.start();
+    for (const r of both) await world.deliver(first, "push", r.pushPayload(warm));
+    await settle(first);
+    await first.close();
+
+    const keys = Array.from({ length: 7 }, () => fakeKey());
+    const pushes: Push[] = [];
+    // 1. A key on main, and the same file copied to a second path in a later commit of the same push.
+    work.commit("add key", { "src/pay.js": `module.exports = "${keys[0]}";\n` });
+    work.commit("copy it", { "src/pay-copy.js": `module.exports = "${keys[0]}";\n`, "notes.txt": "copy\n" });
+    pushes.push(pushBoth(w, both, "main", "refs/heads/main"));
+    // 2. A clean push on main.
+    work.commit("clean", { "src/a.js": "module.exports = 1;\n" });
+    pushes.push(pushBoth(w, both, "main", "refs/heads/main"));
+    // 3. A branch created from the pushed main: the key's blob again at a third path, and a new key.
+    runGit(w, ["checkout", "-q", "-b", "feature"]);
+    work.commit("feature", { "lib/pay.js": `module.exports = "${keys[0]}";\n`, "lib/new.js": `k = "${keys[1]}";\n` });
+    pushes.push(pushBoth(w, both, "feature", "refs/heads/feature"));
+    // 4. A branch created from that pushed branch, with a dotenv file at two paths in two commits.
+    runGit(w, ["checkout", "-q", "-b", "hotfix"]);
+    work.commit("env", { ".env": `STRIPE=${keys[2]}\n` });
+    work.commit("env copy", { "config/.env.bak": `STRIPE=${keys[2]}\n` });
+    pushes.push(pushBoth(w, both, "hotfix", "refs/heads/hotfix"));
+    // 5. A key in a commit message, on main.
+    runGit(w, ["checkout", "-q", "main"]);
+    work.commit(`deploy with ${keys[3]}`, { "src/b.js": "module.exports = 2;\n" });
+    pushes.push(pushBoth(w, both, "main", "refs/heads/main"));
+    // 6. An annotated tag whose message holds a key.
+    runGit(w, ["tag", "-a", "v1", "-m", `release ${keys[4]}`]);
+    pushes.push(pushBoth(w, both, "refs/tags/v1", "refs/tags/v1"));
+    // 7. A force-push of main: back one commit, then a new key (the key in the message is gone from main).
+    runGit(w, ["reset", "-q", "--hard", "HEAD~1"]);
+    work.commit("rewrite", { "src/c.js": `c = "${keys[5]}";\n` });
+    pushes.push(pushBoth(w, both, "main", "refs/heads/main"));
+    // 8. feature merged into main, with a new key on the merge's side branch.
+    runGit(w, ["checkout", "-q", "feature"]);
+    work.commit("more feature", { "lib/more.js": `m = "${keys[6]}";\n` });
+    pushes.push(pushBoth(w, both, "feature", "refs/heads/feature"));
+    runGit(w, ["checkout", "-q", "main"]);
+    runGit(w, ["merge", "-q", "--no-ff", "-m", "merge feature", "feature"]);
+    pushes.push(pushBoth(w, both, "main", "refs/heads/main"));
+    // 9. The first push's range again on a new branch name that points at an old commit: nothing new.
+    pushes.push(pushBoth(w, both, pushes[0]!.after, "refs/heads/old"));
+
+    // The batched repository: every delivery queued while no worker runs, then taken as one batch.
+    const door = await world.start({ processDeliveries: false });
+    const ids: string[] = [];
+    for (const p of pushes) {
+      const { status, id } = await world.deliver(door, "push", batched.pushPayload(p));
+      expect(status).toBe(202);
+      ids.push(id);
+    }
+    await door.close();
+    const logsFrom = world.logs.length;
+    const app = await world.start();
+    await settle(app);
+    for (const id of ids) expect(await app.store.deliveryState(id)).toBe("done");
+    // The solo repository: one delivery at a time, each its own batch of one.
+    for (const p of pushes) {
+      await world.deliver(app, "push", solo.pushPayload(p));
+      await settle(app);
+    }
+
+    // The batch was scanned in one pass, and most of its pushes were given their result from it.
+    const together = world.logs.slice(logsFrom).map((l) => JSON.parse(l) as { msg?: string; pushes?: number; scanned?: number; repo?: string }).filter((l) => l.msg === "pushes of one repository scanned together");
+    expect(together.length).toBeGreaterThan(0);
+    expect(together.every((l) => l.repo === batched.fullName)).toBe(true);
+    expect(together.reduce((n, l) => n + (l.scanned ?? 0), 0)).toBeGreaterThanOrEqual(pushes.length - 3);
+
+    // One check run per delivery (the warm-up's included), on the commit it peels to: the tag's
+    // is on the commit it names, the 9th push's on the 1st push's commit.
+    for (const repo of both) expect(world.gh.state.checkRunsOf(repo.fullName)).toHaveLength(pushes.length + 1);
+    expect(shown(world, batched)).toEqual(shown(world, solo));
+    // Each key reached its own push's check run, and the same issues were opened in both.
+    const summaries = (repo: ServedRepo) => world.gh.state.checkRunsOf(repo.fullName).map((r) => String(r.output.summary)).join("\n");
+    for (const k of keys) expect(summaries(batched)).toContain(redacted(k));
+    const titles = (repo: ServedRepo) => world.gh.state.issuesOf(repo.fullName).map((i) => String(i.title).split(repo.fullName).join("REPO")).sort();
+    expect(titles(batched)).toEqual(titles(solo));
+    expect(titles(batched).length).toBeGreaterThanOrEqual(keys.length);
+    for (const k of keys) expectKeyNowhere(world, k);
+    world.gh.expectNoViolations();
+  });
+});
