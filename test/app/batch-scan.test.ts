@@ -127,4 +127,79 @@ describe("queued pushes scanned in one pass", { timeout: E2E_TIMEOUT }, () => {
     for (const k of keys) expectKeyNowhere(world, k);
     world.gh.expectNoViolations();
   });
+
+  it("scan a push on its own where one pass cannot give its exact range or attribution", async () => {
+    const world = await createWorld();
+    const batched = world.addRepo("batched");
+    const solo = world.addRepo("solo");
+    const both = [batched, solo];
+    const work = batched.work;
+    const w = work.dir;
+    const keys = Array.from({ length: 3 }, () => fakeKey());
+    work.commit("init", { "README.md": "shop\n" });
+    const warm = [pushBoth(w, both, "main", "refs/heads/main")];
+    // A branch the app already knows, with a key on it, not on main.
+    runGit(w, ["checkout", "-q", "-b", "side"]);
+    work.commit("side key", { "side.js": `s = "${keys[0]}";\n` });
+    warm.push(pushBoth(w, both, "side", "refs/heads/side"));
+    // Two branches from main that add the same key at the same path, each in its own commit.
+    runGit(w, ["checkout", "-q", "main"]);
+    runGit(w, ["checkout", "-q", "-b", "left"]);
+    work.commit("left", { "src/k.js": `k = "${keys[1]}";\n` });
+    runGit(w, ["checkout", "-q", "main"]);
+    runGit(w, ["checkout", "-q", "-b", "right"]);
+    work.commit("right", { "src/k.js": `k = "${keys[1]}";\n`, "right.txt": "r\n" });
+    const first = await world.start();
+    for (const r of both) for (const p of warm) await world.deliver(first, "push", r.pushPayload(p));
+    await settle(first);
+    await first.close();
+
+    const pushes: Push[] = [];
+    // 1. main merges side: its range holds side's commit, which the shared pass leaves out
+    //    because the 2nd push excludes it.
+    runGit(w, ["checkout", "-q", "main"]);
+    runGit(w, ["merge", "-q", "--no-ff", "-m", "merge side", "side"]);
+    pushes.push(pushBoth(w, both, "main", "refs/heads/main"));
+    // 2. side moves on.
+    runGit(w, ["checkout", "-q", "side"]);
+    work.commit("side more", { "side2.js": "t = 2;\n" });
+    pushes.push(pushBoth(w, both, "side", "refs/heads/side"));
+    // 3. main merges left and right: the key's blob at src/k.js comes from two commits that are
+    //    not each other's ancestors, so which is its oldest depends on the walk's own order.
+    runGit(w, ["checkout", "-q", "main"]);
+    runGit(w, ["merge", "-q", "--no-ff", "-m", "merge left", "left"]);
+    runGit(w, ["merge", "-q", "--no-ff", "-m", "merge right", "right"]);
+    pushes.push(pushBoth(w, both, "main", "refs/heads/main"));
+    // 4. A clean push with a new key elsewhere, given its result by the shared pass.
+    runGit(w, ["checkout", "-q", "-b", "later"]);
+    work.commit("later", { "later.js": `l = "${keys[2]}";\n` });
+    pushes.push(pushBoth(w, both, "later", "refs/heads/later"));
+
+    const door = await world.start({ processDeliveries: false });
+    for (const p of pushes) expect((await world.deliver(door, "push", batched.pushPayload(p))).status).toBe(202);
+    await door.close();
+    const logsFrom = world.logs.length;
+    const app = await world.start();
+    await settle(app);
+    for (const p of pushes) {
+      await world.deliver(app, "push", solo.pushPayload(p));
+      await settle(app);
+    }
+    const lines = world.logs.slice(logsFrom).map((l) => JSON.parse(l) as { msg?: string; why?: string; scanned?: number; pushes?: number; after?: string });
+    const own = lines.filter((l) => l.msg === "push scanned on its own, not with its batch");
+    expect(own.map((l) => [l.after, l.why])).toEqual([
+      [pushes[0]!.after, "its range reaches below the shared pass"],
+      [pushes[2]!.after, "a finding's oldest introduction depends on commit order"],
+    ]);
+    expect(lines.filter((l) => l.msg === "pushes of one repository scanned together").map((l) => [l.pushes, l.scanned])).toEqual([[4, 2]]);
+
+    expect(shown(world, batched)).toEqual(shown(world, solo));
+    const runOf = (sha: string) => world.gh.state.checkRunsOf(batched.fullName).find((r) => r.head_sha === sha)!;
+    // The merge of side reports side's key; the merge of left and right reports theirs once.
+    expect(String(runOf(pushes[0]!.after).output.summary)).toContain(redacted(keys[0]!));
+    expect(String(runOf(pushes[2]!.after).output.summary)).toContain(redacted(keys[1]!));
+    expect(String(runOf(pushes[3]!.after).output.summary)).toContain(redacted(keys[2]!));
+    for (const k of keys) expectKeyNowhere(world, k);
+    world.gh.expectNoViolations();
+  });
 });
