@@ -1,3 +1,5 @@
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fakeKey, redacted } from "../helpers/keys.js";
 import { runGit } from "../helpers/repo.js";
@@ -200,6 +202,69 @@ describe("queued pushes scanned in one pass", { timeout: E2E_TIMEOUT }, () => {
     expect(String(runOf(pushes[2]!.after).output.summary)).toContain(redacted(keys[1]!));
     expect(String(runOf(pushes[3]!.after).output.summary)).toContain(redacted(keys[2]!));
     for (const k of keys) expectKeyNowhere(world, k);
+    world.gh.expectNoViolations();
+  });
+
+  it("leave every push to its own scan when the shared pass could not read an object", async () => {
+    const world = await createWorld();
+    const batched = world.addRepo("batched");
+    const solo = world.addRepo("solo");
+    const both = [batched, solo];
+    const work = batched.work;
+    const w = work.dir;
+    work.commit("init", { "README.md": "shop\n" });
+    const warm = [pushBoth(w, both, "main", "refs/heads/main")];
+    // A branch whose file the mirrors receive, then find corrupt: a later push that adds the
+    // same content elsewhere makes no fetch bring it again.
+    runGit(w, ["checkout", "-q", "-b", "stash"]);
+    work.commit("stash", { "stash.txt": "kept aside\n" });
+    warm.push(pushBoth(w, both, "stash", "refs/heads/stash"));
+    const first = await world.start();
+    for (const r of both) for (const p of warm) await world.deliver(first, "push", r.pushPayload(p));
+    await settle(first);
+    await first.close();
+    const blob = runGit(w, ["rev-parse", "stash:stash.txt"]).trim();
+    for (const r of both) {
+      const file = join(world.dataDir, "mirrors", "acme", `${r.record.name}.git`, "objects", blob.slice(0, 2), blob.slice(2));
+      rmSync(file);
+      writeFileSync(file, "not a zlib stream");
+    }
+
+    const key = fakeKey();
+    const pushes: Push[] = [];
+    runGit(w, ["checkout", "-q", "main"]);
+    work.commit("add the lost file", { "docs/stash.txt": "kept aside\n" });
+    pushes.push(pushBoth(w, both, "main", "refs/heads/main"));
+    runGit(w, ["checkout", "-q", "-b", "other"]);
+    work.commit("key", { "k.js": `k = "${key}";\n` });
+    pushes.push(pushBoth(w, both, "other", "refs/heads/other"));
+    runGit(w, ["checkout", "-q", "main"]);
+    runGit(w, ["checkout", "-q", "-b", "clean"]);
+    work.commit("clean", { "c.js": "c = 1;\n" });
+    pushes.push(pushBoth(w, both, "clean", "refs/heads/clean"));
+
+    const door = await world.start({ processDeliveries: false });
+    for (const p of pushes) expect((await world.deliver(door, "push", batched.pushPayload(p))).status).toBe(202);
+    await door.close();
+    const logsFrom = world.logs.length;
+    const app = await world.start();
+    await settle(app);
+    for (const p of pushes) {
+      await world.deliver(app, "push", solo.pushPayload(p));
+      await settle(app);
+    }
+    const lines = world.logs.slice(logsFrom).map((l) => JSON.parse(l) as { msg?: string; why?: string; scanned?: number; pushes?: number });
+    expect(lines.filter((l) => l.msg === "pushes of one repository scanned together").map((l) => [l.pushes, l.scanned])).toEqual([[3, 0]]);
+    expect(new Set(lines.filter((l) => l.msg === "push scanned on its own, not with its batch").map((l) => l.why))).toEqual(new Set(["the shared pass is incomplete"]));
+
+    // Each push as its own scan: the one that adds the unreadable object is never a green check.
+    expect(shown(world, batched)).toEqual(shown(world, solo));
+    const runOf = (sha: string) => world.gh.state.checkRunsOf(batched.fullName).find((r) => r.head_sha === sha)!;
+    expect(runOf(pushes[0]!.after).conclusion).toBe("neutral");
+    expect(String(runOf(pushes[0]!.after).output.summary)).toContain(blob);
+    expect(runOf(pushes[1]!.after).conclusion).toBe("failure");
+    expect(runOf(pushes[2]!.after).conclusion).toBe("success");
+    expectKeyNowhere(world, key);
     world.gh.expectNoViolations();
   });
 });
