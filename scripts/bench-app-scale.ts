@@ -13,8 +13,8 @@
 // Usage: npm run build && node scripts/run-ts.mjs scripts/bench-app-scale.ts [--deliveries 300] [--repos 12]
 //   [--installations 3] [--latency-ms 100] [--workers 4] [--modes sqlite,pg1,pg2] [--profile DIR]
 // "cpu/push" is the CPU the app processes spent (every thread and every git they started and
-// waited for, from /proc) divided by the deliveries: on a shared machine the latencies measure
-// the scheduler, this does not. --profile DIR writes a V8 CPU profile of each instance there.
+// waited for, from /proc) divided by the deliveries, "git" the part spent in those git
+// processes: on a shared machine the latencies measure the scheduler, this does not. --profile DIR writes a V8 CPU profile of each instance there.
 // PostgreSQL: LEAKGUARD_TEST_PG (as for the tests) names a server where databases may be created.
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -182,7 +182,9 @@ async function runMode(mode: string) {
   const byRoute = new Map<string, number>();
   for (const r of installationRequests) byRoute.set(`${r.method} ${r.template}`, (byRoute.get(`${r.method} ${r.template}`) ?? 0) + 1);
   // The app's CPU: its own threads, and the git children it waited for (counted at their exit).
-  const cpu = instances.reduce((sum, a) => sum + processCpuMs(a.proc.pid!), 0);
+  const cpus = instances.map((a) => processCpuMs(a.proc.pid!));
+  const cpu = cpus.reduce((sum, c) => sum + c.own + c.children, 0);
+  const childCpu = cpus.reduce((sum, c) => sum + c.children, 0);
   for (const a of instances) await a.stop();
   await w.close();
   return {
@@ -205,22 +207,23 @@ async function runMode(mode: string) {
     duplicateRuns,
     issueProblems,
     cpuPerPush: cpu / w.pushes.length,
+    childCpuPerPush: childCpu / w.pushes.length,
   };
 }
 
-/** utime + stime + cutime + cstime of a live process, in ms (Linux). */
-function processCpuMs(pid: number): number {
+/** A live process's CPU in ms (Linux): its own threads (utime + stime), and its waited-for children (cutime + cstime). */
+function processCpuMs(pid: number): { own: number; children: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // fields[0] is the state (field 3): utime is field 14, so index 11.
-  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
-  return (ticks * 1000) / CLK_TCK;
+  const ms = (ids: number[]) => (ids.reduce((sum, i) => sum + Number(fields[i]), 0) * 1000) / CLK_TCK;
+  return { own: ms([11, 12]), children: ms([13, 14]) };
 }
 const CLK_TCK = 100;
 
 const f = (x: number, d = 1) => x.toFixed(d);
 console.log(`${N} deliveries over ${R} repositories in ${I} installations; GitHub latency ${args["latency-ms"]} ms; ${args.workers} workers per instance`);
-console.log("mode  completed  ack p50/p99 ms  push->check p50/p95/max s  deliveries/s  wrong check runs  wrong issues  503s  limited  req/push  loop p99/max ms  cpu/push  load");
+console.log("mode  completed  ack p50/p99 ms  push->check p50/p95/max s  deliveries/s  wrong check runs  wrong issues  503s  limited  req/push  loop p99/max ms  cpu/push           load");
 const results = [];
 for (const mode of String(args.modes).split(",")) {
   const r = await runMode(mode);
@@ -235,7 +238,7 @@ for (const mode of String(args.modes).split(",")) {
       `${r.limited}`.padEnd(9) +
       `${f(r.perPush, 2)}`.padEnd(10) +
       `${f(r.loopP99, 0)}/${f(r.loopMax, 0)}`.padEnd(17) +
-      `${f(r.cpuPerPush, 0)} ms`.padEnd(10) +
+      `${f(r.cpuPerPush, 0)} (git ${f(r.childCpuPerPush, 0)}) ms`.padEnd(19) +
       `load ${f(r.load)}`,
   );
   console.log(`      requests: ${r.routes}`);
