@@ -72,7 +72,7 @@ export async function scanBatch(dir: string, env: NodeJS.ProcessEnv, pushes: rea
   for (const t of rec.tags.values()) if (t.targetType === "tree" || t.targetType === "blob") return whole("a tag of a tree or blob");
   for (const oid of include) if (rec.types.get(oid) !== "commit" && rec.types.get(oid) !== "tag") return whole("a pushed object that is no commit");
 
-  const graph = await readGraph(opts, union);
+  const graph = await readGraph(opts, union, rec.tags);
   // A push's scan keeps at most MAX_LOCATIONS paths per blob, and which it drops depends on order.
   const paths = new Map<string, Set<string>>();
   for (const c of rec.commits) for (const ch of c.changes) paths.set(ch.blob, (paths.get(ch.blob) ?? new Set()).add(ch.path));
@@ -172,9 +172,11 @@ function parseBatch(raw: Buffer): Map<string, { type: string; bytes: Buffer }> {
 interface Graph {
   /** Commits of the shared selection, with their parents. */
   parents: Map<string, string[]>;
+  /** The tags the batch pushes, to what they point (an exclusion may be one: another ref's tag). */
+  tags: ReadonlyMap<string, AnnotatedTag>;
 }
 
-async function readGraph(opts: Opts, sel: Selection): Promise<Graph> {
+async function readGraph(opts: Opts, sel: Selection, tags: ReadonlyMap<string, AnnotatedTag>): Promise<Graph> {
   const input = [...(sel.include ?? []), ...(sel.exclude ?? []).map((x) => `^${x}`)].join("\n") + "\n";
   const out = (await git(["rev-list", "--parents", "--stdin"], { ...opts, input })).toString("latin1");
   const parents = new Map<string, string[]>();
@@ -183,7 +185,14 @@ async function readGraph(opts: Opts, sel: Selection): Promise<Graph> {
     const [oid, ...ps] = line.split(" ");
     parents.set(oid!, ps);
   }
-  return { parents };
+  return { parents, tags };
+}
+
+/** What an exclusion stands for in the graph: a pushed tag (a chain) peeled to its commit. */
+function peel(graph: Graph, oid: string): string {
+  let at = oid;
+  for (let i = 0, t = graph.tags.get(at); t && i < 64; i++, t = graph.tags.get(at)) at = t.target;
+  return at;
 }
 
 /**
@@ -195,7 +204,7 @@ async function readGraph(opts: Opts, sel: Selection): Promise<Graph> {
  */
 function rangeOf(graph: Graph, e: BatchEntry): Set<string> | null {
   const { parents } = graph;
-  const excl = e.selection.exclude ?? [];
+  const excl = (e.selection.exclude ?? []).map((x) => peel(graph, x));
   const below = new Set<string>(excl);
   for (const stack = excl.filter((x) => parents.has(x)); stack.length; ) {
     for (const p of parents.get(stack.pop()!) ?? []) {

@@ -176,6 +176,17 @@ describe("queued pushes scanned in one pass", { timeout: E2E_TIMEOUT }, () => {
     runGit(w, ["checkout", "-q", "-b", "later"]);
     work.commit("later", { "later.js": `l = "${keys[2]}";\n` });
     pushes.push(pushBoth(w, both, "later", "refs/heads/later"));
+    // 5. A tag on a new commit, and 6. a branch built on that commit: the branch's range stops
+    //    at the tag (another ref), though the tag is itself pushed in the batch.
+    const tagged = fakeKey();
+    keys.push(tagged);
+    runGit(w, ["checkout", "-q", "main"]);
+    runGit(w, ["checkout", "-q", "-b", "b2"]);
+    work.commit("tagged", { "tagged.js": `t = "${tagged}";\n` });
+    runGit(w, ["tag", "-a", "v2", "-m", "v2"]);
+    work.commit("on top", { "top.js": "x = 1;\n" });
+    pushes.push(pushBoth(w, both, "refs/tags/v2", "refs/tags/v2"));
+    pushes.push(pushBoth(w, both, "b2", "refs/heads/b2"));
 
     const door = await world.start({ processDeliveries: false });
     for (const p of pushes) expect((await world.deliver(door, "push", batched.pushPayload(p))).status).toBe(202);
@@ -193,7 +204,7 @@ describe("queued pushes scanned in one pass", { timeout: E2E_TIMEOUT }, () => {
       [pushes[0]!.after, "its range reaches below the shared pass"],
       [pushes[2]!.after, "a finding's oldest introduction depends on commit order"],
     ]);
-    expect(lines.filter((l) => l.msg === "pushes of one repository scanned together").map((l) => [l.pushes, l.scanned])).toEqual([[4, 2]]);
+    expect(lines.filter((l) => l.msg === "pushes of one repository scanned together").map((l) => [l.pushes, l.scanned])).toEqual([[6, 4]]);
 
     expect(shown(world, batched)).toEqual(shown(world, solo));
     const runOf = (sha: string) => world.gh.state.checkRunsOf(batched.fullName).find((r) => r.head_sha === sha)!;
@@ -201,6 +212,9 @@ describe("queued pushes scanned in one pass", { timeout: E2E_TIMEOUT }, () => {
     expect(String(runOf(pushes[0]!.after).output.summary)).toContain(redacted(keys[0]!));
     expect(String(runOf(pushes[2]!.after).output.summary)).toContain(redacted(keys[1]!));
     expect(String(runOf(pushes[3]!.after).output.summary)).toContain(redacted(keys[2]!));
+    // The branch's own range is its last commit only: the tagged commit's key is not on its run.
+    expect(String(runOf(pushes[5]!.after).output.summary)).not.toContain(redacted(tagged));
+    expect(runOf(pushes[5]!.after).conclusion).toBe("success");
     for (const k of keys) expectKeyNowhere(world, k);
     world.gh.expectNoViolations();
   });
