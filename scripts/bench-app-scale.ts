@@ -13,9 +13,13 @@
 // "loop" the worst event-loop delay p99 / max any instance logged (app/watch-event-loop.ts).
 //
 // Usage: npm run build && node scripts/run-ts.mjs scripts/bench-app-scale.ts [--deliveries 300] [--repos 12]
-//   [--installations 3] [--latency-ms 100] [--workers 4] [--modes sqlite,pg1,pg2,split]
+//   [--installations 3] [--latency-ms 100] [--workers 4] [--modes sqlite,pg1,pg2,split] [--profile DIR]
+// "cpu/push" is the CPU the app processes spent (every thread and every git they started and
+// waited for, from /proc) divided by the deliveries, "git" the part spent in those git
+// processes: on a shared machine the latencies measure the scheduler, this does not. --profile DIR writes a V8 CPU profile of each instance there.
 // PostgreSQL: LEAKGUARD_TEST_PG (as for the tests) names a server where databases may be created.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -41,6 +45,7 @@ const { values: args } = parseArgs({
     workers: { type: "string", default: "4" },
     modes: { type: "string", default: "sqlite,pg1,pg2" },
     "leak-every": { type: "string", default: "10" },
+    profile: { type: "string" },
   },
 });
 const N = Number(args.deliveries);
@@ -156,7 +161,7 @@ async function runMode(mode: string) {
         ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
         LEAKGUARD_WORKERS: receiverOnly(i) ? "0" : String(args.workers),
         LOG_LEVEL: "info",
-      }),
+      }, args.profile ? ["--cpu-prof", `--cpu-prof-dir=${resolve(args.profile)}`] : []),
     );
   }
 
@@ -213,6 +218,10 @@ async function runMode(mode: string) {
   const installationRequests = w.gh.requests.filter((r) => !String(r.template ?? "").startsWith("/app"));
   const byRoute = new Map<string, number>();
   for (const r of installationRequests) byRoute.set(`${r.method} ${r.template}`, (byRoute.get(`${r.method} ${r.template}`) ?? 0) + 1);
+  // The app's CPU: its own threads, and the git children it waited for (counted at their exit).
+  const cpus = instances.map((a) => processCpuMs(a.proc.pid!));
+  const cpu = cpus.reduce((sum, c) => sum + c.own + c.children, 0);
+  const childCpu = cpus.reduce((sum, c) => sum + c.children, 0);
   for (const a of instances) await a.stop();
   await w.close();
   return {
@@ -234,12 +243,24 @@ async function runMode(mode: string) {
     throughput: doneAt.size / ((last - started) / 1000),
     duplicateRuns,
     issueProblems,
+    cpuPerPush: cpu / w.pushes.length,
+    childCpuPerPush: childCpu / w.pushes.length,
   };
 }
 
+/** A live process's CPU in ms (Linux): its own threads (utime + stime), and its waited-for children (cutime + cstime). */
+function processCpuMs(pid: number): { own: number; children: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // fields[0] is the state (field 3): utime is field 14, so index 11.
+  const ms = (ids: number[]) => (ids.reduce((sum, i) => sum + Number(fields[i]), 0) * 1000) / CLK_TCK;
+  return { own: ms([11, 12]), children: ms([13, 14]) };
+}
+const CLK_TCK = 100;
+
 const f = (x: number, d = 1) => x.toFixed(d);
 console.log(`${N} deliveries over ${R} repositories in ${I} installations; GitHub latency ${args["latency-ms"]} ms; ${args.workers} workers per instance`);
-console.log("mode  completed  ack p50/p99 ms  push->check p50/p95/max s  deliveries/s  wrong check runs  wrong issues  503s  limited  req/push  loop p99/max ms  load");
+console.log("mode  completed  ack p50/p99 ms  push->check p50/p95/max s  deliveries/s  wrong check runs  wrong issues  503s  limited  req/push  loop p99/max ms  cpu/push           load");
 const results = [];
 for (const mode of String(args.modes).split(",")) {
   const r = await runMode(mode);
@@ -254,6 +275,7 @@ for (const mode of String(args.modes).split(",")) {
       `${r.limited}`.padEnd(9) +
       `${f(r.perPush, 2)}`.padEnd(10) +
       `${f(r.loopP99, 0)}/${f(r.loopMax, 0)}`.padEnd(17) +
+      `${f(r.cpuPerPush, 0)} (git ${f(r.childCpuPerPush, 0)}) ms`.padEnd(19) +
       `load ${f(r.load)}`,
   );
   console.log(`      requests: ${r.routes}`);

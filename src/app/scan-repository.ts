@@ -26,6 +26,10 @@ import { applyInlineAllow } from "../findings/apply-inline-allow.js";
 import type { AnnotatedTag } from "../git/engine.js";
 import { parseTag } from "../git/parse-tag.js";
 import { isRetryable } from "./worker.js";
+import type { Delivery } from "./store/store.js";
+import type { BatchEntry, BatchPush } from "./scan-batch.js";
+import { parsePayload, pushPayload } from "./handlers/payloads.js";
+import { isZeroOid } from "../git/refs.js";
 
 // One job: fetch -> scan -> incidents -> re-check -> check run. A repository that cannot
 // be fetched or scanned ends in a neutral check run with the reason. The check run is
@@ -97,15 +101,18 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   }
   const engine = createNativeEngine(sync.dir);
   const defaultTip = sync.refsAfter.get(`refs/heads/${repo.defaultBranch}`) ?? null;
+  const known = await ctx.store.getRepo(repo.fullName);
+  const firstSight = !known?.historyScannedAt || sync.created;
+  // An earlier delivery of the batch may have scanned this push with it (scan-batch.ts): then
+  // its commit, tag chain and `before` were resolved there too, and no git starts for it here.
+  const shared = req.after && !firstSight ? (await batch.made<Map<string, BatchEntry>>("scan"))?.get(req.job.deliveryId) : undefined;
   let head: string;
   try {
-    head = req.after ? await engine.resolve(req.after) : (defaultTip ?? "");
+    head = shared ? shared.head : req.after ? await engine.resolve(req.after) : (defaultTip ?? "");
   } catch {
     // Force-pushed away before we fetched: nothing of it is left to scan.
     return neutral(req.after, `pushed commit ${req.after} is no longer in the repository`);
   }
-  const known = await ctx.store.getRepo(repo.fullName);
-  const firstSight = !known?.historyScannedAt || sync.created;
   if (req.deleted && !firstSight) {
     await recheckIncidents(ctx, gh, repo, createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: null, budgetMs: ctx.scanBudgetMs }), new Set(), req.job.deliveryId);
     log.info("ref deleted; incidents re-checked");
@@ -120,19 +127,33 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   // none, and an in_progress run started for it would never be completed.
   run.on(head);
 
-  const before = req.before && (await exists(sync.dir, req.before)) ? req.before : null;
+  const before = shared ? shared.before : req.before && (await exists(sync.dir, req.before)) ? req.before : null;
   // A pushed tag is scanned as a tag: its message (and those of the tags it points to), not
   // only the commit it names. The engine reads the tag objects the selection includes.
-  const pushed = req.after ? [...(await tagChain(sync.dir, req.after)), head] : [head];
+  const pushed = shared ? shared.pushed : req.after ? [...(await tagChain(sync.dir, req.after)), head] : [head];
   const selection = chooseSelection({ firstSight, after: pushed, before, refs: sync.refsAfter, pushedRef: req.refName });
+  // Pushes queued behind this one are scanned with it, in one pass (scan-batch.ts), when
+  // there are any: each still gets the findings of its own range, and any it cannot be
+  // given exactly that way (or all, when the pass fails) is scanned on its own below.
+  const together = !firstSight && req.after && !batch.made("scan") ? batchPushes(batch.rest) : [];
+  const entries =
+    together.length > 1
+      ? await batch.once("scan", () => scanTogether(ctx, sync.dir, together, sync.refsAfter, log))
+      : await batch.made<Map<string, BatchEntry>>("scan");
+  const mine = entries?.get(req.job.deliveryId);
+  const fromBatch = mine?.result && !firstSight && JSON.stringify(mine.selection) === JSON.stringify(selection) ? mine.result : null;
+  if (mine && !fromBatch) log.debug({ why: mine.why ?? "resolved otherwise" }, "push scanned on its own, not with its batch");
   // A huge push must not hold the queue forever: past the budget the scan's worker thread
   // and its git processes are stopped and the check run says why, instead of a partial scan
   // passing as a clean one. In a worker, hostile content never stalls the HTTP server.
   let scan;
   try {
-    const done = await sharedScanPool().run({ kind: "history", dir: sync.dir, env: process.env, selection, maxBlobBytes: null }, ctx.scanBudgetMs);
-    if (done.kind !== "history") throw new Error("scan worker answered another job");
-    scan = done.result;
+    if (fromBatch) scan = fromBatch;
+    else {
+      const done = await sharedScanPool().run({ kind: "history", dir: sync.dir, env: process.env, selection, maxBlobBytes: null }, ctx.scanBudgetMs);
+      if (done.kind !== "history") throw new Error("scan worker answered another job");
+      scan = done.result;
+    }
   } catch (err) {
     if (err instanceof ScanTimeoutError) {
       const minutes = Math.max(1, Math.round(ctx.scanBudgetMs / 60_000));
@@ -221,6 +242,37 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   // Only now is the first look complete: a job that fails before here is retried as first sight.
   await ctx.store.saveRepo({ fullName: repo.fullName, installationId: repo.installationId, historyScannedAt: known?.historyScannedAt ?? new Date().toISOString() });
   log.info({ conclusion: body.conclusion }, "check run published");
+}
+
+/** The pushes among `deliveries` that scan a range (not a deleted ref), as on-push.ts reads them. */
+function batchPushes(deliveries: readonly Delivery[]): BatchPush[] {
+  const pushes: BatchPush[] = [];
+  for (const d of deliveries) {
+    if (d.name !== "push") continue;
+    let p;
+    try {
+      p = parsePayload(pushPayload, JSON.parse(d.payload), "push");
+    } catch {
+      continue; // its own job says why
+    }
+    if (p.deleted === true || isZeroOid(p.after)) continue;
+    pushes.push({ id: d.id, after: p.after, before: isZeroOid(p.before) ? null : p.before, refName: p.ref });
+  }
+  return pushes;
+}
+
+/** One scan-pool job for the batch's pushes; a failure of it leaves every push to its own scan. */
+async function scanTogether(ctx: AppContext, dir: string, pushes: BatchPush[], refs: ReadonlyMap<string, string>, log: Logger): Promise<Map<string, BatchEntry>> {
+  try {
+    const done = await sharedScanPool().run({ kind: "batch", dir, env: process.env, pushes, refs: [...refs] }, ctx.scanBudgetMs);
+    if (done.kind !== "batch") throw new Error("scan worker answered another job");
+    const scanned = done.entries.filter((e) => e.result).length;
+    log.info({ pushes: pushes.length, scanned }, "pushes of one repository scanned together");
+    return new Map(done.entries.map((e) => [e.id, e]));
+  } catch (err) {
+    log.warn({ err }, "the batch's shared scan failed; each push is scanned on its own");
+    return new Map();
+  }
 }
 
 function detail(err: unknown): string {

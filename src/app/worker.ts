@@ -28,12 +28,17 @@ export interface Batch {
   once<T>(key: string, make: () => Promise<T>): Promise<T>;
   /** True for the first call with `key` in the batch, false after. */
   first(key: string): boolean;
+  /** The promise an earlier `once(key)` made, if any. */
+  made<T>(key: string): Promise<T> | undefined;
+  /** This delivery and the ones after it in the batch, in queue order (one scan may serve them all). */
+  readonly rest: readonly Delivery[];
 }
 
 /** Pushes of one repository taken at once, at most. */
 export const MAX_BATCH = 50;
 
-export function createBatch(): { at(last: boolean): Batch } {
+/** `deliveries`: the batch in queue order; `at(last, i)` is the i-th. */
+export function createBatch(deliveries: readonly Delivery[] = []): { at(last: boolean, index?: number): Batch } {
   const memo = new Map<string, Promise<unknown>>();
   const once = <T>(key: string, make: () => Promise<T>): Promise<T> => {
     let p = memo.get(key) as Promise<T> | undefined;
@@ -42,7 +47,8 @@ export function createBatch(): { at(last: boolean): Batch } {
   };
   const seen = new Set<string>();
   const first = (key: string) => !seen.has(key) && Boolean(seen.add(key));
-  return { at: (last) => ({ last, once, first }) };
+  const made = <T>(key: string) => memo.get(key) as Promise<T> | undefined;
+  return { at: (last, index = deliveries.length) => ({ last, once, first, made, rest: deliveries.slice(index) }) };
 }
 
 export function soloBatch(): Batch {

@@ -13,9 +13,9 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `node CLI app` with exactly `env` (plus PATH) and waits until it listens on its ephemeral port. */
-export async function startAppProcess(cli: string, env: Record<string, string>): Promise<AppProcess> {
-  const proc = spawn(process.execPath, [cli, "app"], { env: { PATH: process.env["PATH"] ?? "", PORT: "0", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+/** Starts `node CLI app` with exactly `env` (plus PATH) and waits until it listens on its ephemeral port. `nodeArgs`: options for node itself (a benchmark's `--cpu-prof`). */
+export async function startAppProcess(cli: string, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<AppProcess> {
+  const proc = spawn(process.execPath, [...nodeArgs, cli, "app"], { env: { PATH: process.env["PATH"] ?? "", PORT: "0", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const logs: string[] = [];
   const stderr: string[] = [];
   proc.stderr!.on("data", (c: Buffer) => stderr.push(c.toString()));

@@ -1,6 +1,7 @@
 import type { Finding } from "../../findings/finding.js";
 import { LeakguardError, ScanTimeoutError } from "../../errors.js";
 import { sharedScanPool } from "../../scan-worker/scan-pool.js";
+import type { ScanJobResult } from "../../scan-worker/run-scan-job.js";
 import { isPathIgnored } from "../mirror/path-ignored.js";
 import type { IncidentStatus } from "../store/store.js";
 import { watchesIgnore } from "./render-status.js";
@@ -39,11 +40,11 @@ export function createRepoProbe(opts: RepoProbeOptions): RepoProbe {
   const tipFps = (commit: string) =>
     sharedScanPool()
       .run({ kind: "tip", dir: opts.dir, commit }, opts.budgetMs)
-      .then((done) => fps(done.kind === "tip" ? done.findings : done.result.findings), overBudget);
+      .then((done) => fps(done.kind === "tip" ? done.findings : answered(done).result.findings), overBudget);
   const historyFps = () =>
     sharedScanPool()
       .run({ kind: "history", dir: opts.dir, env: process.env, selection: { all: true }, maxBlobBytes: null }, opts.budgetMs)
-      .then((done) => fps(done.kind === "history" ? done.result.findings : done.findings), overBudget);
+      .then((done) => fps(answered(done).result.findings), overBudget);
 
   return {
     async statusOf(i) {
@@ -57,4 +58,10 @@ export function createRepoProbe(opts: RepoProbeOptions): RepoProbe {
       };
     },
   };
+}
+
+/** A history job's answer; any other is a fault, never an empty (clean) one. */
+function answered(done: ScanJobResult): Extract<ScanJobResult, { kind: "history" }> {
+  if (done.kind !== "history") throw new Error("scan worker answered another job");
+  return done;
 }

@@ -91,11 +91,11 @@ export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerO
             .map((r): Delivery => ({ id: r.id, name: r.name, payload: r.payload, attempts: r.attempts }))
         : [];
     const all = [first, ...rest];
-    const batch = createBatch();
+    const batch = createBatch(all);
     if (rest.length) log.info({ deliveries: all.map((d) => d.id), instance }, "pushes of one repository taken together");
     let retryFirst = false;
     for (const [i, d] of all.entries()) {
-      const outcome = await runDelivery(d, { ...opts, maxAttempts: store.maxAttempts }, batch.at(i === all.length - 1));
+      const outcome = await runDelivery(d, { ...opts, maxAttempts: store.maxAttempts }, batch.at(i === all.length - 1, i));
       const again = await settle(d, outcome, d !== first);
       if (d === first) retryFirst = again;
     }

@@ -41,9 +41,9 @@ export function createSqliteWorker(store: SqliteStore, opts: WorkerOptions): Wor
       for (let ds = await store.claimBatch(MAX_BATCH); ds.length && !stopped; ds = stopped ? [] : await store.claimBatch(MAX_BATCH)) {
         // Each delivery ends on its own (done, retry, failed) as it finishes: a crash mid-batch
         // leaves the rest running, and start-up hands them out again (recover()).
-        const batch = createBatch();
+        const batch = createBatch(ds);
         if (ds.length > 1) log.info({ deliveries: ds.map((d) => d.id) }, "pushes of one repository taken together");
-        for (const [i, d] of ds.entries()) await runOne(d, batch.at(i === ds.length - 1));
+        for (const [i, d] of ds.entries()) await runOne(d, batch.at(i === ds.length - 1, i));
         // A finished delivery may free its repository for a job another loop passed over.
         again = true;
       }
