@@ -60,7 +60,7 @@ export const ARCHITECTURE = {
       imports: ["errors.ts"],
     },
     objects: {
-      owns: "what is read, as scan targets: the history stream (walk, reads, filters, messages), a tree at a commit, boundary trees, the working tree, the index, decoded views and archive members",
+      owns: "what is read, as scan targets: which commits an app push selects, the history stream (walk, reads, filters, messages), a tree at a commit, boundary trees, the working tree, the index, decoded views and archive members",
       imports: ["git", "util", "vocabulary", "errors.ts"],
     },
     detectors: { owns: "pure matching: (path, bytes) -> Match[]; Stripe keys, dotenv files, vectors", imports: ["vocabulary"], pure: true },
@@ -70,7 +70,7 @@ export const ARCHITECTURE = {
     },
     config: { owns: "configuration read once: the app's environment, a repository's .leakguard.yml", imports: ["vocabulary", "errors.ts"] },
     "scan-worker": {
-      owns: "runs a scan in a worker thread for the hook and the app, and kills its git children",
+      owns: "runs a scan in a worker thread for the hook and the app (a push, a tip, a batch of pushes scanned in one pass), and kills its git children",
       imports: ["findings", "objects", "git", "errors.ts"],
       because: { git: "the worker opens the git engine in its own thread, where the processes it starts are tracked and killed" },
     },

@@ -3,7 +3,7 @@ import { git } from "../git/run-git.js";
 import { LeakguardError, ScanTimeoutError } from "../errors.js";
 import { sharedScanPool } from "../scan-worker/scan-pool.js";
 import type { AppContext, ScanRequest } from "./app-context.js";
-import { chooseSelection } from "./choose-selection.js";
+import { chooseSelection } from "../objects/choose-selection.js";
 import { buildCheckRun, neutralCheckRun } from "./github/check-run.js";
 import { trackCheckRun } from "./github/track-check-run.js";
 import type { CheckRunTracker } from "./github/track-check-run.js";
@@ -27,7 +27,7 @@ import type { AnnotatedTag } from "../git/engine.js";
 import { parseTag } from "../git/parse-tag.js";
 import { isRetryable } from "./worker.js";
 import type { Delivery } from "./store/store.js";
-import type { BatchEntry, BatchPush } from "./scan-batch.js";
+import type { BatchEntry, BatchPush } from "../scan-worker/scan-batch.js";
 import { parsePayload, pushPayload } from "./handlers/payloads.js";
 import { isZeroOid } from "../git/refs.js";
 

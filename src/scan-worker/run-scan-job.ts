@@ -1,6 +1,6 @@
 import type { BlobContent, BlobFilter, BlobIds, BlobRead, GitEngine, Selection } from "../git/engine.js";
 import type { Finding, ScanResult } from "../findings/finding.js";
-import type { BatchEntry, BatchPush } from "../app/scan-batch.js";
+import type { BatchEntry, BatchPush } from "./scan-batch.js";
 
 // What a scan worker runs: plain data in, plain data out, so that both cross the thread
 // boundary by structured clone. The modules each job needs load on first use: the hook's
@@ -17,7 +17,7 @@ export type ScanJob =
       maxBlobBytes: number | null;
     }
   | { kind: "tip"; dir: string; commit: string }
-  /** The app's pushes of one batch, scanned as one (app/scan-batch.ts). */
+  /** The app's pushes of one batch, scanned as one (scan-worker/scan-batch.ts). */
   | { kind: "batch"; dir: string; env: NodeJS.ProcessEnv; pushes: BatchPush[]; refs: Array<[string, string]> };
 
 export type ScanJobResult =
@@ -28,7 +28,7 @@ export type ScanJobResult =
 /** Runs one job; `signal` kills every git process the job started. */
 export async function runScanJob(job: ScanJob, signal: AbortSignal): Promise<ScanJobResult> {
   if (job.kind === "batch") {
-    const { scanBatch } = await import("../app/scan-batch.js");
+    const { scanBatch } = await import("./scan-batch.js");
     return { kind: "batch", entries: await scanBatch(job.dir, job.env, job.pushes, job.refs, signal) };
   }
   if (job.kind === "tip") {

@@ -6,7 +6,7 @@ import { runGit } from "../helpers/repo.js";
 import type { ServedRepo, World } from "./harness.js";
 import { createWorld, E2E_TIMEOUT, expectKeyNowhere, settle } from "./harness.js";
 
-// Pushes of one repository queued together are scanned in one pass (app/scan-batch.ts), and
+// Pushes of one repository queued together are scanned in one pass (scan-worker/scan-batch.ts), and
 // every delivery must still get exactly what its own scan would have given it. The same
 // mixed history is served twice, as two repositories: one receives the pushes queued (one
 // batch), the other one delivery at a time (each its own scan); every check run and every

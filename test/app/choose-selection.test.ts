@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseSelection } from "../../src/app/choose-selection.js";
+import { chooseSelection } from "../../src/objects/choose-selection.js";
 
 const A = "a".repeat(40);
 const B = "b".repeat(40);

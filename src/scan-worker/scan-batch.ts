@@ -5,7 +5,7 @@ import { scanHistory } from "../findings/scan-history.js";
 import { MAX_LOCATIONS } from "../objects/walk-objects.js";
 import { git } from "../git/run-git.js";
 import { parseTag } from "../git/parse-tag.js";
-import { chooseSelection } from "./choose-selection.js";
+import { chooseSelection } from "../objects/choose-selection.js";
 
 // One scan for the pushes of a batch (worker.ts): the CPU of a small push went mostly to
 // starting git (a fork of the whole app process for each of the five or so git processes
