@@ -14,9 +14,9 @@ import { specFiles } from "./read-spec-document.js";
 // (operation, part); the spec document is registered once and referenced by pointer.
 // Registering and compiling cost every test process about a second on a busy CI box, so each
 // compiled validator is also kept as ajv's own standalone module (the code ajv runs itself)
-// under node_modules/.cache, next to the slimmed spec and keyed by it, by ajv's version and
-// by the options below: a later process loads it, and registers the document only for a
-// schema it has not seen.
+// under node_modules/.cache, next to the slimmed spec, keyed by it, by the versions of ajv and
+// ajv-formats and by the options below: a later process loads it, and registers the document
+// only for a schema no earlier process compiled.
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const standaloneCode = (standaloneCodeModule as unknown as { default: (ajv: Ajv, fn: ValidateFunction) => string }).default;
@@ -40,8 +40,9 @@ function validators(spec: Spec): Validators {
   let v = bySpec.get(spec);
   if (v) return v;
   const { cache } = specFiles();
-  const ajvVersion = (require("ajv/package.json") as { version: string }).version;
-  v = { ajv: null, cache: new Map(), dir: join(dirname(cache), `${basename(cache, ".json")}-ajv-${ajvVersion}-v${VALIDATORS_FORMAT}`) };
+  const version = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
+  const key = `${basename(cache, ".json")}-ajv-${version("ajv")}-formats-${version("ajv-formats")}-v${VALIDATORS_FORMAT}`;
+  v = { ajv: null, cache: new Map(), dir: join(dirname(cache), key) };
   bySpec.set(spec, v);
   return v;
 }
