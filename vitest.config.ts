@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { SlowFirstSequencer } from "./test/slow-first-sequencer.js";
 
 export default defineConfig({
   test: {
@@ -8,6 +9,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Tests spawn git and servers; two workers match the two cores CI has.
     maxWorkers: 2,
+    // The longest files start first, also without vitest's results cache (a fresh CI machine).
+    sequence: { sequencer: SlowFirstSequencer },
     // Worker threads that src starts (the scan worker) load src/*.ts through this loader.
     execArgv: ["--import", "./test/helpers/ts-loader.mjs"],
   },

@@ -99,8 +99,10 @@ describe("queued pushes of one repository", { timeout: E2E_TIMEOUT }, () => {
         children.push(a.proc);
         return a;
       };
-      // GitHub takes its time over each check run: the instance dies while the third is being created.
-      world.gh.failNext({ method: "POST", path: "/repos/{owner}/{repo}/check-runs", ...FAULTS.slow(1_500), times: 20 });
+      // GitHub takes its time over each check run: the instance dies while the third is being
+      // created. Half a second is time enough: the double's answer and the 50 ms poll that
+      // kills are timers of this one event loop, and the poll's is due first, whatever the load.
+      world.gh.failNext({ method: "POST", path: "/repos/{owner}/{repo}/check-runs", ...FAULTS.slow(500), times: 20 });
       const from = world.gh.requests.length; // the warm-up push's run is not the batch's
       const completedPosts = () => world.gh.requests.slice(from).filter((r) => r.method === "POST" && r.template === "/repos/{owner}/{repo}/check-runs" && (r.body as { status?: string } | undefined)?.status === "completed");
       const one = await start();

@@ -41,6 +41,18 @@ function timedPush(repo: Parameters<typeof fx.push>[0]): PushResult & { ms: numb
   return { ...r, ms: exit.t_rel * 1000 };
 }
 
+/**
+ * A clone of a fresh remote with the hook under `config`. The pusher's git stores and packs
+ * its objects uncompressed (core.compression 0): deflating a 33 MB blob twice on the client is no
+ * part of what is tested, and the server's side (receive-pack, the hook) reads its own
+ * config, not the pusher's.
+ */
+async function startedUncompressed(config: string): ReturnType<typeof started> {
+  const s = await started(fx, { config });
+  s.repo.git("config", "core.compression", "0");
+  return s;
+}
+
 function expectRejectedInTime(r: PushResult & { ms: number }, remote: Remote, refsBefore: string): void {
   expect(r.status).not.toBe(0);
   expect(r.output).toContain("pre-receive hook declined");
@@ -57,7 +69,7 @@ function keyLine(count: number, distinct = 1000): string {
 
 describe("pre-receive hook on hostile content, default time budget", () => {
   it("decides on a .env of 200,000 newlines in time, and rejects it", async () => {
-    const { remote, repo } = await started(fx, { config: `timeBudgetMs: ${BUDGET}\n` });
+    const { remote, repo } = await startedUncompressed(`timeBudgetMs: ${BUDGET}\n`);
     const before = remote.refs();
     repo.commit("blank lines", { ".env": "\n".repeat(200_000) + "STRIPE_WEBHOOK_SECRET=whsec_abcdefgh\n" });
     const r = timedPush(repo);
@@ -66,7 +78,7 @@ describe("pre-receive hook on hostile content, default time budget", () => {
   });
 
   it("decides on one 3 MB line of 100,000 key-shaped strings in time, and rejects it", async () => {
-    const { remote, repo } = await started(fx, { config: `timeBudgetMs: ${BUDGET}\n` });
+    const { remote, repo } = await startedUncompressed(`timeBudgetMs: ${BUDGET}\n`);
     const before = remote.refs();
     repo.commit("bundle", { "dist/app.js": keyLine(100_000) + "\n" });
     const r = timedPush(repo);
@@ -75,7 +87,7 @@ describe("pre-receive hook on hostile content, default time budget", () => {
   });
 
   it("stops a scan that cannot finish at the budget, and fails closed", async () => {
-    const { remote, repo } = await started(fx, { config: `timeBudgetMs: ${BUDGET}\n` });
+    const { remote, repo } = await startedUncompressed(`timeBudgetMs: ${BUDGET}\n`);
     const before = remote.refs();
     // A million keys on one line: no machine matches them all within 4 s.
     repo.commit("bundle", { "dist/app.js": keyLine(1_000_000) + "\n" });
@@ -86,7 +98,7 @@ describe("pre-receive hook on hostile content, default time budget", () => {
   });
 
   it("stops the same scan at the budget under failMode: open, and lets the push through with the warning", async () => {
-    const { remote, repo } = await started(fx, { config: `timeBudgetMs: ${BUDGET}\nfailMode: open\n` });
+    const { remote, repo } = await startedUncompressed(`timeBudgetMs: ${BUDGET}\nfailMode: open\n`);
     const head = repo.commit("bundle", { "dist/app.js": keyLine(1_000_000) + "\n" });
     const r = timedPush(repo);
     expect(r.status).toBe(0);

@@ -9,12 +9,17 @@ import type { Json, JsonObject } from "./load-spec.js";
 
 const FORMAT = 1; // bump when the transformation below changes
 
-export function readSpecDocument(): JsonObject {
+/** The published description, and where its slimmed copy is cached (named after the source file and FORMAT). */
+export function specFiles(): { source: string; cache: string } {
   const require = createRequire(import.meta.url);
   const source = require.resolve("@octokit/openapi/generated/api.github.com.json");
   const { size, mtimeMs } = statSync(source);
   const root = source.slice(0, source.lastIndexOf("node_modules") + "node_modules".length);
-  const cache = join(root, ".cache", "leakguard-github-double", `api.github.com-${size}-${Math.trunc(mtimeMs)}-v${FORMAT}.json`);
+  return { source, cache: join(root, ".cache", "leakguard-github-double", `api.github.com-${size}-${Math.trunc(mtimeMs)}-v${FORMAT}.json`) };
+}
+
+export function readSpecDocument(): JsonObject {
+  const { source, cache } = specFiles();
   try {
     return JSON.parse(readFileSync(cache, "utf8")) as JsonObject;
   } catch (err) {

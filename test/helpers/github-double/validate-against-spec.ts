@@ -1,20 +1,37 @@
-import { Ajv } from "ajv";
+import { createHash } from "node:crypto";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { basename, dirname, join } from "node:path";
+import { _, Ajv } from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
+import standaloneCodeModule from "ajv/dist/standalone/index.js";
 import type { Json, JsonObject, Spec, SpecOperation } from "./load-spec.js";
 import { isObject } from "./load-spec.js";
+import { specFiles } from "./read-spec-document.js";
 
 // Request and response checks against the operation's schemas. ajv compiles lazily, once per
-// (operation, part) and process; the spec document is registered once and referenced by pointer.
+// (operation, part); the spec document is registered once and referenced by pointer.
+// Registering and compiling cost every test process about a second on a busy CI box, so each
+// compiled validator is also kept as ajv's own standalone module (the code ajv runs itself)
+// under node_modules/.cache, next to the slimmed spec, keyed by it, by the versions of ajv and
+// ajv-formats and by the options below: a later process loads it, and registers the document
+// only for a schema no earlier process compiled.
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const standaloneCode = (standaloneCodeModule as unknown as { default: (ajv: Ajv, fn: ValidateFunction) => string }).default;
+const require = createRequire(import.meta.url);
 
 // Formats GitHub's description uses that ajv-formats does not define; they constrain nothing we check.
 const EXTRA_FORMATS = ["uri-template", "repo.nwo", "int32", "int64", "binary", "ssh-key", "ssh-key fingerprint"];
+/** Bump when the Ajv options, the formats or the registered document change. */
+const VALIDATORS_FORMAT = 1;
 
 interface Validators {
-  ajv: Ajv;
+  ajv: Ajv | null;
   cache: Map<string, ValidateFunction>;
+  /** Where the compiled validators of this spec are kept; null when there is no place for them. */
+  dir: string | null;
 }
 
 const bySpec = new WeakMap<Spec, Validators>();
@@ -22,26 +39,58 @@ const bySpec = new WeakMap<Spec, Validators>();
 function validators(spec: Spec): Validators {
   let v = bySpec.get(spec);
   if (v) return v;
-  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+  const { cache } = specFiles();
+  const version = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
+  const key = `${basename(cache, ".json")}-ajv-${version("ajv")}-formats-${version("ajv-formats")}-v${VALIDATORS_FORMAT}`;
+  v = { ajv: null, cache: new Map(), dir: join(dirname(cache), key) };
+  bySpec.set(spec, v);
+  return v;
+}
+
+function registered(spec: Spec, v: Validators): Ajv {
+  if (v.ajv) return v.ajv;
+  // code.source keeps each validator's code for the module cache; formats are required there from ajv-formats.
+  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
   addFormats(ajv);
   for (const f of EXTRA_FORMATS) ajv.addFormat(f, true);
   // Registering walks the whole document; leave out the examples (a large part, never a schema).
   const components = { ...(spec.doc["components"] as JsonObject) };
   delete components["examples"];
   ajv.addSchema({ ...spec.doc, components } as object, "gh");
-  v = { ajv, cache: new Map() };
-  bySpec.set(spec, v);
-  return v;
+  v.ajv = ajv;
+  return ajv;
 }
 
 function compiled(spec: Spec, pointer: string): ValidateFunction {
-  const { ajv, cache } = validators(spec);
-  let fn = cache.get(pointer);
-  if (!fn) {
-    fn = ajv.compile({ $ref: `gh#${pointer}` });
-    cache.set(pointer, fn);
+  const v = validators(spec);
+  let fn = v.cache.get(pointer);
+  if (fn) return fn;
+  const file = v.dir ? join(v.dir, `${createHash("sha256").update(pointer).digest("hex").slice(0, 32)}.cjs`) : null;
+  try {
+    if (file) fn = require(file) as ValidateFunction;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw err;
   }
+  if (!fn) {
+    fn = registered(spec, v).compile({ $ref: `gh#${pointer}` });
+    if (file) keep(v, file, standaloneCode(v.ajv!, fn));
+  }
+  v.cache.set(pointer, fn);
   return fn;
+}
+
+function keep(v: Validators, file: string, code: string): void {
+  try {
+    // Write then rename, so a parallel test worker never loads half a module.
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, code);
+    renameSync(tmp, file);
+  } catch (err) {
+    // The cache only saves time; a read-only node_modules still works, just slower.
+    if (!["EACCES", "EROFS", "EPERM"].includes((err as NodeJS.ErrnoException).code ?? "")) throw err;
+    v.dir = null;
+  }
 }
 
 /**
