@@ -1,6 +1,7 @@
 import type { AnnotatedTag, BlobFilter, BlobRead, BlobWindow, CommitMeta, GitEngine, ObjectType, Selection } from "../git/engine.js";
 import { ARCHIVE_NAME } from "./views/archive-members.js";
 import { createQueue } from "../util/create-queue.js";
+import { KEY_MARKERS } from "../vocabulary/key-prefixes.js";
 
 // The one enumeration of what a scan must read (issue 8, "objects, not commits"): every
 // blob reachable from the selection, whatever points at it. Blobs reached from commits
@@ -139,7 +140,7 @@ export function walkObjects(engine: GitEngine, selection: Selection, interest: R
     } else if (first && first.path === at.path) more.get(blob)?.set(at.path, at);
     // Newer first: the last introduction seen is the oldest.
     firstSeen.set(blob, at);
-    if (at.path.includes("k_live_") || at.path.includes("k_test_")) keyedPaths.set(at.path, { ...at, blob });
+    if (KEY_MARKERS.some((m) => at.path.includes(m))) keyedPaths.set(at.path, { ...at, blob });
     if (!keepPath(at.path)) return;
     const paths = dotenvAt.get(blob) ?? new Map<string, Introduction>();
     paths.set(at.path, at);
