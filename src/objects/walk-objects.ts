@@ -20,16 +20,16 @@ export interface Introduction {
 }
 
 /** A message read from the raw bytes of its object. */
-/**
- * Bytes of windows of oversized commit messages kept until the detectors see them (they
- * run once the walk is done): a bound on what a hostile commit can make the scan hold.
- */
 /** A path with a key marker in it (a key in a file name): called for every introduction, so no closure per call. */
 function holdsKeyMarker(path: string): boolean {
   for (const m of KEY_MARKERS) if (path.includes(m)) return true;
   return false;
 }
 
+/**
+ * Bytes of windows of oversized commit messages kept until the detectors see them (they
+ * run once the walk is done): a bound on what a hostile commit can make the scan hold.
+ */
 export const MAX_WINDOWED_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 export interface MessageTarget {
