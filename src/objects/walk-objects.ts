@@ -19,7 +19,6 @@ export interface Introduction {
   path: string;
 }
 
-/** A message read from the raw bytes of its object. */
 /** A path with a key marker in it (a key in a file name): called for every introduction, so no closure per call. */
 function holdsKeyMarker(path: string): boolean {
   for (const m of KEY_MARKERS) if (path.includes(m)) return true;
@@ -32,6 +31,7 @@ function holdsKeyMarker(path: string): boolean {
  */
 export const MAX_WINDOWED_MESSAGE_BYTES = 64 * 1024 * 1024;
 
+/** A message read from the raw bytes of its object. */
 export interface MessageTarget {
   source: "commit-message" | "tag-message";
   path: string;
