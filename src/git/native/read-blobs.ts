@@ -24,11 +24,11 @@ export interface ReaderState {
   listing: Promise<unknown> | null;
 }
 
-export function createBlobReader(opts: GitOptions, prefilter: Prefilter = "grep", state: ReaderState = { listing: null }) {
+export function createBlobReader(opts: GitOptions, prefilter: Prefilter = "grep", state: ReaderState = { listing: null }, firstTreeBytes = FIRST_GREP_BYTES) {
   function readBlobs(oids: BlobIds): AsyncIterable<BlobContent>;
   function readBlobs(oids: BlobIds, filter: BlobFilter): AsyncIterable<Read>;
   function readBlobs(oids: BlobIds, filter?: BlobFilter): AsyncIterable<Read> {
-    if (oids === "all") return readAll(opts, prefilter, state, filter);
+    if (oids === "all") return readAll(opts, prefilter, state, firstTreeBytes, filter);
     // Every spawn costs a pre-receive hook time; an empty list needs no process.
     if (Array.isArray(oids) && oids.length === 0) return (async function* () {})();
     return catFile(opts, oids, filter);
@@ -55,7 +55,7 @@ export const GREP_MAX_BYTES = 16 * 1024 * 1024;
 const FIRST_GREP_BYTES = 64 * 1024 * 1024;
 const GREP_GROWTH = 4;
 
-async function* readAll(opts: GitOptions, prefilter: Prefilter, state: ReaderState, filter?: BlobFilter): AsyncGenerator<Read> {
+async function* readAll(opts: GitOptions, prefilter: Prefilter, state: ReaderState, firstTreeBytes: number, filter?: BlobFilter): AsyncGenerator<Read> {
   if (!filter?.pcre || prefilter !== "grep") {
     // Listing is cheap (nothing inflated) and lets trees and commits stay packed; pack order
     // keeps delta bases hot in git's cache.
@@ -132,7 +132,7 @@ async function* readAll(opts: GitOptions, prefilter: Prefilter, state: ReaderSta
       let cut = 0; // listedBytes when the last tree was cut
       let last = 0; // bytes in the last tree
       for (;;) {
-        const want = cut + Math.max(FIRST_GREP_BYTES, GREP_GROWTH * last);
+        const want = cut + Math.max(firstTreeBytes, GREP_GROWTH * last);
         wanted = want;
         while (!ended && listedBytes < want) await new Promise<void>((r) => (wakeBuilder = r));
         if (listingFailed) return;
