@@ -6,7 +6,7 @@ import { mayHoldStripeKey, STRIPE_KEY_PCRE, STRIPE_MARKER_BYTES } from "../../..
 import { fakeKey, fakeLongKey } from "../../helpers/keys.js";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { GIT_TEST_ENV, makeRepo, runGit, tempDir } from "../../helpers/repo.js";
+import { GIT_TEST_ENV, makeRepo, repoAt, runGit, tempDir } from "../../helpers/repo.js";
 import { synthesizeHistory } from "../../helpers/synthetic-history.js";
 
 const filter: BlobFilter = { test: mayHoldStripeKey, overlap: STRIPE_MARKER_BYTES - 1, pcre: STRIPE_KEY_PCRE };
@@ -72,7 +72,7 @@ describe("reading every blob of a repository through a prefilter", () => {
     expect({ ...a.stats, ms: 0 }).toEqual({ ...b.stats, ms: 0 });
   });
 
-  it("cut into several git grep trees while git is still listing, reads the same blobs, each once, skipped ones before any later hit", async () => {
+  it("cut into several git grep trees while git is still listing, reads the same blobs as one tree, each once", async () => {
     const repo = makeRepo();
     await synthesizeHistory(repo.dir, { preset: "busy", env: GIT_TEST_ENV }); // 3,200 blobs, 10 with a key
     // A git that hands the object listing on in two parts, a second apart (a long listing,
@@ -108,5 +108,17 @@ describe("reading every blob of a repository through a prefilter", () => {
     expect([...many.kept].sort()).toEqual([...one.kept].sort());
     expect(many.kept.size).toBe(10);
     expect([...many.order].sort()).toEqual([...one.order].sort());
+  });
+  it("reads a SHA-256 repository the same way (the trees git grep searches are written here, hashed as the repository hashes)", async () => {
+    const dir = tempDir("leakguard-sha256-");
+    runGit(dir, ["init", "-q", "--object-format=sha256", "--initial-branch=main", dir]);
+    const repo = repoAt(dir);
+    repo.commit("keys", { "pay.js": `const k = "${fakeKey()}";\n`, "README.md": "hello\n", "win.ps1": Buffer.from(`$k = "${fakeKey("rk")}"\r\n`, "utf16le") });
+    const grep = await readAll(dir, "grep");
+    const stream = await readAll(dir, "stream");
+    expect([...grep.kept.keys()].every((oid) => oid.length === 64)).toBe(true);
+    expect(grep.kept.size).toBe(2);
+    expect(grep.kept).toEqual(stream.kept);
+    expect(grep.skipped).toEqual(stream.skipped);
   });
 });
