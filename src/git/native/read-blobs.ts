@@ -54,6 +54,8 @@ export const GREP_MAX_BYTES = 16 * 1024 * 1024;
  */
 const FIRST_GREP_BYTES = 64 * 1024 * 1024;
 const GREP_GROWTH = 4;
+/** A tree is built in memory whole (about 33 bytes an entry): a history of millions of blobs gets several. */
+const MAX_TREE_BLOBS = 1 << 20;
 
 async function* readAll(opts: GitOptions, prefilter: Prefilter, state: ReaderState, firstTreeBytes: number, filter?: BlobFilter): AsyncGenerator<Read> {
   if (!filter?.pcre || prefilter !== "grep") {
@@ -129,16 +131,18 @@ async function* readAll(opts: GitOptions, prefilter: Prefilter, state: ReaderSta
     const s = await scratch;
     try {
       let lo = 0;
-      let cut = 0; // listedBytes when the last tree was cut
+      let before = 0; // bytes of the blobs before oids[lo]
       let last = 0; // bytes in the last tree
       for (;;) {
-        const want = cut + Math.max(firstTreeBytes, GREP_GROWTH * last);
+        const want = before + Math.max(firstTreeBytes, GREP_GROWTH * last);
         wanted = want;
         while (!ended && listedBytes < want) await new Promise<void>((r) => (wakeBuilder = r));
         if (listingFailed) return;
-        const hi = oids.length;
+        const hi = Math.min(oids.length, lo + MAX_TREE_BLOBS);
         if (hi > lo) {
-          [last, cut] = [listedBytes - cut, listedBytes];
+          last = 0;
+          for (let i = lo; i < hi; i++) last += sizes[i]!;
+          before += last;
           for await (const e of grepBlobs(s, oids.slice(lo, hi), sizes.slice(lo, hi), pcre, opts)) yield "hit" in e ? { hit: lo + e.hit } : { passed: lo + e.passed };
           lo = hi;
         }
