@@ -136,8 +136,13 @@ export interface GrepScratch {
   close(): void;
 }
 
-export async function openGrepScratch(opts: GitOptions): Promise<GrepScratch> {
-  const objects = resolve(opts.cwd, (await gitText(["rev-parse", "--git-path", "objects"], opts)).trim());
+/** The repository's object directory, for a scratch directory to borrow from. */
+export async function objectsDir(opts: GitOptions): Promise<string> {
+  return resolve(opts.cwd, (await gitText(["rev-parse", "--git-path", "objects"], opts)).trim());
+}
+
+/** Made when the first tree is due, and removed after the last git grep. */
+export function openGrepScratch(objects: string, opts: GitOptions): GrepScratch {
   const dir = mkdtempSync(join(tmpdir(), "leakguard-objects-"));
   const base = opts.env ?? process.env;
   const alternates = [objects, base["GIT_ALTERNATE_OBJECT_DIRECTORIES"]].filter(Boolean).join(delimiter);

@@ -5,8 +5,8 @@ import { CorruptRepositoryError } from "../../errors.js";
 import { spawnGit } from "../run-git.js";
 import type { BatchObject } from "./cat-file.js";
 import { createBatchParser } from "./cat-file.js";
-import type { GrepEvent, ListedBlob } from "./grep-blobs.js";
-import { grepBlobs, isOpaqueRoot, listBlobs, openGrepScratch, streamBlobListing } from "./grep-blobs.js";
+import type { GrepEvent, GrepScratch, ListedBlob } from "./grep-blobs.js";
+import { grepBlobs, isOpaqueRoot, listBlobs, objectsDir, openGrepScratch, streamBlobListing } from "./grep-blobs.js";
 import { parseProcess, writeLines } from "./stream.js";
 
 /**
@@ -123,12 +123,13 @@ async function* readAll(opts: GitOptions, prefilter: Prefilter, state: ReaderSta
     });
   state.listing = listing;
   listing.catch(() => {});
-  const scratch = openGrepScratch(opts);
-  scratch.catch(() => {});
+  // Asked now, while git lists; the scratch directory itself is made when the first tree is due.
+  const objects = objectsDir(opts);
+  objects.catch(() => {});
 
   // Each tree's blobs, as they are listed; events with indexes into `oids`.
   const events = async function* (): AsyncGenerator<GrepEvent> {
-    const s = await scratch;
+    let s: GrepScratch | null = null;
     try {
       let lo = 0;
       let before = 0; // bytes of the blobs before oids[lo]
@@ -140,6 +141,7 @@ async function* readAll(opts: GitOptions, prefilter: Prefilter, state: ReaderSta
         if (listingFailed) return;
         const hi = Math.min(oids.length, lo + MAX_TREE_BLOBS);
         if (hi > lo) {
+          s ??= openGrepScratch(await objects, opts);
           last = 0;
           for (let i = lo; i < hi; i++) last += sizes[i]!;
           before += last;
@@ -149,7 +151,7 @@ async function* readAll(opts: GitOptions, prefilter: Prefilter, state: ReaderSta
         if (ended && lo === oids.length) return;
       }
     } finally {
-      s.close();
+      s?.close();
     }
   };
 
