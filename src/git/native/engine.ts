@@ -32,6 +32,8 @@ export function selectionArgs(sel: Selection): string[] {
 export interface NativeEngineOptions {
   /** How a full-history read picks the blobs worth reading (see read-blobs.ts). */
   prefilter?: Prefilter;
+  /** Bytes of blobs in git grep's first tree (read-blobs.ts); smaller makes more trees (tests). */
+  firstGrepTreeBytes?: number;
 }
 
 /** `signal` aborts every git process the engine starts (the hook's time budget). */
@@ -39,7 +41,7 @@ export function createNativeEngine(dir: string, env: NodeJS.ProcessEnv = process
   const opts = { cwd: dir, env, ...(signal ? { signal } : {}) };
 
   const reader: ReaderState = { listing: null };
-  const readBlobs = createBlobReader(opts, options.prefilter, reader);
+  const readBlobs = createBlobReader(opts, options.prefilter, reader, options.firstGrepTreeBytes);
 
   let shallow: boolean | undefined;
   // Object types never change: the tag reader and the object walk ask about the same ids,

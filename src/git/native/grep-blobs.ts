@@ -5,14 +5,25 @@ import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import type { GitOptions } from "../run-git.js";
 import { gitText, spawnGit } from "../run-git.js";
-import { writeLines } from "./stream.js";
+import type { HashAlgorithm } from "./write-loose-object.js";
+import { hashAlgorithmOf, writeLooseObject } from "./write-loose-object.js";
 
-// Lets git itself pick out the few blobs worth reading in a full-history scan. Every blob
-// goes into one temporary tree, named by its place in pack order so that git reads them in
-// that order and keeps delta bases cached. The tree lives in a throwaway object directory
-// that borrows the repository's objects as an alternate, so the repository is never
-// written to. `git grep` then inflates and searches each blob in C, and only the names of
-// blobs that match cross the pipe: the bulk of the bytes never reach this process.
+// Lets git itself pick out the few blobs worth reading in a full-history scan. The blobs go
+// into temporary trees, named by their place in pack order so that git reads them in that
+// order and keeps delta bases cached. The trees live in a throwaway object directory that
+// borrows the repository's objects as an alternate, so the repository is never written
+// to. `git grep` then inflates and searches each blob in C, and only the names of blobs
+// that match cross the pipe: the bulk of the bytes never reach this process.
+
+/** One blob of the listing, as git stores it. */
+export interface ListedBlob {
+  oid: string;
+  size: number;
+  /** Bytes it takes in the pack (or loose), compressed. */
+  disk: number;
+  /** The object it is a delta of, null when stored whole. */
+  base: string | null;
+}
 
 export interface BlobList {
   oids: string[];
@@ -31,33 +42,63 @@ const OPAQUE_MIN_BYTES = 128;
 /** zlib saves under a tenth of the blob: already compressed (text shrinks to a third or less). */
 const OPAQUE_RATIO = 0.9;
 
-/** Every blob in the object store, in pack order (cheap: nothing is inflated). */
-export async function listBlobs(opts: GitOptions): Promise<BlobList> {
+/** Whether a blob stored whole is opaque (see BlobList.opaque); a delta takes its base's answer. */
+export const isOpaqueRoot = (b: ListedBlob) => b.base === null && b.size >= OPAQUE_MIN_BYTES && b.disk >= OPAQUE_RATIO * b.size;
+
+const LF = 0x0a;
+const EMPTY: Buffer = Buffer.alloc(0);
+const MISSING = " missing";
+const ZERO_ID = /^0+$/;
+
+/**
+ * Every blob in the object store, in pack order (cheap: nothing is inflated), handed to
+ * `onBlob` as the listing streams, so that a caller can start on the first blobs before
+ * git has listed the last object. Resolves when the listing is over.
+ */
+export async function streamBlobListing(opts: GitOptions, onBlob: (b: ListedBlob) => void): Promise<void> {
   const proc = spawnGit(["cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname) %(objectsize) %(objectsize:disk) %(deltabase)"], opts);
   proc.stdin.end();
+  let rest: Buffer = EMPTY;
+  try {
+    for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
+      const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+      let at = 0;
+      for (let nl = buf.indexOf(LF); nl !== -1; at = nl + 1, nl = buf.indexOf(LF, at)) {
+        // Trees and commits are three quarters of the lines: never made into strings.
+        if (buf[at] === 0x62 && buf[at + 4] === 0x20) {
+          // "blob <oid> <size> <disk> <base>"
+          const fields = buf.toString("latin1", at + 5, nl).split(" ");
+          const base = fields[3] ?? "";
+          onBlob({ oid: fields[0]!, size: Number(fields[1]), disk: Number(fields[2]), base: ZERO_ID.test(base) ? null : base });
+        } else if (buf[nl - 1] === 0x67 && buf.toString("latin1", Math.max(at, nl - MISSING.length), nl) === MISSING) {
+          // An object whose header cannot be read is listed as "<oid> missing": a corrupt
+          // repository must fail the scan, not pass it in silence.
+          const line = buf.toString("latin1", at, nl);
+          throw new CorruptRepositoryError(`object ${line.slice(0, line.indexOf(" "))} cannot be read: the repository is corrupt`);
+        }
+      }
+      rest = at < buf.length ? Buffer.from(buf.subarray(at)) : EMPTY;
+    }
+    await proc.done;
+  } finally {
+    if (proc.exitCode === null) proc.kill();
+  }
+}
+
+/** Every blob in the object store, in pack order, once the listing is over. */
+export async function listBlobs(opts: GitOptions): Promise<BlobList> {
   const list: BlobList = { oids: [], sizes: [], opaque: new Set() };
   const opaqueIds = new Set<string>();
   const deltas: Array<{ i: number; base: string }> = [];
-  let rest = "";
-  for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
-    const lines = (rest + chunk.toString("latin1")).split("\n");
-    rest = lines.pop()!;
-    for (const l of lines) {
-      // An object whose header cannot be read is listed as "<oid> missing": a corrupt
-      // repository must fail the scan, not pass it in silence.
-      if (l.endsWith(" missing")) throw new CorruptRepositoryError(`object ${l.slice(0, l.indexOf(" "))} cannot be read: the repository is corrupt`);
-      if (!l.startsWith("blob ")) continue;
-      const [oid, size, disk, base] = l.slice(5).split(" ") as [string, string, string, string];
-      const i = list.oids.push(oid) - 1;
-      list.sizes.push(Number(size));
-      if (!/^0+$/.test(base)) deltas.push({ i, base });
-      else if (Number(size) >= OPAQUE_MIN_BYTES && Number(disk) >= OPAQUE_RATIO * Number(size)) {
-        list.opaque.add(i);
-        opaqueIds.add(oid);
-      }
+  await streamBlobListing(opts, (b) => {
+    const i = list.oids.push(b.oid) - 1;
+    list.sizes.push(b.size);
+    if (b.base !== null) deltas.push({ i, base: b.base });
+    else if (isOpaqueRoot(b)) {
+      list.opaque.add(i);
+      opaqueIds.add(b.oid);
     }
-  }
-  await proc.done;
+  });
   // A delta of an opaque blob (the next build of the same jar) is one too, down the chain.
   for (let grew = opaqueIds.size > 0; grew; ) {
     grew = false;
@@ -85,64 +126,105 @@ const PROGRESS_STEPS = 100;
 const MIN_PROGRESS_BYTES = 256 * 1024;
 /** Twice the largest stdio buffer a pipe gets (glibc uses the pipe's block size, 4 KiB). */
 const SENTINEL_PAD = 16384;
-const MKTREE_BATCH = 4 * 1024 * 1024;
+const TREE_MODE = Buffer.from("100644 ", "latin1");
+
+/** A throwaway object directory borrowing the repository's objects, and what git grep needs in it. */
+export interface GrepScratch {
+  env: NodeJS.ProcessEnv;
+  dir: string;
+  marker: string;
+  close(): void;
+}
+
+/** The repository's object directory, for a scratch directory to borrow from. */
+export async function objectsDir(opts: GitOptions): Promise<string> {
+  return resolve(opts.cwd, (await gitText(["rev-parse", "--git-path", "objects"], opts)).trim());
+}
+
+/** Made when the first tree is due, and removed after the last git grep. */
+export function openGrepScratch(objects: string, opts: GitOptions): GrepScratch {
+  const dir = mkdtempSync(join(tmpdir(), "leakguard-objects-"));
+  const base = opts.env ?? process.env;
+  const alternates = [objects, base["GIT_ALTERNATE_OBJECT_DIRECTORIES"]].filter(Boolean).join(delimiter);
+  return {
+    env: { ...base, GIT_OBJECT_DIRECTORY: dir, GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates },
+    dir,
+    marker: `leakguard-progress-${randomBytes(12).toString("hex")}`,
+    close: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * A tree of `oids` (named by their place, zero-padded so that names sort as numbers), with
+ * the sentinel after every `step` bytes and after the last blob, written by this process
+ * into the scratch directory. Entries are written in git's order (`<n>` < `<n>p…` < `<n+1>`).
+ */
+function writeGrepTree(scratch: GrepScratch, algorithm: HashAlgorithm, sentinel: Buffer, oids: readonly string[], sizes: readonly number[]): string {
+  const width = String(Math.max(0, oids.length - 1)).length;
+  const step = Math.max(MIN_PROGRESS_BYTES, Math.ceil(sizes.reduce((a, b) => a + b, 0) / PROGRESS_STEPS));
+  const raw = sentinel.length;
+  // "100644 <name>\0<raw id>" per entry, written in place: one buffer, no string per name.
+  const entryBytes = TREE_MODE.length + width + 1 + raw;
+  const sentinelBytes = entryBytes + SENTINEL_PAD;
+  // At most one sentinel per `step` bytes, and one after the last blob.
+  let body = Buffer.alloc(oids.length * entryBytes + Math.min(oids.length, PROGRESS_STEPS + 2) * sentinelBytes);
+  let at = 0;
+  let since = 0;
+  for (let i = 0; i < oids.length; i++) {
+    const oid = oids[i]!;
+    const name = String(i).padStart(width, "0");
+    const start = at;
+    at += TREE_MODE.copy(body, at);
+    at += body.write(name, at, "latin1");
+    body[at++] = 0;
+    if (oid.length !== raw * 2 || body.write(oid, at, "hex") !== raw) throw new CorruptRepositoryError(`unexpected object id in the listing: ${oid.slice(0, 80)}`);
+    at += raw;
+    since += sizes[i] ?? 0;
+    if (since >= step || i === oids.length - 1) {
+      // The sentinel's name: this blob's, then the pad (`<n>p…` sorts between n and n+1).
+      if (at + sentinelBytes > body.length) body = Buffer.concat([body.subarray(0, at), Buffer.alloc((oids.length - i) * entryBytes + 8 * sentinelBytes)]);
+      body.copy(body, at, start, start + TREE_MODE.length + width);
+      at += TREE_MODE.length + width;
+      body.fill(0x70, at, at + SENTINEL_PAD); // "p"
+      at += SENTINEL_PAD;
+      body[at++] = 0;
+      at += sentinel.copy(body, at);
+      since = 0;
+    }
+  }
+  return writeLooseObject(scratch.dir, algorithm, "tree", body.subarray(0, at));
+}
 
 /**
  * In order, as git finds them: indexes into `oids` of the blobs that match `pcre` (any one
  * of them), and `{ passed: n }` once the first n blobs have all been searched. Throws when this git
  * cannot do it (no PCRE support, an unreadable object).
  */
-export async function* grepBlobs(oids: readonly string[], sizes: readonly number[], pcre: string | readonly string[], opts: GitOptions): AsyncGenerator<GrepEvent> {
-  const objects = resolve(opts.cwd, (await gitText(["rev-parse", "--git-path", "objects"], opts)).trim());
-  const scratch = mkdtempSync(join(tmpdir(), "leakguard-objects-"));
+export async function* grepBlobs(scratch: GrepScratch, oids: readonly string[], sizes: readonly number[], pcre: string | readonly string[], opts: GitOptions): AsyncGenerator<GrepEvent> {
+  if (oids.length === 0) return;
+  const algorithm = hashAlgorithmOf(oids[0]!);
+  // Written to the scratch directory only, like the tree (the same object every batch).
+  const sentinel = Buffer.from(writeLooseObject(scratch.dir, algorithm, "blob", Buffer.from(`\x01${scratch.marker}\n`, "latin1")), "hex");
+  const tree = writeGrepTree(scratch, algorithm, sentinel, oids, sizes);
+
+  // One thread: it inflates on one core and leaves the other to the history walk.
+  // Inflated delta bases are cached up to git's default of 96 MiB, all of it used on a
+  // history with big files edited often: 32 MiB (twice the largest blob grep is given,
+  // GREP_MAX_BYTES in read-blobs.ts, so the base of its next version stays cached) gives
+  // the same speed at half the memory.
+  // Each pattern is searched on its own (git grep's look-ahead takes the first hit of any).
+  const patterns = (typeof pcre === "string" ? [pcre] : pcre).flatMap((p) => ["-e", p]);
+  const grep = spawnGit(["-c", "core.deltaBaseCacheLimit=32m", "grep", "--threads=1", "-l", "-z", "--no-color", "-P", ...patterns, "-e", `\\x01${scratch.marker}`, tree], { ...opts, env: scratch.env });
+  grep.stdin.end();
+  let rest = "";
+  let passed = 0;
+  // `tree:<digits>p` is enough to know a sentinel was reached; the rest of its name follows later.
+  const reached = (n: string) => {
+    const at = n.indexOf(":") + 1;
+    const p = n.indexOf("p", at);
+    return p > at ? Number(n.slice(at, p)) + 1 : 0;
+  };
   try {
-    const base = opts.env ?? process.env;
-    const alternates = [objects, base["GIT_ALTERNATE_OBJECT_DIRECTORIES"]].filter(Boolean).join(delimiter);
-    const env = { ...base, GIT_OBJECT_DIRECTORY: scratch, GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates };
-    const width = String(Math.max(0, oids.length - 1)).length;
-    const name = (i: number) => String(i).padStart(width, "0");
-    const marker = `leakguard-progress-${randomBytes(12).toString("hex")}`;
-    // Written to the scratch directory only, like the tree.
-    const sentinel = (await gitText(["hash-object", "-w", "--no-filters", "--stdin"], { ...opts, env, input: `\x01${marker}\n` })).trim();
-    const step = Math.max(MIN_PROGRESS_BYTES, Math.ceil(sizes.reduce((a, b) => a + b, 0) / PROGRESS_STEPS));
-    // `<n>p…` sorts after blob n and before blob n+1 (digits sort before "p").
-    const pad = "p".repeat(SENTINEL_PAD);
-
-    // mktree reads everything before it writes: fed MKTREE_BATCH a turn, so that the
-    // history walk sharing this event loop does not hold up git grep's start.
-    const mktree = spawnGit(["mktree", "--missing"], { ...opts, env });
-    const feed = writeLines(mktree.stdin, (function* () {
-      let since = 0;
-      for (let i = 0; i < oids.length; i++) {
-        yield `100644 blob ${oids[i]}\t${name(i)}`;
-        since += sizes[i] ?? 0;
-        if (since >= step || i === oids.length - 1) {
-          yield `100644 blob ${sentinel}\t${name(i)}${pad}`;
-          since = 0;
-        }
-      }
-    })(), MKTREE_BATCH);
-    let tree = "";
-    for await (const chunk of mktree.stdout as AsyncIterable<Buffer>) tree += chunk.toString("latin1");
-    await Promise.all([feed, mktree.done]);
-
-    // One thread: it inflates on one core and leaves the other to the history walk.
-    // Inflated delta bases are cached up to git's default of 96 MiB, all of it used on a
-    // history with big files edited often: 32 MiB (twice the largest blob grep is given,
-    // GREP_MAX_BYTES in read-blobs.ts, so the base of its next version stays cached) gives
-    // the same speed at half the memory.
-    // Each pattern is searched on its own (git grep's look-ahead takes the first hit of any).
-    const patterns = (typeof pcre === "string" ? [pcre] : pcre).flatMap((p) => ["-e", p]);
-    const grep = spawnGit(["-c", "core.deltaBaseCacheLimit=32m", "grep", "--threads=1", "-l", "-z", "--no-color", "-P", ...patterns, "-e", `\\x01${marker}`, tree.trim()], { ...opts, env });
-    grep.stdin.end();
-    let rest = "";
-    let passed = 0;
-    // `tree:<digits>p` is enough to know a sentinel was reached; the rest of its name follows later.
-    const reached = (n: string) => {
-      const at = n.indexOf(":") + 1;
-      const p = n.indexOf("p", at);
-      return p > at ? Number(n.slice(at, p)) + 1 : 0;
-    };
     for await (const chunk of grep.stdout as AsyncIterable<Buffer>) {
       const names = (rest + chunk.toString("latin1")).split("\0");
       rest = names.pop()!;
@@ -165,6 +247,6 @@ export async function* grepBlobs(oids: readonly string[], sizes: readonly number
       if ((e as { exitCode?: number }).exitCode !== 1) throw e;
     });
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    if (grep.exitCode === null) grep.kill();
   }
 }

@@ -4,7 +4,10 @@ import { createNativeEngine } from "../../../src/git/native/engine.js";
 import { scanHistory } from "../../../src/findings/scan-history.js";
 import { mayHoldStripeKey, STRIPE_KEY_PCRE, STRIPE_MARKER_BYTES } from "../../../src/detectors/index.js";
 import { fakeKey, fakeLongKey } from "../../helpers/keys.js";
-import { makeRepo, runGit } from "../../helpers/repo.js";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { GIT_TEST_ENV, makeRepo, repoAt, runGit, tempDir } from "../../helpers/repo.js";
+import { synthesizeHistory } from "../../helpers/synthetic-history.js";
 
 const filter: BlobFilter = { test: mayHoldStripeKey, overlap: STRIPE_MARKER_BYTES - 1, pcre: STRIPE_KEY_PCRE };
 
@@ -69,4 +72,53 @@ describe("reading every blob of a repository through a prefilter", () => {
     expect({ ...a.stats, ms: 0 }).toEqual({ ...b.stats, ms: 0 });
   });
 
+  it("cut into several git grep trees while git is still listing, reads the same blobs as one tree, each once", async () => {
+    const repo = makeRepo();
+    await synthesizeHistory(repo.dir, { preset: "busy", env: GIT_TEST_ENV }); // 3,200 blobs, 10 with a key
+    // A git that hands the object listing on in two parts, a second apart (a long listing,
+    // made long on purpose), and notes each git grep it runs.
+    const bin = tempDir("leakguard-slow-listing-");
+    const log = join(bin, "greps");
+    const realGit = (process.env["PATH"] ?? "").split(":").map((d) => join(d, "git")).find((f) => existsSync(f))!;
+    writeFileSync(join(bin, "git"), [
+      "#!/bin/bash",
+      "set -o pipefail",
+      `for a in "$@"; do [ "$a" = grep ] && echo grep >> ${JSON.stringify(log)}; done`,
+      `if [ "$1" = cat-file ] && [ "$2" = --batch-all-objects ]; then ${JSON.stringify(realGit)} "$@" | { head -c 65536; sleep 1; cat; }; exit; fi`,
+      `exec ${JSON.stringify(realGit)} "$@"`,
+    ].join("\n") + "\n");
+    chmodSync(join(bin, "git"), 0o755);
+    const env = { ...process.env, PATH: `${bin}:${process.env["PATH"]}` };
+    const read = async (firstGrepTreeBytes?: number) => {
+      const order: string[] = [];
+      const kept = new Set<string>();
+      for await (const b of createNativeEngine(repo.dir, env, undefined, { prefilter: "grep", ...(firstGrepTreeBytes ? { firstGrepTreeBytes } : {}) }).readBlobs("all", filter)) {
+        order.push(b.oid);
+        if (b.bytes !== null) kept.add(b.oid);
+      }
+      return { order, kept };
+    };
+    const one = await read();
+    const greps = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0);
+    expect(greps()).toBe(1);
+    const many = await read(1);
+    expect(greps() - 1).toBeGreaterThan(1);
+    expect(new Set(many.order).size).toBe(many.order.length);
+    expect(many.order.length).toBe(3200);
+    expect([...many.kept].sort()).toEqual([...one.kept].sort());
+    expect(many.kept.size).toBe(10);
+    expect([...many.order].sort()).toEqual([...one.order].sort());
+  });
+  it("reads a SHA-256 repository the same way (the trees git grep searches are written here, hashed as the repository hashes)", async () => {
+    const dir = tempDir("leakguard-sha256-");
+    runGit(dir, ["init", "-q", "--object-format=sha256", "--initial-branch=main", dir]);
+    const repo = repoAt(dir);
+    repo.commit("keys", { "pay.js": `const k = "${fakeKey()}";\n`, "README.md": "hello\n", "win.ps1": Buffer.from(`$k = "${fakeKey("rk")}"\r\n`, "utf16le") });
+    const grep = await readAll(dir, "grep");
+    const stream = await readAll(dir, "stream");
+    expect([...grep.kept.keys()].every((oid) => oid.length === 64)).toBe(true);
+    expect(grep.kept.size).toBe(2);
+    expect(grep.kept).toEqual(stream.kept);
+    expect(grep.skipped).toEqual(stream.skipped);
+  });
 });
