@@ -4,6 +4,7 @@ import { LeakguardError, ScanTimeoutError } from "../errors.js";
 import { sharedScanPool } from "../scan-worker/scan-pool.js";
 import type { AppContext, ScanRequest } from "./app-context.js";
 import { chooseSelection } from "./choose-selection.js";
+import { scannedTips } from "./scanned-tips.js";
 import { buildCheckRun, neutralCheckRun } from "./github/check-run.js";
 import { trackCheckRun } from "./github/track-check-run.js";
 import type { CheckRunTracker } from "./github/track-check-run.js";
@@ -115,6 +116,7 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   }
   if (req.deleted && !firstSight) {
     await recheckIncidents(ctx, gh, repo, createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: null, budgetMs: ctx.scanBudgetMs }), new Set(), req.job.deliveryId);
+    if (req.refName) await ctx.store.recordTips(repo.fullName, new Map([[req.refName, null]]));
     log.info("ref deleted; incidents re-checked");
     return;
   }
@@ -131,14 +133,19 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   // A pushed tag is scanned as a tag: its message (and those of the tags it points to), not
   // only the commit it names. The engine reads the tag objects the selection includes.
   const pushed = shared ? shared.pushed : req.after ? [...(await tagChain(sync.dir, req.after)), head] : [head];
-  const selection = chooseSelection({ firstSight, after: pushed, before, refs: sync.refsAfter, pushedRef: req.refName });
+  // A new ref excludes what was scanned, not what the mirror holds (scanned-tips.ts). Read
+  // once per batch: every push of it, and the shared pass, exclude the same tips, so the
+  // shared pass's selection for a push is the one computed here. Tips the batch's own pushes
+  // record meanwhile are not used by it: fewer exclusions, never a skipped commit.
+  const scanned = firstSight ? new Map<string, string>() : await batch.once("scanned tips", () => scannedTips(ctx.store, repo.fullName, sync.dir));
+  const selection = chooseSelection({ firstSight, after: pushed, before, refs: scanned, pushedRef: req.refName });
   // Pushes queued behind this one are scanned with it, in one pass (scan-batch.ts), when
   // there are any: each still gets the findings of its own range, and any it cannot be
   // given exactly that way (or all, when the pass fails) is scanned on its own below.
   const together = !firstSight && req.after && !batch.made("scan") ? batchPushes(batch.rest) : [];
   const entries =
     together.length > 1
-      ? await batch.once("scan", () => scanTogether(ctx, sync.dir, together, sync.refsAfter, log))
+      ? await batch.once("scan", () => scanTogether(ctx, sync.dir, together, scanned, log))
       : await batch.made<Map<string, BatchEntry>>("scan");
   const mine = entries?.get(req.job.deliveryId);
   const fromBatch = mine?.result && !firstSight && JSON.stringify(mine.selection) === JSON.stringify(selection) ? mine.result : null;
@@ -239,6 +246,13 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   // A passing failure (GitHub 5xx, rate limit) sends the delivery back to the queue; the
   // retry finds the incidents already opened and repeats nothing else.
   if (retry !== undefined) throw retry;
+  // What this job scanned is recorded only now, and only when nothing went unread: a first
+  // sight read every ref of the mirror; a push, its ref's new tip (an install, the default branch's).
+  if (!scan.stats.incomplete) {
+    const refName = req.refName ?? (req.after ? null : `refs/heads/${repo.defaultBranch}`);
+    if (firstSight) await ctx.store.recordTips(repo.fullName, sync.refsAfter, true);
+    else if (refName) await ctx.store.recordTips(repo.fullName, new Map([[refName, req.after ?? head]]));
+  }
   // Only now is the first look complete: a job that fails before here is retried as first sight.
   await ctx.store.saveRepo({ fullName: repo.fullName, installationId: repo.installationId, historyScannedAt: known?.historyScannedAt ?? new Date().toISOString() });
   log.info({ conclusion: body.conclusion }, "check run published");
