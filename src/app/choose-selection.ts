@@ -20,5 +20,6 @@ export function chooseSelection(opts: {
   const include = typeof opts.after === "string" ? [opts.after] : [...new Set(opts.after)];
   if (opts.before) return { include, exclude: [opts.before] };
   const others = [...opts.refs].filter(([ref]) => ref !== opts.pushedRef).map(([, oid]) => oid);
-  return { include, exclude: [...new Set(others)] };
+  // Sorted: the same tips give the same selection, whatever order they were read in (scan-batch.ts compares them).
+  return { include, exclude: [...new Set(others)].sort() };
 }

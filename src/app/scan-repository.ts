@@ -116,6 +116,7 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   }
   if (req.deleted && !firstSight) {
     await recheckIncidents(ctx, gh, repo, createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: null, budgetMs: ctx.scanBudgetMs }), new Set(), req.job.deliveryId);
+    // A deleted ref's tip is forgotten: the record stays one tip per existing ref (it only widens later ranges).
     if (req.refName) await ctx.store.recordTips(repo.fullName, new Map([[req.refName, null]]));
     log.info("ref deleted; incidents re-checked");
     return;
@@ -133,11 +134,12 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   // A pushed tag is scanned as a tag: its message (and those of the tags it points to), not
   // only the commit it names. The engine reads the tag objects the selection includes.
   const pushed = shared ? shared.pushed : req.after ? [...(await tagChain(sync.dir, req.after)), head] : [head];
-  // A new ref excludes what was scanned, not what the mirror holds (scanned-tips.ts). Read
-  // once per batch: every push of it, and the shared pass, exclude the same tips, so the
-  // shared pass's selection for a push is the one computed here. Tips the batch's own pushes
-  // record meanwhile are not used by it: fewer exclusions, never a skipped commit.
-  const scanned = firstSight ? new Map<string, string>() : await batch.once("scanned tips", () => scannedTips(ctx.store, repo.fullName, sync.dir));
+  // A new ref excludes what was scanned, not what the mirror holds (scanned-tips.ts): the
+  // record as it is now, after the batch's earlier deliveries recorded theirs. The shared
+  // pass (scan-batch.ts) works each push's record out ahead; where it guessed otherwise, the
+  // selections differ and the push is scanned on its own.
+  const present = await batch.once("present", async () => new Map<string, boolean>());
+  const scanned = firstSight ? new Map<string, string>() : await scannedTips(ctx.store, repo.fullName, sync.dir, present);
   const selection = chooseSelection({ firstSight, after: pushed, before, refs: scanned, pushedRef: req.refName });
   // Pushes queued behind this one are scanned with it, in one pass (scan-batch.ts), when
   // there are any: each still gets the findings of its own range, and any it cannot be
@@ -251,7 +253,10 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   if (!scan.stats.incomplete) {
     const refName = req.refName ?? (req.after ? null : `refs/heads/${repo.defaultBranch}`);
     if (firstSight) await ctx.store.recordTips(repo.fullName, sync.refsAfter, true);
-    else if (refName) await ctx.store.recordTips(repo.fullName, new Map([[refName, req.after ?? head]]));
+    else if (refName) {
+      await ctx.store.recordTips(repo.fullName, new Map([[refName, req.after ?? head]]));
+      present.set(req.after ?? head, true);
+    }
   }
   // Only now is the first look complete: a job that fails before here is retried as first sight.
   await ctx.store.saveRepo({ fullName: repo.fullName, installationId: repo.installationId, historyScannedAt: known?.historyScannedAt ?? new Date().toISOString() });
@@ -261,6 +266,7 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
 /** The pushes among `deliveries` that scan a range (not a deleted ref), as on-push.ts reads them. */
 function batchPushes(deliveries: readonly Delivery[]): BatchPush[] {
   const pushes: BatchPush[] = [];
+  let forget: string[] = [];
   for (const d of deliveries) {
     if (d.name !== "push") continue;
     let p;
@@ -269,8 +275,12 @@ function batchPushes(deliveries: readonly Delivery[]): BatchPush[] {
     } catch {
       continue; // its own job says why
     }
-    if (p.deleted === true || isZeroOid(p.after)) continue;
-    pushes.push({ id: d.id, after: p.after, before: isZeroOid(p.before) ? null : p.before, refName: p.ref });
+    if (p.deleted === true || isZeroOid(p.after)) {
+      forget.push(p.ref); // its job forgets the ref's tip (scan-batch.ts reckons with it)
+      continue;
+    }
+    pushes.push({ id: d.id, after: p.after, before: isZeroOid(p.before) ? null : p.before, refName: p.ref, forget });
+    forget = [];
   }
   return pushes;
 }

@@ -10,11 +10,15 @@ import type { Store } from "./store/store.js";
 // that only widens the range. With no record yet (a repository first seen before the app
 // kept one) nothing is excluded: one wide scan rather than a skipped commit.
 
-export async function scannedTips(store: Store, fullName: string, dir: string): Promise<Map<string, string>> {
+/** `present`: what is known of objects of this mirror (a batch's deliveries share it), kept up to date here. */
+export async function scannedTips(store: Store, fullName: string, dir: string, present: Map<string, boolean>): Promise<Map<string, string>> {
   const entries = [...(await store.scannedTips(fullName))].filter(([, oid]) => /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(oid));
-  if (entries.length === 0) return new Map();
-  const input = entries.map(([, oid]) => `${oid}^{commit}`).join("\n") + "\n";
-  const out = (await git(["cat-file", "--batch-check=%(objecttype)"], { cwd: dir, input })).toString("latin1").split("\n");
-  // `%(objecttype)` of a missing object is never printed: git says "<name> missing" instead.
-  return new Map(entries.filter((_, i) => out[i] === "commit"));
+  const ask = [...new Set(entries.map(([, oid]) => oid).filter((oid) => !present.has(oid)))];
+  if (ask.length) {
+    const input = ask.map((oid) => `${oid}^{commit}`).join("\n") + "\n";
+    const out = (await git(["cat-file", "--batch-check=%(objecttype)"], { cwd: dir, input })).toString("latin1").split("\n");
+    // A missing object's line is "<name> missing", never a type.
+    ask.forEach((oid, i) => present.set(oid, out[i] === "commit"));
+  }
+  return new Map(entries.filter(([, oid]) => present.get(oid)));
 }

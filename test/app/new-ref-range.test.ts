@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { fakeKey, redacted } from "../helpers/keys.js";
+import { runGit } from "../helpers/repo.js";
+import type { ServedRepo, StoreKind, World } from "./harness.js";
+import { createWorld, E2E_TIMEOUT, expectKeyNowhere, settle, STORE_KINDS } from "./harness.js";
+
+// A new ref's range is what no tip the app has scanned reaches (app/scanned-tips.ts), never
+// what the mirror's other refs reach: those may have arrived with the same fetch, their own
+// deliveries not scanned yet, each excluding the other. The attack: two new branches pushed
+// at once, the key in a commit both reach and no scanned ref does.
+
+const ZERO = "0".repeat(40);
+
+/** A repository the app has seen (first sight done), and two new branches: `other` with a key, `clean` branched from it. */
+async function twoNewBranches(store: StoreKind) {
+  const world = await createWorld({ store });
+  const repo = world.addRepo("shop");
+  repo.work.commit("init", { "README.md": "shop\n" });
+  const app = await world.start();
+  await world.deliver(app, "push", repo.pushPayload(repo.push()));
+  await settle(app);
+  await app.close();
+  expect(world.gh.state.checkRunsOf(repo.fullName).map((r) => r.conclusion)).toEqual(["success"]);
+
+  const key = fakeKey();
+  const w = repo.work.dir;
+  runGit(w, ["checkout", "-q", "-b", "other"]);
+  repo.work.commit("payments", { "src/pay.js": `module.exports = "${key}";\n` });
+  runGit(w, ["checkout", "-q", "-b", "clean"]);
+  repo.work.commit("docs", { "docs/a.md": "a\n" });
+  runGit(w, ["checkout", "-q", "main"]);
+  repo.work.commit("main moves on", { "src/main.js": "module.exports = 1;\n" });
+  const tip = (ref: string) => runGit(repo.bare, ["rev-parse", ref]).trim();
+  // One `git push` creating both branches (and moving main): one fetch sees all of them.
+  runGit(w, ["push", "-q", repo.bare, "main", "other", "clean"]);
+  const pushes = {
+    main: { before: world.gh.state.checkRunsOf(repo.fullName)[0]!.head_sha, after: tip("refs/heads/main"), ref: "refs/heads/main" },
+    other: { before: ZERO, after: tip("refs/heads/other"), ref: "refs/heads/other" },
+    clean: { before: ZERO, after: tip("refs/heads/clean"), ref: "refs/heads/clean" },
+  };
+  return { world, repo, key, pushes };
+}
+
+/** The key failed a check run and opened one incident issue, and was never written out whole. */
+function expectCaught(world: World, repo: ServedRepo, key: string, pushed: { other: { after: string } }): void {
+  const failing = world.gh.state.checkRunsOf(repo.fullName).filter((r) => r.conclusion === "failure");
+  expect(failing.length).toBeGreaterThan(0);
+  for (const r of failing) expect(String(r.output.summary)).toContain(redacted(key));
+  expect(failing.map((r) => r.head_sha)).toContain(pushed.other.after);
+  const issues = world.gh.state.issuesOf(repo.fullName);
+  expect(issues).toHaveLength(1);
+  expect(String(issues[0]!.body)).toContain(redacted(key));
+  expectKeyNowhere(world, key);
+  world.gh.expectNoViolations();
+}
+
+describe.each(STORE_KINDS)("a new ref's range, on %s", (store) => {
+  it("two new branches pushed at once, the key only in the commit both reach: a failing check run and one issue", { timeout: E2E_TIMEOUT }, async () => {
+    const { world, repo, key, pushes } = await twoNewBranches(store);
+    // Both deliveries queued, then taken as one batch after one fetch that sees both refs.
+    const door = await world.start({ processDeliveries: false });
+    const ids: string[] = [];
+    for (const p of [pushes.other, pushes.clean]) ids.push((await world.deliver(door, "push", repo.pushPayload(p))).id);
+    await door.close();
+    const app = await world.start();
+    await settle(app);
+    for (const id of ids) expect(await app.store.deliveryState(id)).toBe("done");
+    expectCaught(world, repo, key, pushes);
+    // Each branch's check run is on its own tip; `clean` adds only a clean commit to what was scanned.
+    const runs = world.gh.state.checkRunsOf(repo.fullName);
+    expect(runs.find((r) => r.head_sha === pushes.other.after)?.conclusion).toBe("failure");
+    expect(runs.find((r) => r.head_sha === pushes.clean.after)?.conclusion).toBe("success");
+  });
+
+  it("refs fetched for an earlier delivery and delivered later, one at a time: a failing check run and one issue", { timeout: E2E_TIMEOUT }, async () => {
+    const { world, repo, key, pushes } = await twoNewBranches(store);
+    const app = await world.start();
+    // main's delivery fetches the mirror: it now holds `other` and `clean`, neither scanned.
+    await world.deliver(app, "push", repo.pushPayload(pushes.main));
+    await settle(app);
+    // `clean` first: the mirror's `other` reaches the key, but was never scanned.
+    for (const p of [pushes.clean, pushes.other]) {
+      await world.deliver(app, "push", repo.pushPayload(p));
+      await settle(app);
+    }
+    expectCaught(world, repo, key, { other: pushes.clean });
+    const runs = world.gh.state.checkRunsOf(repo.fullName);
+    expect(runs.find((r) => r.head_sha === pushes.clean.after)?.conclusion).toBe("failure");
+    // `other` then adds nothing the app has not scanned: its own range is empty of keys.
+    expect(runs.find((r) => r.head_sha === pushes.other.after)?.conclusion).toBe("success");
+    expect(runs.find((r) => r.head_sha === pushes.main.after)?.conclusion).toBe("success");
+  });
+});
