@@ -178,9 +178,24 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   }
   log.info({ selection: firstSight ? "all" : "push", ...scan.stats, findings: scan.findings.length }, "scanned");
   // Objects that could not be read: never a green check (issue 8). With findings the check fails anyway.
+  // What this job scanned, recorded once its check run is out (scanned-tips.ts): a first
+  // sight read every ref of the mirror; a push, its ref's new tip (an install, the default
+  // branch's). A push whose scan could not read some objects counts too: its own check run
+  // says so, never green, and an update of its ref (before..after) would not read them again either.
+  const recordScanned = async () => {
+    const refName = req.refName ?? (req.after ? null : `refs/heads/${repo.defaultBranch}`);
+    if (firstSight) await ctx.store.recordTips(repo.fullName, sync.refsAfter, true);
+    else if (refName) {
+      await ctx.store.recordTips(repo.fullName, new Map([[refName, req.after ?? head]]));
+      present.set(req.after ?? head, true);
+    }
+  };
   if (scan.stats.incomplete && scan.findings.length === 0) {
     const ids = scan.stats.unreadObjects;
-    return neutral(head, `the scan is incomplete: ${ids.length} object${ids.length === 1 ? "" : "s"} could not be read (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", …" : ""})`);
+    await neutral(head, `the scan is incomplete: ${ids.length} object${ids.length === 1 ? "" : "s"} could not be read (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", …" : ""})`);
+    // A first sight is not complete (it is taken again, and records then).
+    if (!firstSight) await recordScanned();
+    return;
   }
 
   // The check run is published whatever the incident work does: a failing issue step (an
@@ -248,16 +263,7 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   // A passing failure (GitHub 5xx, rate limit) sends the delivery back to the queue; the
   // retry finds the incidents already opened and repeats nothing else.
   if (retry !== undefined) throw retry;
-  // What this job scanned is recorded only now, and only when nothing went unread: a first
-  // sight read every ref of the mirror; a push, its ref's new tip (an install, the default branch's).
-  if (!scan.stats.incomplete) {
-    const refName = req.refName ?? (req.after ? null : `refs/heads/${repo.defaultBranch}`);
-    if (firstSight) await ctx.store.recordTips(repo.fullName, sync.refsAfter, true);
-    else if (refName) {
-      await ctx.store.recordTips(repo.fullName, new Map([[refName, req.after ?? head]]));
-      present.set(req.after ?? head, true);
-    }
-  }
+  await recordScanned();
   // Only now is the first look complete: a job that fails before here is retried as first sight.
   await ctx.store.saveRepo({ fullName: repo.fullName, installationId: repo.installationId, historyScannedAt: known?.historyScannedAt ?? new Date().toISOString() });
   log.info({ conclusion: body.conclusion }, "check run published");

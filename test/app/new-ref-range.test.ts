@@ -41,6 +41,9 @@ async function twoNewBranches(store: StoreKind) {
   return { world, repo, key, pushes };
 }
 
+type LogLine = { msg?: string; after?: string; commits?: number; scanned?: number };
+const logLines = (world: World): LogLine[] => world.logs.map((l) => JSON.parse(l) as LogLine);
+
 /** The key failed a check run and opened one incident issue, and was never written out whole. */
 function expectCaught(world: World, repo: ServedRepo, key: string, pushed: { other: { after: string } }): void {
   const failing = world.gh.state.checkRunsOf(repo.fullName).filter((r) => r.conclusion === "failure");
@@ -66,6 +69,11 @@ describe.each(STORE_KINDS)("a new ref's range, on %s", (store) => {
     await settle(app);
     for (const id of ids) expect(await app.store.deliveryState(id)).toBe("done");
     expectCaught(world, repo, key, pushes);
+    // Scanned in one pass, and each push given its result from it: the pass worked out the
+    // same selections as the pushes' own jobs, `clean`'s after `other` recorded its tip.
+    const lines = logLines(world);
+    expect(lines.some((l) => l.msg === "pushes of one repository scanned together" && l.scanned === 2)).toBe(true);
+    expect(lines.filter((l) => l.msg === "push scanned on its own, not with its batch")).toEqual([]);
     // Each branch's check run is on its own tip; `clean` adds only a clean commit to what was scanned.
     const runs = world.gh.state.checkRunsOf(repo.fullName);
     expect(runs.find((r) => r.head_sha === pushes.other.after)?.conclusion).toBe("failure");
@@ -89,5 +97,52 @@ describe.each(STORE_KINDS)("a new ref's range, on %s", (store) => {
     // `other` then adds nothing the app has not scanned: its own range is empty of keys.
     expect(runs.find((r) => r.head_sha === pushes.other.after)?.conclusion).toBe("success");
     expect(runs.find((r) => r.head_sha === pushes.main.after)?.conclusion).toBe("success");
+  });
+
+  it("an ordinary new branch is scanned for its own commits only, not the history below it", { timeout: E2E_TIMEOUT }, async () => {
+    const world = await createWorld({ store });
+    const repo = world.addRepo("shop");
+    for (let i = 0; i < 6; i++) repo.work.commit(`main ${i}`, { [`src/m${i}.js`]: `module.exports = ${i};\n` });
+    const app = await world.start();
+    await world.deliver(app, "push", repo.pushPayload(repo.push()));
+    await settle(app);
+    runGit(repo.work.dir, ["checkout", "-q", "-b", "feature"]);
+    const key = fakeKey();
+    repo.work.commit("feature", { "src/f.js": `module.exports = "${key}";\n` });
+    const feature = repo.push("feature");
+    await world.deliver(app, "push", repo.pushPayload({ ...feature, before: ZERO }));
+    await settle(app);
+    const scanned = logLines(world).filter((l) => l.msg === "scanned" && l.after === feature.after);
+    expect(scanned.map((l) => l.commits)).toEqual([1]);
+    expect(world.gh.state.checkRunsOf(repo.fullName).find((r) => r.head_sha === feature.after)?.conclusion).toBe("failure");
+    expectKeyNowhere(world, key);
+  });
+
+  it("a repository with no record of scanned tips (first seen before they were kept) excludes nothing, not even the default branch's tip", { timeout: E2E_TIMEOUT }, async () => {
+    const world = await createWorld({ store });
+    const repo = world.addRepo("shop");
+    repo.work.commit("init", { "README.md": "shop\n" });
+    const app = await world.start();
+    await world.deliver(app, "push", repo.pushPayload(repo.push()));
+    await settle(app);
+    // As an older version left it: the history scanned, no tips recorded.
+    await app.store.recordTips(repo.fullName, new Map(), true);
+    expect(await app.store.scannedTips(repo.fullName)).toEqual(new Map());
+    // main gets a key; its delivery has not come yet when a branch made from it is delivered.
+    const key = fakeKey();
+    repo.work.commit("payments", { "src/pay.js": `module.exports = "${key}";\n` });
+    repo.push();
+    runGit(repo.work.dir, ["checkout", "-q", "-b", "feature"]);
+    repo.work.commit("docs", { "docs/a.md": "a\n" });
+    const feature = repo.push("feature");
+    await world.deliver(app, "push", repo.pushPayload({ ...feature, before: ZERO }));
+    await settle(app);
+    const run = world.gh.state.checkRunsOf(repo.fullName).find((r) => r.head_sha === feature.after)!;
+    expect(run.conclusion).toBe("failure");
+    expect(String(run.output.summary)).toContain(redacted(key));
+    expect(world.gh.state.issuesOf(repo.fullName)).toHaveLength(1);
+    // From now on the record holds what was scanned: the branch's tip.
+    expect(await app.store.scannedTips(repo.fullName)).toEqual(new Map([["refs/heads/feature", feature.after]]));
+    expectKeyNowhere(world, key);
   });
 });
