@@ -138,13 +138,14 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   // record as it is now, after the batch's earlier deliveries recorded theirs. The shared
   // pass (scan-batch.ts) works each push's record out ahead; where it guessed otherwise, the
   // selections differ and the push is scanned on its own.
-  const present = await batch.once("present", async () => new Map<string, boolean>());
-  const scanned = firstSight ? new Map<string, string>() : await scannedTips(ctx.store, repo.fullName, sync.dir, present);
-  const selection = chooseSelection({ firstSight, after: pushed, before, refs: scanned, pushedRef: req.refName });
   // Pushes queued behind this one are scanned with it, in one pass (scan-batch.ts), when
   // there are any: each still gets the findings of its own range, and any it cannot be
   // given exactly that way (or all, when the pass fails) is scanned on its own below.
   const together = !firstSight && req.after && !batch.made("scan") ? batchPushes(batch.rest) : [];
+  // Read only where some range needs it: an update of a ref (before..after) alone does not.
+  const present = await batch.once("present", async () => new Map<string, boolean>());
+  const scanned = !firstSight && (!before || together.length > 1) ? await scannedTips(ctx.store, repo.fullName, sync.dir, present) : new Map<string, string>();
+  const selection = chooseSelection({ firstSight, after: pushed, before, refs: scanned, pushedRef: req.refName });
   const entries =
     together.length > 1
       ? await batch.once("scan", () => scanTogether(ctx, sync.dir, together, scanned, log))
@@ -177,7 +178,6 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
     return neutral(head, `leakguard could not scan ${repoName(repo.fullName)}, and trying again would not help: ${text(detail(err))}`);
   }
   log.info({ selection: firstSight ? "all" : "push", ...scan.stats, findings: scan.findings.length }, "scanned");
-  // Objects that could not be read: never a green check (issue 8). With findings the check fails anyway.
   // What this job scanned, recorded once its check run is out (scanned-tips.ts): a first
   // sight read every ref of the mirror; a push, its ref's new tip (an install, the default
   // branch's). A push whose scan could not read some objects counts too: its own check run
@@ -190,6 +190,7 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
       present.set(req.after ?? head, true);
     }
   };
+  // Objects that could not be read: never a green check (issue 8). With findings the check fails anyway.
   if (scan.stats.incomplete && scan.findings.length === 0) {
     const ids = scan.stats.unreadObjects;
     await neutral(head, `the scan is incomplete: ${ids.length} object${ids.length === 1 ? "" : "s"} could not be read (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", …" : ""})`);
