@@ -145,4 +145,45 @@ describe.each(STORE_KINDS)("a new ref's range, on %s", (store) => {
     expect(await app.store.scannedTips(repo.fullName)).toEqual(new Map([["refs/heads/feature", feature.after]]));
     expectKeyNowhere(world, key);
   });
+
+  it("a deleted ref's tip is forgotten, in a batch as alone: a branch made again on it is scanned for what it reaches", { timeout: E2E_TIMEOUT }, async () => {
+    const world = await createWorld({ store });
+    const repo = world.addRepo("shop");
+    repo.work.commit("init", { "README.md": "shop\n" });
+    const app = await world.start();
+    await world.deliver(app, "push", repo.pushPayload(repo.push()));
+    await settle(app);
+    // `old` carries a key, is scanned (one issue), then deleted and pushed again as `again`.
+    const key = fakeKey();
+    runGit(repo.work.dir, ["checkout", "-q", "-b", "old"]);
+    repo.work.commit("payments", { "src/pay.js": `module.exports = "${key}";\n` });
+    const old = repo.push("old");
+    await world.deliver(app, "push", repo.pushPayload(old));
+    await settle(app);
+    expect(await app.store.scannedTips(repo.fullName)).toEqual(new Map([["refs/heads/main", runGit(repo.bare, ["rev-parse", "main"]).trim()], ["refs/heads/old", old.after]]));
+    await app.close();
+    runGit(repo.work.dir, ["checkout", "-q", "-b", "again"]);
+    repo.work.commit("more", { "src/more.js": "module.exports = 2;\n" });
+    runGit(repo.work.dir, ["checkout", "-q", "-b", "other", "main"]);
+    repo.work.commit("docs", { "docs/a.md": "a\n" });
+    const deleted = repo.deleteBranch("old");
+    const again = repo.push("again");
+    const other = repo.push("other");
+    const door = await world.start({ processDeliveries: false });
+    for (const p of [deleted, again, other]) await world.deliver(door, "push", repo.pushPayload(p));
+    await door.close();
+    const logsFrom = world.logs.length;
+    const next = await world.start();
+    await settle(next);
+    // `again` reaches the key, and no recorded tip does any more: its check run says so again.
+    const runs = world.gh.state.checkRunsOf(repo.fullName);
+    expect(runs.find((r) => r.head_sha === again.after && r.conclusion === "failure")).toBeDefined();
+    expect(world.gh.state.issuesOf(repo.fullName)).toHaveLength(1);
+    // The shared pass forgot the deleted tip as the jobs did: every push was given its result from it.
+    const lines = world.logs.slice(logsFrom).map((l) => JSON.parse(l) as LogLine);
+    expect(lines.some((l) => l.msg === "pushes of one repository scanned together" && l.scanned === 2)).toBe(true);
+    expect(lines.filter((l) => l.msg === "push scanned on its own, not with its batch")).toEqual([]);
+    expect([...(await next.store.scannedTips(repo.fullName)).keys()]).toEqual(["refs/heads/again", "refs/heads/main", "refs/heads/other"]);
+    expectKeyNowhere(world, key);
+  });
 });
