@@ -4,6 +4,7 @@ import { LeakguardError, ScanTimeoutError } from "../errors.js";
 import { sharedScanPool } from "../scan-worker/scan-pool.js";
 import type { AppContext, ScanRequest } from "./app-context.js";
 import { chooseSelection } from "../objects/choose-selection.js";
+import { scannedTips } from "./scanned-tips.js";
 import { buildCheckRun, neutralCheckRun } from "./github/check-run.js";
 import { trackCheckRun } from "./github/track-check-run.js";
 import type { CheckRunTracker } from "./github/track-check-run.js";
@@ -115,6 +116,8 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   }
   if (req.deleted && !firstSight) {
     await recheckIncidents(ctx, gh, repo, createRepoProbe({ dir: sync.dir, tip: defaultTip, historyFindings: null, budgetMs: ctx.scanBudgetMs }), new Set(), req.job.deliveryId);
+    // A deleted ref's tip is forgotten: the record stays one tip per existing ref (it only widens later ranges).
+    if (req.refName) await ctx.store.recordTips(repo.fullName, new Map([[req.refName, null]]));
     log.info("ref deleted; incidents re-checked");
     return;
   }
@@ -131,14 +134,21 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   // A pushed tag is scanned as a tag: its message (and those of the tags it points to), not
   // only the commit it names. The engine reads the tag objects the selection includes.
   const pushed = shared ? shared.pushed : req.after ? [...(await tagChain(sync.dir, req.after)), head] : [head];
-  const selection = chooseSelection({ firstSight, after: pushed, before, refs: sync.refsAfter, pushedRef: req.refName });
+  // A new ref excludes what was scanned, not what the mirror holds (scanned-tips.ts): the
+  // record as it is now, after the batch's earlier deliveries recorded theirs. The shared
+  // pass (scan-batch.ts) works each push's record out ahead; where it guessed otherwise, the
+  // selections differ and the push is scanned on its own.
   // Pushes queued behind this one are scanned with it, in one pass (scan-batch.ts), when
   // there are any: each still gets the findings of its own range, and any it cannot be
   // given exactly that way (or all, when the pass fails) is scanned on its own below.
   const together = !firstSight && req.after && !batch.made("scan") ? batchPushes(batch.rest) : [];
+  // Read only where some range needs it: an update of a ref (before..after) alone does not.
+  const present = await batch.once("present", async () => new Map<string, boolean>());
+  const scanned = !firstSight && (!before || together.length > 1) ? await scannedTips(ctx.store, repo.fullName, sync.dir, present) : new Map<string, string>();
+  const selection = chooseSelection({ firstSight, after: pushed, before, refs: scanned, pushedRef: req.refName });
   const entries =
     together.length > 1
-      ? await batch.once("scan", () => scanTogether(ctx, sync.dir, together, sync.refsAfter, log))
+      ? await batch.once("scan", () => scanTogether(ctx, sync.dir, together, scanned, log))
       : await batch.made<Map<string, BatchEntry>>("scan");
   const mine = entries?.get(req.job.deliveryId);
   const fromBatch = mine?.result && !firstSight && JSON.stringify(mine.selection) === JSON.stringify(selection) ? mine.result : null;
@@ -168,10 +178,25 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
     return neutral(head, `leakguard could not scan ${repoName(repo.fullName)}, and trying again would not help: ${text(detail(err))}`);
   }
   log.info({ selection: firstSight ? "all" : "push", ...scan.stats, findings: scan.findings.length }, "scanned");
+  // What this job scanned, recorded once its check run is out (scanned-tips.ts): a first
+  // sight read every ref of the mirror; a push, its ref's new tip (an install, the default
+  // branch's). A push whose scan could not read some objects counts too: its own check run
+  // says so, never green, and an update of its ref (before..after) would not read them again either.
+  const recordScanned = async () => {
+    const refName = req.refName ?? (req.after ? null : `refs/heads/${repo.defaultBranch}`);
+    if (firstSight) await ctx.store.recordTips(repo.fullName, sync.refsAfter, true);
+    else if (refName) {
+      await ctx.store.recordTips(repo.fullName, new Map([[refName, req.after ?? head]]));
+      present.set(req.after ?? head, true);
+    }
+  };
   // Objects that could not be read: never a green check (issue 8). With findings the check fails anyway.
   if (scan.stats.incomplete && scan.findings.length === 0) {
     const ids = scan.stats.unreadObjects;
-    return neutral(head, `the scan is incomplete: ${ids.length} object${ids.length === 1 ? "" : "s"} could not be read (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", …" : ""})`);
+    await neutral(head, `the scan is incomplete: ${ids.length} object${ids.length === 1 ? "" : "s"} could not be read (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", …" : ""})`);
+    // A first sight is not complete (it is taken again, and records then).
+    if (!firstSight) await recordScanned();
+    return;
   }
 
   // The check run is published whatever the incident work does: a failing issue step (an
@@ -239,6 +264,7 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   // A passing failure (GitHub 5xx, rate limit) sends the delivery back to the queue; the
   // retry finds the incidents already opened and repeats nothing else.
   if (retry !== undefined) throw retry;
+  await recordScanned();
   // Only now is the first look complete: a job that fails before here is retried as first sight.
   await ctx.store.saveRepo({ fullName: repo.fullName, installationId: repo.installationId, historyScannedAt: known?.historyScannedAt ?? new Date().toISOString() });
   log.info({ conclusion: body.conclusion }, "check run published");
@@ -247,6 +273,7 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
 /** The pushes among `deliveries` that scan a range (not a deleted ref), as on-push.ts reads them. */
 function batchPushes(deliveries: readonly Delivery[]): BatchPush[] {
   const pushes: BatchPush[] = [];
+  let forget: string[] = [];
   for (const d of deliveries) {
     if (d.name !== "push") continue;
     let p;
@@ -255,8 +282,12 @@ function batchPushes(deliveries: readonly Delivery[]): BatchPush[] {
     } catch {
       continue; // its own job says why
     }
-    if (p.deleted === true || isZeroOid(p.after)) continue;
-    pushes.push({ id: d.id, after: p.after, before: isZeroOid(p.before) ? null : p.before, refName: p.ref });
+    if (p.deleted === true || isZeroOid(p.after)) {
+      forget.push(p.ref); // its job forgets the ref's tip (scan-batch.ts reckons with it)
+      continue;
+    }
+    pushes.push({ id: d.id, after: p.after, before: isZeroOid(p.before) ? null : p.before, refName: p.ref, forget });
+    forget = [];
   }
   return pushes;
 }

@@ -1,8 +1,9 @@
 import type { Selection } from "../git/engine.js";
 
 // Which commits a scan reads. First sight: everything. A push: the commits it added —
-// before..after, or for a new ref what no other ref of the mirror reaches. Both are
-// computed from the fetched mirror alone, so a retried delivery selects the same commits.
+// before..after, or for a new ref what no tip the app has already scanned reaches
+// (scanned-tips.ts): never what other refs of the mirror reach, whose own pushes may not
+// have been scanned yet.
 
 export function chooseSelection(opts: {
   firstSight: boolean;
@@ -10,7 +11,7 @@ export function chooseSelection(opts: {
   after: string | readonly string[];
   /** null when the ref is new, or its old commit is unknown to the mirror. */
   before: string | null;
-  /** The mirror's refs after the fetch. */
+  /** The tips the app has scanned, still in the mirror (scanned-tips.ts): what a new ref may exclude. */
   refs: ReadonlyMap<string, string>;
   /** The pushed ref (refs/heads/…), left out of the exclusions. */
   pushedRef: string | null;
@@ -19,5 +20,6 @@ export function chooseSelection(opts: {
   const include = typeof opts.after === "string" ? [opts.after] : [...new Set(opts.after)];
   if (opts.before) return { include, exclude: [opts.before] };
   const others = [...opts.refs].filter(([ref]) => ref !== opts.pushedRef).map(([, oid]) => oid);
-  return { include, exclude: [...new Set(others)] };
+  // Sorted: the same tips give the same selection, whatever order they were read in (scan-batch.ts compares them).
+  return { include, exclude: [...new Set(others)].sort() };
 }

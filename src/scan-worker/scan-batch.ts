@@ -26,6 +26,8 @@ export interface BatchPush {
   after: string;
   before: string | null;
   refName: string | null;
+  /** Refs deleted by the deliveries just before this one: their jobs forget those tips first. */
+  forget?: readonly string[];
 }
 
 /** A push as its own job would have resolved it (scan-repository.ts), and its scan. */
@@ -45,9 +47,10 @@ export interface BatchEntry {
 /** The recorded bytes of the shared pass are bounded: past this the batch is scanned push by push. */
 const MAX_RECORDED_BYTES = 64 * 1024 * 1024;
 
-export async function scanBatch(dir: string, env: NodeJS.ProcessEnv, pushes: readonly BatchPush[], refs: ReadonlyArray<readonly [string, string]>, signal: AbortSignal): Promise<BatchEntry[]> {
+/** `tips`: the scanned tips (scanned-tips.ts) as the batch's first push's job reads them. */
+export async function scanBatch(dir: string, env: NodeJS.ProcessEnv, pushes: readonly BatchPush[], tips: ReadonlyArray<readonly [string, string]>, signal: AbortSignal): Promise<BatchEntry[]> {
   const opts = { cwd: dir, env, signal };
-  const entries = await resolvePushes(opts, pushes, new Map(refs));
+  const entries = await resolvePushes(opts, pushes, new Map(tips));
   if (entries.length < 2) return entries;
 
   const include = [...new Set(entries.flatMap((e) => e.selection.include ?? []))];
@@ -106,8 +109,14 @@ type Opts = { cwd: string; env: NodeJS.ProcessEnv; signal: AbortSignal };
  * to, whether `before` is known, the tag chain, the selection), for all of them with
  * one `git cat-file --batch-check` (and one `--batch` per level of tag chains).
  * A push whose commit is gone is left out: its own job says so.
+ * Each push's job excludes the tips recorded when it runs: those the batch started with,
+ * as each earlier push of it will have recorded them (its ref -> its pushed object) and
+ * as deletions forgot them. A job that does not record its tip (it failed, or was not
+ * complete) leaves the later ones a record other than this: their selections then differ
+ * from these, and they are scanned on their own.
  */
-async function resolvePushes(opts: Opts, pushes: readonly BatchPush[], refs: ReadonlyMap<string, string>): Promise<BatchEntry[]> {
+async function resolvePushes(opts: Opts, pushes: readonly BatchPush[], start: ReadonlyMap<string, string>): Promise<BatchEntry[]> {
+  const tips = new Map(start);
   const lines = pushes.flatMap((p) => [p.after, `${p.after}^{commit}`, ...(p.before ? [`${p.before}^{commit}`] : [])]);
   const out = (await git(["cat-file", "--batch-check=%(objectname) %(objecttype)"], { ...opts, input: lines.join("\n") + "\n" })).toString("latin1").split("\n");
   const answer = new Map<string, { oid: string; type: string } | null>();
@@ -118,12 +127,14 @@ async function resolvePushes(opts: Opts, pushes: readonly BatchPush[], refs: Rea
   const chains = await tagChains(opts, pushes.filter((p) => answer.get(p.after)?.type === "tag").map((p) => p.after));
   const entries: BatchEntry[] = [];
   for (const p of pushes) {
+    for (const ref of p.forget ?? []) tips.delete(ref);
     const head = answer.get(`${p.after}^{commit}`);
     if (!head || head.type !== "commit") continue;
     const before = p.before && answer.get(`${p.before}^{commit}`)?.type === "commit" ? p.before : null;
     const pushed = [...(chains.get(p.after) ?? []), head.oid];
-    const selection = chooseSelection({ firstSight: false, after: pushed, before, refs, pushedRef: p.refName });
+    const selection = chooseSelection({ firstSight: false, after: pushed, before, refs: tips, pushedRef: p.refName });
     entries.push({ id: p.id, head: head.oid, before, pushed, selection, result: null });
+    if (p.refName) tips.set(p.refName, p.after);
   }
   return entries;
 }

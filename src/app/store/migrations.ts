@@ -51,4 +51,11 @@ export const MIGRATIONS: readonly string[] = [
   // Deliveries of one repository run one at a time, whichever worker takes them.
   `ALTER TABLE deliveries ADD COLUMN repo_key TEXT;
    CREATE INDEX deliveries_running_key ON deliveries (repo_key) WHERE state = 'running';`,
+  // What was scanned, not what the mirror holds: a new ref's range excludes only these tips.
+  `CREATE TABLE scanned_tips (
+     repo TEXT NOT NULL,
+     ref TEXT NOT NULL,
+     oid TEXT NOT NULL,
+     PRIMARY KEY (repo, ref)
+   );`,
 ];

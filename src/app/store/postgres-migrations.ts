@@ -54,4 +54,11 @@ export const PG_MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX seen_bodies_received ON leakguard.seen_bodies (received_at);
    CREATE INDEX deliveries_finished ON leakguard.deliveries (state, updated_at);`,
+  // What was scanned, not what the mirror holds: a new ref's range excludes only these tips.
+  `CREATE TABLE leakguard.scanned_tips (
+     repo TEXT NOT NULL,
+     ref TEXT NOT NULL,
+     oid TEXT NOT NULL,
+     PRIMARY KEY (repo, ref)
+   );`,
 ];

@@ -128,6 +128,32 @@ export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts
         [r.fullName, r.installationId, r.historyScannedAt],
       );
     },
+    async scannedTips(fullName) {
+      const { rows } = await pool.query<{ ref: string; oid: string }>("SELECT ref, oid FROM leakguard.scanned_tips WHERE repo = $1 ORDER BY ref", [fullName]);
+      return new Map(rows.map((r) => [r.ref, r.oid]));
+    },
+    async recordTips(fullName, tips, replace = false) {
+      const set = [...tips].filter((t): t is [string, string] => t[1] !== null);
+      const gone = [...tips].filter(([, oid]) => oid === null).map(([ref]) => ref);
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        if (replace) await client.query("DELETE FROM leakguard.scanned_tips WHERE repo = $1", [fullName]);
+        if (gone.length) await client.query("DELETE FROM leakguard.scanned_tips WHERE repo = $1 AND ref = ANY($2::text[])", [fullName, gone]);
+        if (set.length)
+          await client.query(
+            `INSERT INTO leakguard.scanned_tips (repo, ref, oid) SELECT $1, r, o FROM unnest($2::text[], $3::text[]) AS t(r, o)
+             ON CONFLICT (repo, ref) DO UPDATE SET oid = excluded.oid`,
+            [fullName, set.map(([r]) => r), set.map(([, o]) => o)],
+          );
+        await client.query("COMMIT");
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
 
     async findIncident(repo, fingerprint) {
       const { rows } = await pool.query<IncidentRow>("SELECT * FROM leakguard.incidents WHERE repo = $1 AND fingerprint = $2", [repo, fingerprint]);

@@ -125,6 +125,15 @@ export function openSqliteStore(dataDir: string): SqliteStore {
       db.pragma("synchronous = NORMAL");
     }
   };
+  const recordTipsTx = db.transaction((repo: string, tips: ReadonlyMap<string, string | null>, replace: boolean) => {
+    if (replace) db.prepare("DELETE FROM scanned_tips WHERE repo = ?").run(repo);
+    const put = db.prepare("INSERT INTO scanned_tips (repo, ref, oid) VALUES (?, ?, ?) ON CONFLICT(repo, ref) DO UPDATE SET oid = excluded.oid");
+    const drop = db.prepare("DELETE FROM scanned_tips WHERE repo = ? AND ref = ?");
+    for (const [ref, oid] of tips) {
+      if (oid === null) drop.run(repo, ref);
+      else put.run(repo, ref, oid);
+    }
+  });
   const purgeTx = db.transaction((cutoff: { deliveries: Date; digests: Date }) => ({
     deliveries: db.prepare("DELETE FROM deliveries WHERE state IN ('done', 'failed') AND updated_at < ?").run(cutoff.deliveries.toISOString()).changes,
     digests: db.prepare("DELETE FROM seen_bodies WHERE received_at < ?").run(cutoff.digests.toISOString()).changes,
@@ -215,6 +224,13 @@ export function openSqliteStore(dataDir: string): SqliteStore {
       db.prepare(
         "INSERT INTO repos (full_name, installation_id, history_scanned_at) VALUES (?, ?, ?) ON CONFLICT(full_name) DO UPDATE SET installation_id = excluded.installation_id, history_scanned_at = excluded.history_scanned_at",
       ).run(r.fullName, r.installationId, r.historyScannedAt);
+    },
+    async scannedTips(fullName) {
+      const rows = db.prepare("SELECT ref, oid FROM scanned_tips WHERE repo = ? ORDER BY ref").all(fullName) as { ref: string; oid: string }[];
+      return new Map(rows.map((r) => [r.ref, r.oid]));
+    },
+    async recordTips(fullName, tips, replace = false) {
+      recordTipsTx(fullName, tips, replace);
     },
 
     async findIncident(repo, fingerprint) {

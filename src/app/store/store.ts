@@ -86,6 +86,13 @@ export interface Store {
 
   getRepo(fullName: string): Promise<RepoRecord | null>;
   saveRepo(r: RepoRecord): Promise<void>;
+  /**
+   * The ref tips the app has scanned in a repository, ref -> object: everything each reaches
+   * was scanned by a delivery that completed. At most one tip per ref name (the latest).
+   */
+  scannedTips(fullName: string): Promise<Map<string, string>>;
+  /** Records tips: ref -> object, or null to forget the ref; `replace` forgets every other ref first (first sight). */
+  recordTips(fullName: string, tips: ReadonlyMap<string, string | null>, replace?: boolean): Promise<void>;
 
   findIncident(repo: string, fingerprint: string): Promise<Incident | null>;
   openIncidents(repo: string): Promise<Incident[]>;

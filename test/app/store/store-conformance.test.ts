@@ -103,6 +103,22 @@ describe.each(Object.keys(STORES))("%s store", (kind) => {
     expect(await store.getRepo("acme/web")).toEqual({ fullName: "acme/web", installationId: 42, historyScannedAt: "2026-01-01T00:00:00Z" });
     await store.close();
   });
+
+  it("keeps the scanned tips per repository: the latest per ref, forgets deleted refs, and a first sight replaces them all", async () => {
+    const store = await open();
+    const [a, b, c, d] = ["a", "b", "c", "d"].map((x) => x.repeat(40));
+    expect(await store.scannedTips("acme/web")).toEqual(new Map());
+    await store.recordTips("acme/web", new Map([["refs/heads/main", a!], ["refs/heads/dev", b!]]), true);
+    await store.recordTips("acme/api", new Map([["refs/heads/main", d!]]));
+    await store.recordTips("acme/web", new Map([["refs/heads/main", c!]]));
+    expect(await store.scannedTips("acme/web")).toEqual(new Map([["refs/heads/dev", b!], ["refs/heads/main", c!]]));
+    await store.recordTips("acme/web", new Map([["refs/heads/dev", null]]));
+    expect(await store.scannedTips("acme/web")).toEqual(new Map([["refs/heads/main", c!]]));
+    await store.recordTips("acme/web", new Map([["refs/tags/v1", a!]]), true);
+    expect(await store.scannedTips("acme/web")).toEqual(new Map([["refs/tags/v1", a!]]));
+    expect(await store.scannedTips("acme/api")).toEqual(new Map([["refs/heads/main", d!]]));
+    await store.close();
+  });
 });
 
 describe("SQLite queue", () => {
