@@ -23,6 +23,28 @@ export function uniformBase62(n: number): string {
   return s;
 }
 
+/**
+ * `n` base62 characters from a seeded generator (mulberry32): the same bodies on every run.
+ * For tests that count how many of many bodies a rule rejects, where a rule allowed odds
+ * below 1e-6 would still fail a few runs in a hundred on fresh random bodies.
+ */
+export function seededBase62(n: number, next: () => number): string {
+  let s = "";
+  for (let i = 0; i < n; i++) s += BASE62[Math.floor(next() * 62)];
+  return s;
+}
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** A classic-shape key: prefix + 24 base62 characters. */
 export function fakeKey(kind: KeyKind = "sk", mode: KeyMode = "live"): string {
   return `${kind}_` + `${mode}_` + randomBase62(24);
