@@ -75,6 +75,31 @@ describe("the app under failure", { timeout: E2E_TIMEOUT }, () => {
     world.gh.expectNoViolations();
   });
 
+  it("posts a comment once when GitHub applied it but the connection dropped before the answer", async () => {
+    const world = await createWorld();
+    const app = await world.start({ inProgressAfterMs: 600_000 });
+    const repo = world.addRepo("shop");
+    const key = fakeKey();
+    repo.work.commit("leak", { "server.js": `stripe("${key}")\n` });
+    await world.deliver(app, "push", repo.pushPayload(repo.push()));
+    await settle(app);
+    const [issue] = world.gh.state.issuesOf(repo.fullName);
+    expect(issue).toBeDefined();
+
+    // The same key pushed again: a comment on the incident, whose answer is lost after GitHub made it.
+    world.gh.failNext({ ...FAULTS.appliedThenServerError(502), drop: true, method: "POST", path: "/repos/{owner}/{repo}/issues/{issue_number}/comments" });
+    repo.work.commit("again", { "copy.js": `stripe("${key}")\n` });
+    const { id } = await world.deliver(app, "push", repo.pushPayload(repo.push()));
+    await settle(app);
+
+    expect(await app.store.deliveryState(id)).toBe("done");
+    expect(world.gh.state.commentsOn(repo.fullName, issue!.number).map((c) => c.body)).toEqual([expect.stringContaining("The same key")]);
+    const posts = world.gh.requests.filter((r) => r.method === "POST" && r.template === "/repos/{owner}/{repo}/issues/{issue_number}/comments");
+    expect(posts.map((r) => r.status)).toEqual([0]);
+    expectKeyNowhere(world, key);
+    world.gh.expectNoViolations();
+  });
+
   it("stops a scan that exceeds its budget and says so in a neutral check run", async () => {
     const world = await createWorld();
     const app = await world.start({ scanBudgetMs: 0 }); // every scan is over budget
