@@ -22,12 +22,23 @@ const MIGRATION_LOCK = 0x6c67_7264; // "lgrd": one advisory lock id for leakguar
 /** graphile-worker logs through its own logger; leakguard's log says what matters. */
 export const quietLogger = new WorkerLogger(() => () => {});
 
-
-
-async function migrate(pool: pg.Pool): Promise<void> {
+/** `work` on one client inside BEGIN … COMMIT; rolled back if it throws. */
+async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
+    await work(client);
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+function migrate(pool: pg.Pool): Promise<void> {
+  return inTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
     await client.query("CREATE SCHEMA IF NOT EXISTS leakguard");
     await client.query("CREATE TABLE IF NOT EXISTS leakguard.schema_version (version INTEGER NOT NULL)");
@@ -36,13 +47,7 @@ async function migrate(pool: pg.Pool): Promise<void> {
     for (let v = version; v < PG_MIGRATIONS.length; v++) await client.query(PG_MIGRATIONS[v]!);
     if (rows.length === 0) await client.query("INSERT INTO leakguard.schema_version (version) VALUES ($1)", [PG_MIGRATIONS.length]);
     else await client.query("UPDATE leakguard.schema_version SET version = $1", [PG_MIGRATIONS.length]);
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts?: number; poolSize?: number } = {}): Promise<PostgresStore> {
@@ -135,9 +140,7 @@ export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts
     async recordTips(fullName, tips, replace = false) {
       const set = [...tips].filter((t): t is [string, string] => t[1] !== null);
       const gone = [...tips].filter(([, oid]) => oid === null).map(([ref]) => ref);
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
+      await inTransaction(pool, async (client) => {
         if (replace) await client.query("DELETE FROM leakguard.scanned_tips WHERE repo = $1", [fullName]);
         if (gone.length) await client.query("DELETE FROM leakguard.scanned_tips WHERE repo = $1 AND ref = ANY($2::text[])", [fullName, gone]);
         if (set.length)
@@ -146,13 +149,7 @@ export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts
              ON CONFLICT (repo, ref) DO UPDATE SET oid = excluded.oid`,
             [fullName, set.map(([r]) => r), set.map(([, o]) => o)],
           );
-        await client.query("COMMIT");
-      } catch (err) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async findIncident(repo, fingerprint) {
