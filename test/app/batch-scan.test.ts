@@ -28,6 +28,21 @@ function pushBoth(work: string, repos: ServedRepo[], src: string, ref: string, f
 }
 
 /** What the check runs show, by commit, with the repository's own name taken out. */
+/**
+ * One history served as two repositories: `batched` gets the deliveries queued as one
+ * batch, `solo` the same deliveries one at a time. Both start with main's first commit pushed.
+ */
+async function twins(): Promise<{ world: World; batched: ServedRepo; solo: ServedRepo; both: ServedRepo[]; work: ServedRepo["work"]; w: string; main: Push }> {
+  const world = await createWorld();
+  const batched = world.addRepo("batched");
+  const solo = world.addRepo("solo");
+  const both = [batched, solo];
+  // One history, pushed to both: the solo repository's work repo stays unused.
+  const work = batched.work;
+  work.commit("init", { "README.md": "shop\n" });
+  return { world, batched, solo, both, work, w: work.dir, main: pushBoth(work.dir, both, "main", "refs/heads/main") };
+}
+
 function shown(world: World, repo: ServedRepo): string[] {
   const name = repo.fullName;
   return world.gh.state
@@ -38,15 +53,7 @@ function shown(world: World, repo: ServedRepo): string[] {
 
 describe("queued pushes scanned in one pass", { timeout: E2E_TIMEOUT }, () => {
   it("give every delivery the same check run and issues as its own scan would", async () => {
-    const world = await createWorld();
-    const batched = world.addRepo("batched");
-    const solo = world.addRepo("solo");
-    const both = [batched, solo];
-    // One history, pushed to both: the solo repository's work repo stays unused.
-    const work = batched.work;
-    const w = work.dir;
-    work.commit("init", { "README.md": "shop\n" });
-    const warm = pushBoth(w, both, "main", "refs/heads/main");
+    const { world, batched, solo, both, work, w, main: warm } = await twins();
     const first = await world.start();
     for (const r of both) await world.deliver(first, "push", r.pushPayload(warm));
     await settle(first);
@@ -131,15 +138,9 @@ describe("queued pushes scanned in one pass", { timeout: E2E_TIMEOUT }, () => {
   });
 
   it("scan a push on its own where one pass cannot give its exact range or attribution", async () => {
-    const world = await createWorld();
-    const batched = world.addRepo("batched");
-    const solo = world.addRepo("solo");
-    const both = [batched, solo];
-    const work = batched.work;
-    const w = work.dir;
+    const { world, batched, solo, both, work, w, main } = await twins();
     const keys = Array.from({ length: 3 }, () => fakeKey());
-    work.commit("init", { "README.md": "shop\n" });
-    const warm = [pushBoth(w, both, "main", "refs/heads/main")];
+    const warm = [main];
     // A branch the app already knows, with a key on it, not on main.
     runGit(w, ["checkout", "-q", "-b", "side"]);
     work.commit("side key", { "side.js": `s = "${keys[0]}";\n` });
@@ -220,14 +221,8 @@ describe("queued pushes scanned in one pass", { timeout: E2E_TIMEOUT }, () => {
   });
 
   it("leave every push to its own scan when the shared pass could not read an object", async () => {
-    const world = await createWorld();
-    const batched = world.addRepo("batched");
-    const solo = world.addRepo("solo");
-    const both = [batched, solo];
-    const work = batched.work;
-    const w = work.dir;
-    work.commit("init", { "README.md": "shop\n" });
-    const warm = [pushBoth(w, both, "main", "refs/heads/main")];
+    const { world, batched, solo, both, work, w, main } = await twins();
+    const warm = [main];
     // A branch whose file the mirrors receive, then find corrupt: a later push that adds the
     // same content elsewhere makes no fetch bring it again.
     runGit(w, ["checkout", "-q", "-b", "stash"]);
