@@ -11,14 +11,20 @@ import { createWorld, E2E_TIMEOUT, expectKeyNowhere, settle, STORE_KINDS } from 
 
 const ZERO = "0".repeat(40);
 
-/** A repository the app has seen (first sight done), and two new branches: `other` with a key, `clean` branched from it. */
-async function twoNewBranches(store: StoreKind) {
+/** A repository the app has seen: `setup` commits on main, then its first push, scanned. */
+async function seenRepo(store: StoreKind, setup: (repo: ServedRepo) => void = (r) => r.work.commit("init", { "README.md": "shop\n" })) {
   const world = await createWorld({ store });
   const repo = world.addRepo("shop");
-  repo.work.commit("init", { "README.md": "shop\n" });
+  setup(repo);
   const app = await world.start();
   await world.deliver(app, "push", repo.pushPayload(repo.push()));
   await settle(app);
+  return { world, repo, app };
+}
+
+/** A repository the app has seen (first sight done), and two new branches: `other` with a key, `clean` branched from it. */
+async function twoNewBranches(store: StoreKind) {
+  const { world, repo, app } = await seenRepo(store);
   await app.close();
   expect(world.gh.state.checkRunsOf(repo.fullName).map((r) => r.conclusion)).toEqual(["success"]);
 
@@ -100,12 +106,9 @@ describe.each(STORE_KINDS)("a new ref's range, on %s", (store) => {
   });
 
   it("an ordinary new branch is scanned for its own commits only, not the history below it", { timeout: E2E_TIMEOUT }, async () => {
-    const world = await createWorld({ store });
-    const repo = world.addRepo("shop");
-    for (let i = 0; i < 6; i++) repo.work.commit(`main ${i}`, { [`src/m${i}.js`]: `module.exports = ${i};\n` });
-    const app = await world.start();
-    await world.deliver(app, "push", repo.pushPayload(repo.push()));
-    await settle(app);
+    const { world, repo, app } = await seenRepo(store, (r) => {
+      for (let i = 0; i < 6; i++) r.work.commit(`main ${i}`, { [`src/m${i}.js`]: `module.exports = ${i};\n` });
+    });
     runGit(repo.work.dir, ["checkout", "-q", "-b", "feature"]);
     const key = fakeKey();
     repo.work.commit("feature", { "src/f.js": `module.exports = "${key}";\n` });
@@ -119,12 +122,7 @@ describe.each(STORE_KINDS)("a new ref's range, on %s", (store) => {
   });
 
   it("a repository with no record of scanned tips (first seen before they were kept) excludes nothing, not even the default branch's tip", { timeout: E2E_TIMEOUT }, async () => {
-    const world = await createWorld({ store });
-    const repo = world.addRepo("shop");
-    repo.work.commit("init", { "README.md": "shop\n" });
-    const app = await world.start();
-    await world.deliver(app, "push", repo.pushPayload(repo.push()));
-    await settle(app);
+    const { world, repo, app } = await seenRepo(store);
     // As an older version left it: the history scanned, no tips recorded.
     await app.store.recordTips(repo.fullName, new Map(), true);
     expect(await app.store.scannedTips(repo.fullName)).toEqual(new Map());
@@ -147,12 +145,7 @@ describe.each(STORE_KINDS)("a new ref's range, on %s", (store) => {
   });
 
   it("a deleted ref's tip is forgotten, in a batch as alone: a branch made again on it is scanned for what it reaches", { timeout: E2E_TIMEOUT }, async () => {
-    const world = await createWorld({ store });
-    const repo = world.addRepo("shop");
-    repo.work.commit("init", { "README.md": "shop\n" });
-    const app = await world.start();
-    await world.deliver(app, "push", repo.pushPayload(repo.push()));
-    await settle(app);
+    const { world, repo, app } = await seenRepo(store);
     // `old` carries a key, is scanned (one issue), then deleted and pushed again as `again`.
     const key = fakeKey();
     runGit(repo.work.dir, ["checkout", "-q", "-b", "old"]);
