@@ -47,3 +47,50 @@ describe("the app and leakguard:allow", { timeout: E2E_TIMEOUT }, () => {
     expectKeyNowhere(world, live);
   });
 });
+
+describe("check.fail_on in a repository's own file", { timeout: E2E_TIMEOUT }, () => {
+  it("cannot loosen the threshold: a live restricted key still fails the check and opens an issue", async () => {
+    const world = await createWorld();
+    const app = await world.start();
+    const repo = world.addRepo("shop");
+    repo.record.files.set(".github/leakguard.yml", "check:\n  fail_on: critical\n");
+    const restricted = fakeKey("rk");
+    repo.work.commit("restricted key", { "src/pay.js": `const k = "${restricted}";\n` });
+    const push = repo.push();
+    await world.deliver(app, "push", repo.pushPayload(push));
+    await settle(app);
+    const run = world.gh.state.checkRunsOf(repo.fullName).find((r) => r.head_sha === push.after)!;
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.summary).toContain("is looser than the organization's");
+    expect(world.gh.state.issuesOf(repo.fullName)).toHaveLength(1);
+    expectKeyNowhere(world, restricted);
+  });
+
+  it("can tighten it: a test key fails the check when the repository asks for medium", async () => {
+    const world = await createWorld();
+    const app = await world.start();
+    const repo = world.addRepo("shop");
+    repo.record.files.set(".github/leakguard.yml", "check:\n  fail_on: medium\n");
+    repo.work.commit("test key", { "src/pay.js": `const k = "${fakeKey("sk", "test")}";\n` });
+    const push = repo.push();
+    await world.deliver(app, "push", repo.pushPayload(push));
+    await settle(app);
+    const run = world.gh.state.checkRunsOf(repo.fullName).find((r) => r.head_sha === push.after)!;
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.summary).not.toContain("looser");
+  });
+
+  it("the organization's .github repository can loosen it", async () => {
+    const world = await createWorld();
+    const app = await world.start();
+    world.gh.state.addRepo({ owner: "acme", name: ".github", files: { ".github/leakguard.yml": "check:\n  fail_on: critical\n" } });
+    const repo = world.addRepo("shop");
+    repo.work.commit("restricted key", { "src/pay.js": `const k = "${fakeKey("rk")}";\n` });
+    const push = repo.push();
+    await world.deliver(app, "push", repo.pushPayload(push));
+    await settle(app);
+    const run = world.gh.state.checkRunsOf(repo.fullName).find((r) => r.head_sha === push.after)!;
+    expect(run.conclusion).not.toBe("failure");
+    expect(world.gh.state.issuesOf(repo.fullName)).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import { z } from "zod";
 import type { Severity } from "../../vocabulary/index.js";
-import { SEVERITIES } from "../../vocabulary/index.js";
+import { SEVERITIES, severityAtLeast } from "../../vocabulary/index.js";
 import { code, text } from "../incidents/markdown.js";
 import type { GitHub } from "./create-octokit.js";
 import type { InlineAllow } from "../../findings/apply-inline-allow.js";
@@ -99,11 +99,23 @@ export async function loadConfig(gh: GitHub, owner: string, repo: string): Promi
       issueRepo: routing ?? DEFAULT_CONFIG.issueRepo,
       labels: own.issues?.labels ?? org.issues?.labels ?? DEFAULT_CONFIG.labels,
       assignees: own.issues?.assignees ?? org.issues?.assignees ?? DEFAULT_CONFIG.assignees,
-      failOn: own.check?.fail_on ?? org.check?.fail_on ?? DEFAULT_CONFIG.failOn,
+      failOn: failOnOf(org.check?.fail_on, own.check?.fail_on, problems),
       inlineAllow: inlineAllowOf(org.check?.inline_allow, own.check?.inline_allow, problems),
     },
     problems,
   };
+}
+
+/**
+ * The org sets the threshold; the repository's own file may only make it stricter. Without
+ * this, `fail_on: critical` in a pushed file would let an `rk_live_` key (high) pass the check
+ * and open no issue: the same weakness the CLI's `.leakguard.yml` cap closes.
+ */
+function failOnOf(org: Severity | undefined, own: Severity | undefined, problems: string[]): Severity {
+  const base = org ?? DEFAULT_CONFIG.failOn;
+  if (own === undefined || severityAtLeast(base, own)) return own ?? base;
+  problems.push(`${code(CONFIG_PATH)}: ${code(`check.fail_on: ${own}`)} is looser than the organization's (${code(base)}); only the organization's .github repository can loosen it`);
+  return base;
 }
 
 const LOOSENESS: Record<InlineAllow, number> = { none: 0, "test-keys": 1, all: 2 };
