@@ -110,7 +110,7 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
     concurrency: config.workers,
     maxAttempts,
     handle: async (d, batch) => {
-      const payload = await trustDelivery(ctx, d.name, JSON.parse(d.payload), batch);
+      const payload = await trustDelivery(ctx, d.name, JSON.parse(d.payload), d.id, batch);
       const job = { deliveryId: d.id, attempt: d.attempts, lastAttempt: d.attempts >= maxAttempts, fresh: d.attempts === 1, batch };
       if (d.name === "push") await onPush(ctx, payload, job);
       else if (d.name === "installation" || d.name === "installation_repositories") await onInstallation(ctx, payload, d.name, job);

@@ -43,7 +43,7 @@ describe("the installation token and the clone URL", { timeout: E2E_TIMEOUT }, (
 
   it("refuses a clone URL, even from the API, on a host other than the configured GitHub's", async () => {
     const repo = world.addRepo("elsewhere");
-    repo.work.commit("init", { "a.txt": "a\n" });
+    const head = repo.work.commit("init", { "a.txt": "a\n" });
     // Another name for this machine: a host the app is not configured for.
     repo.record.clone_url = `http://localhost:${recorder.port}/acme/elsewhere.git`;
     const before = tokenRequests(world.installationId).length;
@@ -54,7 +54,11 @@ describe("the installation token and the clone URL", { timeout: E2E_TIMEOUT }, (
     expect(world.logs.some((l) => l.includes("refusing clone URL on http://localhost:") && l.includes("the configured GitHub is 127.0.0.1"))).toBe(true);
     // No fetch was tried, so no "fresh token" retry minted a second token for it.
     expect(tokenRequests(world.installationId).length - before).toBeLessThanOrEqual(1);
-    expect(world.gh.state.checkRunsOf(repo.fullName)).toEqual([]);
+    // Not a silent pass: the push's check run says the scan could not happen, and why.
+    const runs = world.gh.state.checkRunsOf(repo.fullName);
+    expect(runs.map((r) => [r.head_sha, r.conclusion])).toEqual([[head, "neutral"]]);
+    expect(runs[0]!.output.summary).toContain("the API gave a clone URL the installation token may not go to");
+    world.gh.expectNoViolations();
   });
 
   it("does not follow a redirect, so the token cannot be walked to another host", async () => {

@@ -12,25 +12,28 @@ function gitHostOf(api: URL): string {
   return atRoot && api.hostname.startsWith("api.") ? api.hostname.slice(4) : api.hostname;
 }
 
-/** `cloneUrl` normalised, or a UsageError naming why the token may not go there. */
+/** The API gave a clone URL the token may not go to: permanent, and said on the check run. */
+export class CloneUrlRefusedError extends UsageError {}
+
+/** `cloneUrl` normalised, or a CloneUrlRefusedError naming why the token may not go there. */
 export function trustedCloneUrl(cloneUrl: string, githubApiUrl: string): string {
   const api = new URL(githubApiUrl);
   let url: URL;
   try {
     url = new URL(cloneUrl);
   } catch {
-    throw new UsageError("the repository's clone URL is not a URL");
+    throw new CloneUrlRefusedError("the repository's clone URL is not a URL");
   }
   const shown = `${url.protocol}//${url.host}`;
   const host = gitHostOf(api);
-  if (url.username || url.password || url.search || url.hash) throw new UsageError(`refusing clone URL on ${shown}: it carries credentials, a query or a fragment`);
+  if (url.username || url.password || url.search || url.hash) throw new CloneUrlRefusedError(`refusing clone URL on ${shown}: it carries credentials, a query or a fragment`);
   if (isLoopbackHttp(api)) {
     // A test double on loopback: git is served from the same host on another port.
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`refusing clone URL on ${shown}: not http(s)`);
-    if (url.hostname !== api.hostname) throw new UsageError(`refusing clone URL on ${shown}: the configured GitHub is ${api.host}`);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new CloneUrlRefusedError(`refusing clone URL on ${shown}: not http(s)`);
+    if (url.hostname !== api.hostname) throw new CloneUrlRefusedError(`refusing clone URL on ${shown}: the configured GitHub is ${api.host}`);
     return url.href;
   }
-  if (url.protocol !== "https:") throw new UsageError(`refusing clone URL on ${shown}: only https carries the installation token`);
-  if (url.hostname !== host || url.port !== api.port) throw new UsageError(`refusing clone URL on ${shown}: the configured GitHub serves git from https://${host}${api.port ? `:${api.port}` : ""}`);
+  if (url.protocol !== "https:") throw new CloneUrlRefusedError(`refusing clone URL on ${shown}: only https carries the installation token`);
+  if (url.hostname !== host || url.port !== api.port) throw new CloneUrlRefusedError(`refusing clone URL on ${shown}: the configured GitHub serves git from https://${host}${api.port ? `:${api.port}` : ""}`);
   return url.href;
 }

@@ -1,6 +1,10 @@
 import { UsageError } from "../../errors.js";
 import type { AppContext } from "../app-context.js";
 import { getRepoTarget } from "../github/get-repo-target.js";
+import { CloneUrlRefusedError } from "../github/trusted-clone-url.js";
+import { neutralCheckRun, publishCheckRun } from "../github/check-run.js";
+import { repoName, text } from "../incidents/markdown.js";
+import { isZeroOid } from "../../git/refs.js";
 import { installationPayload, parsePayload, pushPayload } from "./payloads.js";
 import { REPO_SCAN_EVENT, repoScanPayload } from "./on-installation.js";
 import type { Batch } from "../worker.js";
@@ -18,13 +22,22 @@ async function checkInstallation(ctx: AppContext, fullName: string, claimed: num
 }
 
 /** The payload to hand to the handlers, with the repository facts they act on checked; throws UsageError otherwise. */
-export async function trustDelivery(ctx: AppContext, event: string, raw: unknown, batch?: Batch): Promise<unknown> {
+export async function trustDelivery(ctx: AppContext, event: string, raw: unknown, deliveryId: string, batch?: Batch): Promise<unknown> {
   if (event === "push") {
     const p = parsePayload(pushPayload, raw, event);
     await checkInstallation(ctx, p.repository.full_name, p.installation.id);
     // Pushes of one batch name one repository: asked once, under what the payload names (never another's answer).
     const read = () => getRepoTarget(ctx.github(p.installation.id), p.repository.full_name, p.installation.id);
-    const t = await (batch ? batch.once(`target ${p.installation.id} ${p.repository.full_name}`, read) : read());
+    const t = await (batch ? batch.once(`target ${p.installation.id} ${p.repository.full_name}`, read) : read()).catch(async (err: unknown) => {
+      // The installation is the app's (checked above), so the push gets its check run: a
+      // refused clone URL is never a silent pass, only a scan that could not happen.
+      if (err instanceof CloneUrlRefusedError && !isZeroOid(p.after)) {
+        const [owner, repo] = p.repository.full_name.split("/") as [string, string];
+        const reason = `leakguard did not fetch ${repoName(p.repository.full_name)}: the API gave a clone URL the installation token may not go to (${text(err.message)}). Check GITHUB_API_URL.`;
+        await publishCheckRun(ctx.github(p.installation.id), { owner, repo }, p.after, neutralCheckRun(reason), { externalId: deliveryId });
+      }
+      throw err;
+    });
     const repository = {
       ...p.repository,
       name: t.name,
