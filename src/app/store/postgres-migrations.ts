@@ -61,4 +61,24 @@ export const PG_MIGRATIONS: readonly string[] = [
      oid TEXT NOT NULL,
      PRIMARY KEY (repo, ref)
    );`,
+  // The webhook's enqueue as one statement (one round trip, no BEGIN/COMMIT on a pooled
+  // client): the digest, the delivery row and the job, or nothing. A body refused for its
+  // delivery id keeps no digest, so a later delivery of the same body is not called a replay.
+  `CREATE FUNCTION leakguard.enqueue_delivery(p_digest TEXT, p_id TEXT, p_name TEXT, p_payload TEXT, p_key TEXT, p_task TEXT, p_max_attempts INTEGER)
+   RETURNS BOOLEAN LANGUAGE plpgsql AS $fn$
+   BEGIN
+     IF p_digest IS NOT NULL THEN
+       INSERT INTO leakguard.seen_bodies (digest, delivery_id) VALUES (p_digest, p_id) ON CONFLICT (digest) DO NOTHING;
+       IF NOT FOUND THEN RETURN FALSE; END IF;
+     END IF;
+     INSERT INTO leakguard.deliveries (id, name, payload, repo_key, state) VALUES (p_id, p_name, p_payload, p_key, 'pending') ON CONFLICT (id) DO NOTHING;
+     IF NOT FOUND THEN
+       IF p_digest IS NOT NULL THEN DELETE FROM leakguard.seen_bodies WHERE digest = p_digest; END IF;
+       RETURN FALSE;
+     END IF;
+     -- A named queue per repository: graphile-worker runs one job of a queue at a time, across every instance.
+     PERFORM graphile_worker.add_job(p_task, json_build_object('id', p_id), queue_name => p_key, max_attempts => p_max_attempts, job_key => p_id);
+     RETURN TRUE;
+   END
+   $fn$;`,
 ];

@@ -69,39 +69,17 @@ export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts
     pool,
     maxAttempts,
     async enqueue(d) {
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
-        if (d.digest !== undefined) {
-          const seen = await client.query("INSERT INTO leakguard.seen_bodies (digest, delivery_id) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING", [d.digest, d.id]);
-          if (seen.rowCount === 0) {
-            await client.query("ROLLBACK");
-            return false;
-          }
-        }
-        const res = await client.query(
-          "INSERT INTO leakguard.deliveries (id, name, payload, repo_key, state) VALUES ($1, $2, $3, $4, 'pending') ON CONFLICT (id) DO NOTHING",
-          [d.id, d.name, d.payload, d.key ?? null],
-        );
-        if (res.rowCount !== 1) {
-          await client.query("ROLLBACK"); // the digest too: this body was not accepted
-          return false;
-        }
-        // A named queue per repository: graphile-worker runs one job of a queue at a time, across every instance.
-        await client.query("SELECT graphile_worker.add_job($1, json_build_object('id', $2::text), queue_name => $3, max_attempts => $4, job_key => $2::text)", [
-          DELIVERY_TASK,
-          d.id,
-          d.key ?? null,
-          maxAttempts,
-        ]);
-        await client.query("COMMIT");
-        return true;
-      } catch (err) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
+      // One statement (postgres-migrations.ts): the digest, the row and the job, or none of them.
+      const { rows } = await pool.query<{ fresh: boolean }>("SELECT leakguard.enqueue_delivery($1, $2, $3, $4, $5, $6, $7) AS fresh", [
+        d.digest ?? null,
+        d.id,
+        d.name,
+        d.payload,
+        d.key ?? null,
+        DELIVERY_TASK,
+        maxAttempts,
+      ]);
+      return rows[0]!.fresh;
     },
     async deliveryState(id) {
       const { rows } = await pool.query<{ state: DeliveryState }>("SELECT state FROM leakguard.deliveries WHERE id = $1", [id]);
