@@ -61,24 +61,39 @@ export const PG_MIGRATIONS: readonly string[] = [
      oid TEXT NOT NULL,
      PRIMARY KEY (repo, ref)
    );`,
-  // The webhook's enqueue as one statement (one round trip, no BEGIN/COMMIT on a pooled
-  // client): the digest, the delivery row and the job, or nothing. A body refused for its
-  // delivery id keeps no digest, so a later delivery of the same body is not called a replay.
-  `CREATE FUNCTION leakguard.enqueue_delivery(p_digest TEXT, p_id TEXT, p_name TEXT, p_payload TEXT, p_key TEXT, p_task TEXT, p_max_attempts INTEGER)
-   RETURNS BOOLEAN LANGUAGE plpgsql AS $fn$
+  // The webhook's enqueue as one statement for a whole group of deliveries: the
+  // acknowledgements that arrive together share one transaction, one commit and one
+  // NOTIFY (graphile-worker notifies on every job insert, and NOTIFY serialises commits).
+  // Per delivery: the digest, the row and the job, or none of them; a body refused for its
+  // delivery id keeps no digest, so a later delivery of the same body is not a replay.
+  // Types are looked up at the first call: graphile-worker's schema comes after this one.
+  `SET LOCAL check_function_bodies = off;
+   CREATE FUNCTION leakguard.enqueue_deliveries(p_digests TEXT[], p_ids TEXT[], p_names TEXT[], p_payloads TEXT[], p_keys TEXT[], p_task TEXT, p_max_attempts INTEGER)
+   RETURNS BOOLEAN[] LANGUAGE plpgsql AS $fn$
+   DECLARE
+     fresh BOOLEAN[] := '{}';
+     specs graphile_worker.job_spec[] := '{}';
    BEGIN
-     IF p_digest IS NOT NULL THEN
-       INSERT INTO leakguard.seen_bodies (digest, delivery_id) VALUES (p_digest, p_id) ON CONFLICT (digest) DO NOTHING;
-       IF NOT FOUND THEN RETURN FALSE; END IF;
-     END IF;
-     INSERT INTO leakguard.deliveries (id, name, payload, repo_key, state) VALUES (p_id, p_name, p_payload, p_key, 'pending') ON CONFLICT (id) DO NOTHING;
-     IF NOT FOUND THEN
-       IF p_digest IS NOT NULL THEN DELETE FROM leakguard.seen_bodies WHERE digest = p_digest; END IF;
-       RETURN FALSE;
-     END IF;
-     -- A named queue per repository: graphile-worker runs one job of a queue at a time, across every instance.
-     PERFORM graphile_worker.add_job(p_task, json_build_object('id', p_id), queue_name => p_key, max_attempts => p_max_attempts, job_key => p_id);
-     RETURN TRUE;
+     FOR i IN 1 .. coalesce(array_length(p_ids, 1), 0) LOOP
+       IF p_digests[i] IS NOT NULL THEN
+         INSERT INTO leakguard.seen_bodies (digest, delivery_id) VALUES (p_digests[i], p_ids[i]) ON CONFLICT (digest) DO NOTHING;
+         IF NOT FOUND THEN
+           fresh := fresh || false;
+           CONTINUE;
+         END IF;
+       END IF;
+       INSERT INTO leakguard.deliveries (id, name, payload, repo_key, state) VALUES (p_ids[i], p_names[i], p_payloads[i], p_keys[i], 'pending') ON CONFLICT (id) DO NOTHING;
+       IF NOT FOUND THEN
+         IF p_digests[i] IS NOT NULL THEN DELETE FROM leakguard.seen_bodies WHERE digest = p_digests[i]; END IF;
+         fresh := fresh || false;
+         CONTINUE;
+       END IF;
+       -- A named queue per repository: graphile-worker runs one job of a queue at a time, across every instance.
+       specs := specs || ROW(p_task, json_build_object('id', p_ids[i]), p_keys[i], NULL, p_max_attempts, p_ids[i], NULL, NULL)::graphile_worker.job_spec;
+       fresh := fresh || true;
+     END LOOP;
+     IF coalesce(array_length(specs, 1), 0) > 0 THEN PERFORM graphile_worker.add_jobs(specs); END IF;
+     RETURN fresh;
    END
    $fn$;`,
 ];

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { Logger as WorkerLogger, runMigrations } from "graphile-worker";
-import type { DeliveryState, NewIncident, RepoRecord, Store } from "./store.js";
+import type { DeliveryState, NewDelivery, NewIncident, RepoRecord, Store } from "./store.js";
 import { PG_MIGRATIONS } from "./postgres-migrations.js";
 import type { IncidentRow } from "./incident-row.js";
 import { toIncident } from "./incident-row.js";
@@ -18,6 +18,8 @@ export interface PostgresStore extends Store {
 }
 
 export const DELIVERY_TASK = "delivery";
+/** Deliveries per enqueue group: bounds one statement's size (bodies are a few kB each). */
+const MAX_ENQUEUE_GROUP = 64;
 const MIGRATION_LOCK = 0x6c67_7264; // "lgrd": one advisory lock id for leakguard's schema
 /** graphile-worker logs through its own logger; leakguard's log says what matters. */
 export const quietLogger = new WorkerLogger(() => () => {});
@@ -64,22 +66,52 @@ export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts
   }
   const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
 
+  // Group commit: the deliveries acknowledged while one group is being committed go
+  // together in the next (postgres-migrations.ts, enqueue_deliveries), so a burst costs a
+  // commit per group, not per delivery, and each is answered once its group is on disk.
+  type Waiting = { d: NewDelivery; resolve: (fresh: boolean) => void; reject: (err: unknown) => void };
+  const waiting: Waiting[] = [];
+  let flushing = false;
+  const enqueueMany = async (ds: readonly NewDelivery[]): Promise<boolean[]> => {
+    const { rows } = await pool.query<{ fresh: boolean[] }>("SELECT leakguard.enqueue_deliveries($1, $2, $3, $4, $5, $6, $7) AS fresh", [
+      ds.map((d) => d.digest ?? null),
+      ds.map((d) => d.id),
+      ds.map((d) => d.name),
+      ds.map((d) => d.payload),
+      ds.map((d) => d.key ?? null),
+      DELIVERY_TASK,
+      maxAttempts,
+    ]);
+    return rows[0]!.fresh;
+  };
+  const flushEnqueues = async () => {
+    while (waiting.length > 0) {
+      const group = waiting.splice(0, MAX_ENQUEUE_GROUP);
+      try {
+        const fresh = await enqueueMany(group.map((w) => w.d));
+        group.forEach((w, i) => w.resolve(fresh[i]!));
+      } catch (err) {
+        // One delivery's failure (or a deadlock with another instance's group) must not
+        // fail the others: each is tried alone, and answered with its own outcome.
+        if (group.length === 1) group[0]!.reject(err);
+        else await Promise.all(group.map((w) => enqueueMany([w.d]).then((f) => w.resolve(f[0]!), w.reject)));
+      }
+    }
+    flushing = false;
+  };
+
   return {
     kind: "postgres",
     pool,
     maxAttempts,
-    async enqueue(d) {
-      // One statement (postgres-migrations.ts): the digest, the row and the job, or none of them.
-      const { rows } = await pool.query<{ fresh: boolean }>("SELECT leakguard.enqueue_delivery($1, $2, $3, $4, $5, $6, $7) AS fresh", [
-        d.digest ?? null,
-        d.id,
-        d.name,
-        d.payload,
-        d.key ?? null,
-        DELIVERY_TASK,
-        maxAttempts,
-      ]);
-      return rows[0]!.fresh;
+    enqueue(d) {
+      return new Promise<boolean>((resolve, reject) => {
+        waiting.push({ d, resolve, reject });
+        if (!flushing) {
+          flushing = true;
+          setImmediate(() => void flushEnqueues());
+        }
+      });
     },
     async deliveryState(id) {
       const { rows } = await pool.query<{ state: DeliveryState }>("SELECT state FROM leakguard.deliveries WHERE id = $1", [id]);

@@ -70,6 +70,19 @@ describe.each(Object.keys(STORES))("%s store", (kind) => {
     await store.close();
   });
 
+  it("fails only the delivery it cannot take: the rest of its burst is queued", async () => {
+    const store = await open();
+    const good = Array.from({ length: 5 }, (_, i) => ({ id: `g${i}`, name: "push", payload: "{}", digest: `good-${i}` }));
+    // No event name: refused by the schema, as a corrupt row would be.
+    const bad = { id: "bad", name: null as unknown as string, payload: "{}", digest: "bad" };
+    const answers = await Promise.allSettled([...good.slice(0, 2), bad, ...good.slice(2)].map((d) => store.enqueue(d)));
+    expect(answers.map((a) => a.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
+    expect(await store.unfinished()).toBe(5);
+    // The failed body left no digest: sent again, well-formed, it is taken.
+    expect(await store.enqueue({ ...bad, name: "push" })).toBe(true);
+    await store.close();
+  });
+
   it("purges digests before the cutoff and never a delivery still pending", async () => {
     const store = await open();
     const far = new Date(Date.now() + 60_000);
