@@ -12,6 +12,7 @@ import type { GitHubOptions } from "./github/create-octokit.js";
 import type { Budgets } from "./github/pace-requests.js";
 import { findInstallation } from "./github/find-installation.js";
 import { trustDelivery } from "./handlers/trust-delivery.js";
+import { warmUp } from "./warm-up.js";
 import { onInstallation, onRepositoryScan, REPO_SCAN_EVENT } from "./handlers/on-installation.js";
 import { IN_PROGRESS_AFTER_MS } from "./github/track-check-run.js";
 import { onPush } from "./handlers/on-push.js";
@@ -152,11 +153,13 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
   const purger = setInterval(() => void purge().catch((err: unknown) => log.error({ err }, "purge failed")), PURGE_EVERY_MS);
   purger.unref();
   const address = server.address() as AddressInfo;
-  log.info({ host: address.address, port: address.port, workers: processing ? config.workers : 0, dataDir: config.dataDir, githubApiUrl: config.githubApiUrl, retentionDays: config.retentionDays }, "leakguard app listening");
   const shown = !host || host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  const url = `http://${shown}:${address.port}`;
+  await warmUp(url, config.webhookSecret);
+  log.info({ host: address.address, port: address.port, workers: processing ? config.workers : 0, dataDir: config.dataDir, githubApiUrl: config.githubApiUrl, retentionDays: config.retentionDays }, "leakguard app listening");
 
   return {
-    url: `http://${shown}:${address.port}`,
+    url,
     port: address.port,
     address: address.address,
     store,

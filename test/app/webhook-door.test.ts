@@ -59,12 +59,14 @@ describe("the webhook door", { timeout: E2E_TIMEOUT }, () => {
   });
 
   it("answers 503 to unauthenticated bodies beyond the in-flight cap before reading them", async () => {
-    // 60 senders announce 1 MB each and send one byte: none can be authenticated yet.
+    // More senders than the cap announce 100 kB each (within the byte budget) and send one
+    // byte: none can be authenticated yet.
+    const SENDERS = MAX_BODIES_IN_FLIGHT + 44;
     const senders: { req: ClientRequest; res: Promise<IncomingMessage> }[] = [];
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < SENDERS; i++) {
       const req = request(url(), {
         method: "POST",
-        headers: { "content-type": "application/json", "content-length": 1_000_000, "x-github-event": "push", "x-github-delivery": `flood-${i}`, "x-hub-signature-256": "sha256=00" },
+        headers: { "content-type": "application/json", "content-length": 100_000, "x-github-event": "push", "x-github-delivery": `flood-${i}`, "x-hub-signature-256": "sha256=00" },
       });
       const res = new Promise<IncomingMessage>((resolve) => req.once("response", resolve));
       req.on("error", () => {});
@@ -77,12 +79,12 @@ describe("the webhook door", { timeout: E2E_TIMEOUT }, () => {
         void s.res.then((r) => {
           answered.push(r.statusCode ?? 0);
           r.resume();
-          if (answered.length === 60 - MAX_BODIES_IN_FLIGHT) resolve();
+          if (answered.length === SENDERS - MAX_BODIES_IN_FLIGHT) resolve();
         });
     });
     // Every sender beyond the cap was refused while its body was still unsent; the admitted
     // ones are still being read (their bodies never complete).
-    expect(answered).toEqual(Array(60 - MAX_BODIES_IN_FLIGHT).fill(503));
+    expect(answered).toEqual(Array(SENDERS - MAX_BODIES_IN_FLIGHT).fill(503));
     for (const s of senders) s.req.destroy();
 
     // Two bodies announced at 20 MB fit the byte budget, a third does not.
