@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { CorruptObjectError, CorruptRepositoryError, GitError, LeakguardError, ScanTimeoutError, UsageError } from "../errors.js";
 import type { ScanJob, ScanJobResult } from "./run-scan-job.js";
+import { killAll, stopThread } from "./stop-thread.js";
 
 // Matching runs synchronously, so a timer on the thread that matches never fires while
 // hostile content is being matched (issue 8, item 5). The scan runs in a worker thread
@@ -54,18 +55,11 @@ export function startScanWorker(opts: { reusable?: boolean; nice?: number } = {}
       } else if (!exited) {
         if (!answered) worker.postMessage({ type: "abort" });
         await Promise.race([exit, new Promise((r) => setTimeout(r, ABORT_GRACE_MS).unref())]);
-        await worker.terminate();
+        if (!exited) await stopThread(worker, pids);
       }
       // Whatever is still in the table was not seen to exit: kill it. A finished child's
       // slot is cleared when it exits, so no pid here has been handed to another process.
-      for (const pid of pids) {
-        if (pid === 0) continue;
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
+      killAll(pids);
     })());
 
   return {
