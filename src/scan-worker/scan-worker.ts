@@ -11,6 +11,8 @@ import { runScanJob } from "./run-scan-job.js";
 // children's pipes but does not kill them).
 
 const pids = new Int32Array(workerData.pids as SharedArrayBuffer);
+/** Set by the parent when it stops this thread (stop-thread.ts). */
+const stopping = workerData.stopping ? new Int32Array(workerData.stopping as SharedArrayBuffer) : null;
 
 // The app's pool runs scans below the priority of the thread that answers webhooks, so a
 // burst of scans never delays an acknowledgement. On Linux a nice value is per thread and
@@ -23,12 +25,22 @@ if (typeof workerData.nice === "number" && workerData.nice > 0) {
   }
 }
 
+// Scratch directories (git grep's object directory) go under a folder the parent made for
+// this thread and removes when the thread ends: a scan stopped at its deadline never gets
+// to remove its own. os.tmpdir() reads TMPDIR, and this thread's environment is its own copy.
+if (typeof workerData.tmp === "string") process.env["TMPDIR"] = workerData.tmp;
+
 subscribe("child_process", (message) => {
   const child = (message as { process: ChildProcess }).process;
   // The pid is set once spawn() returns, before any other task of this thread runs.
   queueMicrotask(() => {
     const pid = child.pid;
     if (pid === undefined) return;
+    // Started while the parent is stopping this thread: killed here, so this loop reaps it.
+    if (stopping && Atomics.load(stopping, 0) === 1) {
+      child.kill("SIGKILL");
+      return;
+    }
     const slot = pids.findIndex((p) => p === 0);
     if (slot === -1) return;
     Atomics.store(pids, slot, pid);

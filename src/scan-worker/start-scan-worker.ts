@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { CorruptObjectError, CorruptRepositoryError, GitError, LeakguardError, ScanTimeoutError, UsageError } from "../errors.js";
 import type { ScanJob, ScanJobResult } from "./run-scan-job.js";
@@ -38,9 +41,18 @@ export interface ScanWorker {
 export function startScanWorker(opts: { reusable?: boolean; nice?: number } = {}): ScanWorker {
   const reusable = opts.reusable === true;
   const pids = new Int32Array(new SharedArrayBuffer(4 * MAX_CHILDREN));
-  const worker = new Worker(new URL("./scan-worker.js", import.meta.url), { workerData: { pids: pids.buffer, reusable, nice: opts.nice ?? 0 } });
+  /** Set when the thread is being stopped: a child it starts from then on is killed at once (stop-thread.ts). */
+  const stopFlag = new Int32Array(new SharedArrayBuffer(4));
+  // The thread's scratch folder (scan-worker.ts): removed once the thread has ended, however it ended.
+  const tmp = mkdtempSync(join(tmpdir(), "leakguard-scan-"));
+  const worker = new Worker(new URL("./scan-worker.js", import.meta.url), { workerData: { pids: pids.buffer, stopping: stopFlag.buffer, reusable, nice: opts.nice ?? 0, tmp } });
   let exited = false;
-  const exit = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  const exit = new Promise<void>((resolve) =>
+    worker.once("exit", () => {
+      rmSync(tmp, { recursive: true, force: true });
+      resolve();
+    }),
+  );
   void exit.then(() => (exited = true));
   let stopping: Promise<void> | null = null;
 
@@ -55,7 +67,7 @@ export function startScanWorker(opts: { reusable?: boolean; nice?: number } = {}
       } else if (!exited) {
         if (!answered) worker.postMessage({ type: "abort" });
         await Promise.race([exit, new Promise((r) => setTimeout(r, ABORT_GRACE_MS).unref())]);
-        if (!exited) await stopThread(worker, pids);
+        if (!exited) await stopThread(worker, pids, stopFlag);
       }
       // Whatever is still in the table was not seen to exit: kill it. A finished child's
       // slot is cleared when it exits, so no pid here has been handed to another process.

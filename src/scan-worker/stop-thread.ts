@@ -10,6 +10,7 @@ import type { Worker } from "node:worker_threads";
 
 /** How long a killed child may take to die before the thread is terminated anyway. */
 const DEATH_WAIT_MS = 200;
+const SIGCHLD_SETTLE_MS = 10;
 
 /** SIGKILL to every pid in the table; the ones that were still there. */
 export function killAll(pids: Int32Array): number[] {
@@ -48,8 +49,16 @@ async function untilDead(pids: readonly number[]): Promise<void> {
   }
 }
 
-/** Kills the thread's git processes, waits for them to die, then terminates the thread. */
-export async function stopThread(worker: Worker, pids: Int32Array): Promise<void> {
+/**
+ * Kills the thread's git processes, waits for them to die, then terminates the thread.
+ * `stopping` is set first: a thread that is not stuck may start another child meanwhile, and
+ * it kills that one itself (scan-worker.ts), so no child outlives the thread's loop.
+ */
+export async function stopThread(worker: Worker, pids: Int32Array, stopping: Int32Array): Promise<void> {
+  Atomics.store(stopping, 0, 1);
   await untilDead(killAll(pids));
+  // A dead child's SIGCHLD is handled on whichever thread the kernel picks: a moment for it
+  // to reach the thread's loop before the loop is torn down.
+  await new Promise((r) => setTimeout(r, SIGCHLD_SETTLE_MS));
   await worker.terminate();
 }

@@ -26,10 +26,10 @@ function leakyRepo(): { dir: string; key: string } {
   return { dir: repo.dir, key };
 }
 
-/** Git children of this process, alive or unreaped (a zombie still holds a pid). */
+/** Live git children of this process (a zombie is dead: see start-scan-worker.test.ts). */
 function ownGitChildren(): string[] {
   const out = execFileSync("ps", ["-o", "pid=,stat=,comm=", "--ppid", String(process.pid)], { encoding: "utf8" });
-  return out.split("\n").filter((l) => /\bgit\b/.test(l));
+  return out.split("\n").filter((l) => /\bgit\b/.test(l) && !/^\s*\d+\s+Z/.test(l));
 }
 
 describe("createScanPool", () => {

