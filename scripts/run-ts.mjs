@@ -5,7 +5,7 @@
 // typecheck). esbuild bundles the script (dependencies stay external) into a temporary
 // module beside node_modules so that packages still resolve.
 // Usage: node scripts/run-ts.mjs scripts/bench-app-scale.ts [args…]
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -19,9 +19,13 @@ if (!entry) {
 const out = mkdtempSync(join(root, "node_modules", ".cache-run-ts-"));
 // On exit, not in a finally: scripts end with process.exit() too, which skips a finally.
 process.on("exit", () => rmSync(out, { recursive: true, force: true }));
+// The scan worker's entry is bundled beside the script, flat, as bundle-cli.mjs does for dist:
+// src starts it by the URL "./scan-worker.js" next to whichever chunk holds start-scan-worker.
+writeFileSync(join(out, "package.json"), '{"type":"module"}\n');
 await build({
-  entryPoints: [resolve(entry)],
-  outfile: join(out, "script.mjs"),
+  entryPoints: { script: resolve(entry), "scan-worker": join(root, "src", "scan-worker", "scan-worker.ts") },
+  outdir: out,
+  splitting: true,
   bundle: true,
   packages: "external",
   format: "esm",
@@ -31,5 +35,5 @@ await build({
   // test/helpers register clean-ups with vitest's afterAll; outside vitest they run at exit.
   alias: { vitest: join(root, "scripts", "lib", "vitest-outside.ts") },
 });
-process.argv = [process.argv[0] ?? process.execPath, join(out, "script.mjs"), ...args];
-await import(pathToFileURL(join(out, "script.mjs")).href);
+process.argv = [process.argv[0] ?? process.execPath, join(out, "script.js"), ...args];
+await import(pathToFileURL(join(out, "script.js")).href);
