@@ -6,6 +6,11 @@ import type { View } from "../objects/views/derive-views.js";
 import { deriveViews, mayHoldViews, newBudget } from "../objects/views/derive-views.js";
 import { archiveKind } from "../objects/views/archive-members.js";
 
+/** Occurrences of one key listed per file (blob and path); further ones are counted in stats.occurrencesOmitted. */
+export const MAX_OCCURRENCES_PER_KEY = 20;
+/** Distinct keys listed per file: more is no leak but a hostile file; the rest are counted, never listed. */
+export const MAX_FINDINGS_PER_FILE = 1000;
+
 /** Where a window of a big blob starts (see WINDOW_BYTES in objects/history-targets.ts). */
 export interface WindowAt {
   offset: number;
@@ -30,6 +35,8 @@ export function createCollector(detectors: readonly Detector[], baseline: Readon
   // Kept, not dropped: the hook and the app decide whether an inline allow may hold a live key.
   const suppressed: SuppressedFinding[] = [];
   const seen = new Set<string>();
+  /** Per file of a blob (blob and path): findings kept, and per key. */
+  const kept = new Map<string, { total: number; perKey: Map<string, number> }>();
   return {
     findings,
     suppressed,
@@ -42,8 +49,22 @@ export function createCollector(detectors: readonly Detector[], baseline: Readon
           const f = toFinding(m, view ? { ...ctx, ...(view.member !== null ? { member: view.member } : {}), ...(view.encoding ? { encoding: view.encoding } : {}) } : ctx);
           const key = `${f.blob}:${f.commit}:${f.path}:${f.member ?? ""}:${f.rule}:${f.fingerprint}:${f.line}:${f.column}:${f.source}`;
           if (seen.has(key)) continue;
+          // Every key is listed, and every file it is in, but not every repetition: a hostile
+          // 33 MB file of one key repeated made a million findings (3.7 GB, a 480 MB report).
+          // Suppressed matches have counts of their own: allowed decoys never crowd out a real key.
+          const isSuppressed = m.allowed || baseline.has(f.fingerprint);
+          const unit = `${isSuppressed ? "s" : "f"}:${f.blob ?? ""}:${f.path}:${f.member ?? ""}`;
+          let count = kept.get(unit);
+          if (!count) kept.set(unit, (count = { total: 0, perKey: new Map() }));
+          const ofKey = count.perKey.get(f.fingerprint) ?? 0;
+          if (ofKey >= MAX_OCCURRENCES_PER_KEY || (ofKey === 0 && count.total >= MAX_FINDINGS_PER_FILE)) {
+            stats.occurrencesOmitted = (stats.occurrencesOmitted ?? 0) + 1;
+            continue;
+          }
+          count.total++;
+          count.perKey.set(f.fingerprint, ofKey + 1);
           seen.add(key);
-          if (m.allowed || baseline.has(f.fingerprint)) {
+          if (isSuppressed) {
             stats.suppressed++;
             suppressed.push({ ...f, suppressedBy: baseline.has(f.fingerprint) ? "baseline" : "inline-allow" });
             continue;

@@ -65,6 +65,12 @@ export interface ScanStats {
    * reported per blob (MAX_LOCATIONS in src/objects/walk-objects.ts).
    */
   locationsOmitted?: number;
+  /**
+   * Matches in one file beyond the ones listed: a key's repetitions past
+   * MAX_OCCURRENCES_PER_KEY, and keys past MAX_FINDINGS_PER_FILE (src/findings/collector.ts).
+   * Counted, not listed, so that a hostile file cannot make the result unbounded.
+   */
+  occurrencesOmitted?: number;
 }
 
 /** Why a finding was not reported: an inline `leakguard:allow` comment, the baseline file, or a test-mode key in a declared fixture path (.leakguard.yml). */
