@@ -1,6 +1,7 @@
 import type { Vector } from "../vocabulary/index.js";
 import { KEY_KIND_CLASS, KEY_MARKERS, KEY_MODE_ALTERNATIVES, KEY_MODES, RULES } from "../vocabulary/index.js";
 import type { Detector, Match } from "./types.js";
+import { MAX_OCCURRENCES_PER_KEY } from "./types.js";
 import { classifyKey, DOCS_URL_LOOKBACK } from "./classify-key.js";
 import type { ColumnWidth } from "./text-position.js";
 import { lineWindow, makePositionCounter, utf8Width } from "./text-position.js";
@@ -144,6 +145,9 @@ function matchKeys(path: string, text: string, width?: ColumnWidth): Match[] {
   let budget = CONTEXT_BUDGET;
   let last: LineContext | null = null;
   const matches: Match[] = [];
+  // Places kept per key, for plain and allowed matches apart (types.ts).
+  const kept = new Map<string, number>();
+  let omitted = 0;
   const pattern = new RegExp(STRIPE_KEY_PATTERN);
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
     // Not after a word character: look again one character on (a key cannot start inside
@@ -168,7 +172,15 @@ function matchKeys(path: string, text: string, width?: ColumnWidth): Match[] {
     } else {
       ctx = { vector: (fileVector ??= vectorOf(path, "", (facts ??= fileFacts(path, text)))), allowed: false };
     }
+    const id = `${ctx.allowed ? "allowed" : "plain"} ${secret}`;
+    const places = kept.get(id) ?? 0;
+    if (places >= MAX_OCCURRENCES_PER_KEY) {
+      omitted++;
+      continue;
+    }
+    kept.set(id, places + 1);
     matches.push({ rule, severity: RULES[rule].severity, vector: ctx.vector, line, column, secret, identity: null, allowed: ctx.allowed });
   }
+  if (omitted > 0) matches[matches.length - 1] = { ...matches[matches.length - 1]!, omitted };
   return matches;
 }

@@ -25,6 +25,17 @@ export interface Match {
   readonly identity: string | null;
   /** True when the line carries an inline `leakguard:allow`. */
   readonly allowed: boolean;
+  /** Repetitions of keys in this input left out (MAX_OCCURRENCES_PER_KEY): counted, not returned. */
+  readonly omitted?: number;
 }
+
+/**
+ * How many places of one key one file lists, so that a hostile file of one key repeated
+ * cannot make a result unbounded: every key is returned (each needs rotating), each at
+ * this many of its places; further repetitions are counted, never dropped silently.
+ * Allowed (`leakguard:allow`) and plain matches are counted apart, so that allowed
+ * repetitions cannot crowd out the plain use of the same key.
+ */
+export const MAX_OCCURRENCES_PER_KEY = 20;
 
 export type Detector = (input: DetectorInput) => Match[];

@@ -1,4 +1,5 @@
 import type { Detector, Match } from "../detectors/types.js";
+import { MAX_OCCURRENCES_PER_KEY } from "../detectors/types.js";
 import type { Finding, ScanStats, SuppressedFinding } from "./finding.js";
 import type { MatchContext } from "./to-finding.js";
 import { toFinding } from "./to-finding.js";
@@ -6,10 +7,7 @@ import type { View } from "../objects/views/derive-views.js";
 import { deriveViews, mayHoldViews, newBudget } from "../objects/views/derive-views.js";
 import { archiveKind } from "../objects/views/archive-members.js";
 
-/** Occurrences of one key listed per file (blob and path); further ones are counted in stats.occurrencesOmitted. */
-export const MAX_OCCURRENCES_PER_KEY = 20;
-/** Distinct keys listed per file: more is no leak but a hostile file; the rest are counted, never listed. */
-export const MAX_FINDINGS_PER_FILE = 1000;
+export { MAX_OCCURRENCES_PER_KEY };
 
 /** Where a window of a big blob starts (see WINDOW_BYTES in objects/history-targets.ts). */
 export interface WindowAt {
@@ -35,14 +33,16 @@ export function createCollector(detectors: readonly Detector[], baseline: Readon
   // Kept, not dropped: the hook and the app decide whether an inline allow may hold a live key.
   const suppressed: SuppressedFinding[] = [];
   const seen = new Set<string>();
-  /** Per file of a blob (blob and path): findings kept, and per key. */
-  const kept = new Map<string, { total: number; perKey: Map<string, number> }>();
+  /** Places kept per key and file (blob, path, member), plain and suppressed apart. */
+  const kept = new Map<string, number>();
   return {
     findings,
     suppressed,
     run(path: string, bytes: Uint8Array, ctx: MatchContext, only?: (rule: string, m: Match) => boolean, at: WindowAt | null = null, view: View | null = null) {
       for (const detect of detectors) {
         for (const raw of detect({ path: view ? view.path : path, bytes: view ? view.bytes : bytes })) {
+          // The detector's own count of what it left out (types.ts), then this file's bound across windows.
+          if (raw.omitted) stats.occurrencesOmitted = (stats.occurrencesOmitted ?? 0) + raw.omitted;
           if (only && !only(raw.rule, raw)) continue;
           const m = view ? placeView(raw, view, ctx.path) : at ? placeInBlob(raw, bytes, at) : raw;
           if (!m) continue;
@@ -51,18 +51,16 @@ export function createCollector(detectors: readonly Detector[], baseline: Readon
           if (seen.has(key)) continue;
           // Every key is listed, and every file it is in, but not every repetition: a hostile
           // 33 MB file of one key repeated made a million findings (3.7 GB, a 480 MB report).
-          // Suppressed matches have counts of their own: allowed decoys never crowd out a real key.
+          // The detector bounds each call; this bounds a file read in several windows or views.
+          // Suppressed matches have counts of their own: allowed repetitions never crowd out a plain use.
           const isSuppressed = m.allowed || baseline.has(f.fingerprint);
-          const unit = `${isSuppressed ? "s" : "f"}:${f.blob ?? ""}:${f.path}:${f.member ?? ""}`;
-          let count = kept.get(unit);
-          if (!count) kept.set(unit, (count = { total: 0, perKey: new Map() }));
-          const ofKey = count.perKey.get(f.fingerprint) ?? 0;
-          if (ofKey >= MAX_OCCURRENCES_PER_KEY || (ofKey === 0 && count.total >= MAX_FINDINGS_PER_FILE)) {
+          const unit = `${isSuppressed ? "s" : "f"}:${f.blob ?? ""}:${f.path}:${f.member ?? ""}:${f.fingerprint}`;
+          const places = kept.get(unit) ?? 0;
+          if (places >= MAX_OCCURRENCES_PER_KEY) {
             stats.occurrencesOmitted = (stats.occurrencesOmitted ?? 0) + 1;
             continue;
           }
-          count.total++;
-          count.perKey.set(f.fingerprint, ofKey + 1);
+          kept.set(unit, places + 1);
           seen.add(key);
           if (isSuppressed) {
             stats.suppressed++;

@@ -66,9 +66,8 @@ export interface ScanStats {
    */
   locationsOmitted?: number;
   /**
-   * Matches in one file beyond the ones listed: a key's repetitions past
-   * MAX_OCCURRENCES_PER_KEY, and keys past MAX_FINDINGS_PER_FILE (src/findings/collector.ts).
-   * Counted, not listed, so that a hostile file cannot make the result unbounded.
+   * Places of a key in one file beyond the MAX_OCCURRENCES_PER_KEY listed (detectors/types.ts).
+   * Counted, not listed, so that a file of one key repeated cannot make the result unbounded.
    */
   occurrencesOmitted?: number;
 }

@@ -5,7 +5,7 @@ import { adviceFor } from "../findings/advice.js";
 import type { ReportContext } from "./report-context.js";
 import { redactAll } from "../findings/redact.js";
 import { quoteName } from "../findings/quote-name.js";
-import { MAX_FINDINGS_PER_FILE, MAX_OCCURRENCES_PER_KEY } from "../findings/collector.js";
+import { MAX_OCCURRENCES_PER_KEY } from "../findings/collector.js";
 
 // For people: one block per key (per fingerprint: a dotenv file is one block per path),
 // worst first, each location of the key listed under it and the advice said once; live
@@ -90,7 +90,7 @@ export function formatText(result: ScanResult, ctx: ReportContext): string {
   }
   if (stats.occurrencesOmitted)
     lines.push(
-      `Note: ${stats.occurrencesOmitted} more match(es) not listed: a file lists each key at ${MAX_OCCURRENCES_PER_KEY} of its places at most, and ${MAX_FINDINGS_PER_FILE} keys at most.`,
+      `Note: ${stats.occurrencesOmitted} more place(s) of keys already listed were not listed: a file lists each key at ${MAX_OCCURRENCES_PER_KEY} of its places at most.`,
     );
   if (stats.skipped) lines.push(`Note: ${stats.skipped} entr${stats.skipped === 1 ? "y" : "ies"} skipped: not a regular file or symlink (FIFO, device, socket); git does not commit their content.`);
   if (stats.unreadable) {
