@@ -146,7 +146,8 @@ function matchKeys(path: string, text: string, width?: ColumnWidth): Match[] {
   let last: LineContext | null = null;
   const matches: Match[] = [];
   // Places kept per key, for plain and allowed matches apart (types.ts).
-  const kept = new Map<string, number>();
+  const keptPlain = new Map<string, number>();
+  const keptAllowed = new Map<string, number>();
   let omitted = 0;
   const pattern = new RegExp(STRIPE_KEY_PATTERN);
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
@@ -172,13 +173,13 @@ function matchKeys(path: string, text: string, width?: ColumnWidth): Match[] {
     } else {
       ctx = { vector: (fileVector ??= vectorOf(path, "", (facts ??= fileFacts(path, text)))), allowed: false };
     }
-    const id = `${ctx.allowed ? "allowed" : "plain"} ${secret}`;
-    const places = kept.get(id) ?? 0;
+    const kept = ctx.allowed ? keptAllowed : keptPlain;
+    const places = kept.get(secret) ?? 0;
     if (places >= MAX_OCCURRENCES_PER_KEY) {
       omitted++;
       continue;
     }
-    kept.set(id, places + 1);
+    kept.set(secret, places + 1);
     matches.push({ rule, severity: RULES[rule].severity, vector: ctx.vector, line, column, secret, identity: null, allowed: ctx.allowed });
   }
   if (omitted > 0) matches[matches.length - 1] = { ...matches[matches.length - 1]!, omitted };
