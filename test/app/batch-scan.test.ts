@@ -43,6 +43,33 @@ async function twins(): Promise<{ world: World; batched: ServedRepo; solo: Serve
   return { world, batched, solo, both, work, w: work.dir, main: pushBoth(work.dir, both, "main", "refs/heads/main") };
 }
 
+/** An app log line, as the batch tests read it. */
+type LogLine = { msg?: string; why?: string; scanned?: number; pushes?: number; after?: string; repo?: string };
+
+/**
+ * `pushes` delivered to `batched` while no worker runs, so that an app started afterwards
+ * takes them as one batch; then the same pushes to `solo`, one delivery at a time. Returns
+ * the app, the batched deliveries' ids, and every log line from its start on.
+ */
+async function batchedThenSolo(world: World, batched: ServedRepo, solo: ServedRepo, pushes: readonly Push[]) {
+  const door = await world.start({ processDeliveries: false });
+  const ids: string[] = [];
+  for (const p of pushes) {
+    const { status, id } = await world.deliver(door, "push", batched.pushPayload(p));
+    expect(status).toBe(202);
+    ids.push(id);
+  }
+  await door.close();
+  const logsFrom = world.logs.length;
+  const app = await world.start();
+  await settle(app);
+  for (const p of pushes) {
+    await world.deliver(app, "push", solo.pushPayload(p));
+    await settle(app);
+  }
+  return { app, ids, lines: () => world.logs.slice(logsFrom).map((l) => JSON.parse(l) as LogLine) };
+}
+
 function shown(world: World, repo: ServedRepo): string[] {
   const name = repo.fullName;
   return world.gh.state
@@ -98,27 +125,12 @@ describe("queued pushes scanned in one pass", { timeout: E2E_TIMEOUT }, () => {
     // 9. The first push's range again on a new branch name that points at an old commit: nothing new.
     pushes.push(pushBoth(w, both, pushes[0]!.after, "refs/heads/old"));
 
-    // The batched repository: every delivery queued while no worker runs, then taken as one batch.
-    const door = await world.start({ processDeliveries: false });
-    const ids: string[] = [];
-    for (const p of pushes) {
-      const { status, id } = await world.deliver(door, "push", batched.pushPayload(p));
-      expect(status).toBe(202);
-      ids.push(id);
-    }
-    await door.close();
-    const logsFrom = world.logs.length;
-    const app = await world.start();
-    await settle(app);
+    // The batched repository takes every delivery as one batch; the solo one, each its own batch of one.
+    const { app, ids, lines } = await batchedThenSolo(world, batched, solo, pushes);
     for (const id of ids) expect(await app.store.deliveryState(id)).toBe("done");
-    // The solo repository: one delivery at a time, each its own batch of one.
-    for (const p of pushes) {
-      await world.deliver(app, "push", solo.pushPayload(p));
-      await settle(app);
-    }
 
     // The batch was scanned in one pass, and most of its pushes were given their result from it.
-    const together = world.logs.slice(logsFrom).map((l) => JSON.parse(l) as { msg?: string; pushes?: number; scanned?: number; repo?: string }).filter((l) => l.msg === "pushes of one repository scanned together");
+    const together = lines().filter((l) => l.msg === "pushes of one repository scanned together");
     expect(together.length).toBeGreaterThan(0);
     expect(together.every((l) => l.repo === batched.fullName)).toBe(true);
     expect(together.reduce((n, l) => n + (l.scanned ?? 0), 0)).toBeGreaterThanOrEqual(pushes.length - 3);
@@ -189,17 +201,8 @@ describe("queued pushes scanned in one pass", { timeout: E2E_TIMEOUT }, () => {
     pushes.push(pushBoth(w, both, "refs/tags/v2", "refs/tags/v2"));
     pushes.push(pushBoth(w, both, "b2", "refs/heads/b2"));
 
-    const door = await world.start({ processDeliveries: false });
-    for (const p of pushes) expect((await world.deliver(door, "push", batched.pushPayload(p))).status).toBe(202);
-    await door.close();
-    const logsFrom = world.logs.length;
-    const app = await world.start();
-    await settle(app);
-    for (const p of pushes) {
-      await world.deliver(app, "push", solo.pushPayload(p));
-      await settle(app);
-    }
-    const lines = world.logs.slice(logsFrom).map((l) => JSON.parse(l) as { msg?: string; why?: string; scanned?: number; pushes?: number; after?: string });
+    const { lines: read } = await batchedThenSolo(world, batched, solo, pushes);
+    const lines = read();
     const own = lines.filter((l) => l.msg === "push scanned on its own, not with its batch");
     expect(own.map((l) => [l.after, l.why])).toEqual([
       [pushes[0]!.after, "its range reaches below the shared pass"],
@@ -252,17 +255,8 @@ describe("queued pushes scanned in one pass", { timeout: E2E_TIMEOUT }, () => {
     work.commit("clean", { "c.js": "c = 1;\n" });
     pushes.push(pushBoth(w, both, "clean", "refs/heads/clean"));
 
-    const door = await world.start({ processDeliveries: false });
-    for (const p of pushes) expect((await world.deliver(door, "push", batched.pushPayload(p))).status).toBe(202);
-    await door.close();
-    const logsFrom = world.logs.length;
-    const app = await world.start();
-    await settle(app);
-    for (const p of pushes) {
-      await world.deliver(app, "push", solo.pushPayload(p));
-      await settle(app);
-    }
-    const lines = world.logs.slice(logsFrom).map((l) => JSON.parse(l) as { msg?: string; why?: string; scanned?: number; pushes?: number });
+    const { lines: read } = await batchedThenSolo(world, batched, solo, pushes);
+    const lines = read();
     expect(lines.filter((l) => l.msg === "pushes of one repository scanned together").map((l) => [l.pushes, l.scanned])).toEqual([[3, 0]]);
     expect(new Set(lines.filter((l) => l.msg === "push scanned on its own, not with its batch").map((l) => l.why))).toEqual(new Set(["the shared pass is incomplete"]));
 
