@@ -179,6 +179,14 @@ export async function settle(app: RunningApp): Promise<void> {
 }
 
 /** Every file under `dir` (recursively), but not inside git object stores: the mirrors hold the repository as it is. */
+/** Pushes `repo`'s work repository, delivers that push and waits for the app: the push's check run. */
+export async function pushAndCheck(world: World, app: RunningApp, repo: ServedRepo) {
+  const push = repo.push();
+  await world.deliver(app, "push", repo.pushPayload(push));
+  await settle(app);
+  return world.gh.state.checkRunsOf(repo.fullName).find((r) => r.head_sha === push.after)!;
+}
+
 export function filesOutsideObjects(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir, { withFileTypes: true })) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fakeKey, redacted } from "../helpers/keys.js";
 import { E2E_TIMEOUT } from "./harness.js";
-import { createWorld, expectKeyNowhere, settle } from "./harness.js";
+import { createWorld, expectKeyNowhere, pushAndCheck } from "./harness.js";
 
 // Issue 8: in the app, `leakguard:allow` is the pusher's word. A live key behind it is a
 // leak unless the organization's config says otherwise, and whatever it lets through is shown.
@@ -16,10 +16,7 @@ describe("the app and leakguard:allow", { timeout: E2E_TIMEOUT }, () => {
     const live = fakeKey();
     const test = fakeKey("sk", "test");
     repo.work.commit("sneak", { "src/pay.js": `const k = "${live}"; // leakguard:allow\n`, "spec/k.js": `const t = "${test}"; // leakguard:allow\n` });
-    const push = repo.push();
-    await world.deliver(app, "push", repo.pushPayload(push));
-    await settle(app);
-    const run = world.gh.state.checkRunsOf(repo.fullName).find((r) => r.head_sha === push.after)!;
+    const run = await pushAndCheck(world, app, repo);
     expect(run.conclusion).toBe("failure");
     expect(run.output.annotations.map((a) => a.path)).toEqual(["src/pay.js"]);
     expect(run.output.summary).toContain("only the organization's .github repository can loosen it");
@@ -37,10 +34,7 @@ describe("the app and leakguard:allow", { timeout: E2E_TIMEOUT }, () => {
     const repo = world.addRepo("docs");
     const live = fakeKey();
     repo.work.commit("sample", { "docs/sample.js": `const k = "${live}"; // leakguard:allow\n` });
-    const push = repo.push();
-    await world.deliver(app, "push", repo.pushPayload(push));
-    await settle(app);
-    const run = world.gh.state.checkRunsOf(repo.fullName).find((r) => r.head_sha === push.after)!;
+    const run = await pushAndCheck(world, app, repo);
     expect(run.conclusion).toBe("success");
     expect(run.output.summary).toContain(`1 finding(s) let through by a leakguard:allow comment (inline_allow: all): stripe-live-secret-key ${redacted(live)} in docs/sample.js`);
     expect(world.gh.state.issuesOf(repo.fullName)).toEqual([]);
@@ -56,10 +50,7 @@ describe("check.fail_on in a repository's own file", { timeout: E2E_TIMEOUT }, (
     repo.record.files.set(".github/leakguard.yml", "check:\n  fail_on: critical\n");
     const restricted = fakeKey("rk");
     repo.work.commit("restricted key", { "src/pay.js": `const k = "${restricted}";\n` });
-    const push = repo.push();
-    await world.deliver(app, "push", repo.pushPayload(push));
-    await settle(app);
-    const run = world.gh.state.checkRunsOf(repo.fullName).find((r) => r.head_sha === push.after)!;
+    const run = await pushAndCheck(world, app, repo);
     expect(run.conclusion).toBe("failure");
     expect(run.output.summary).toContain("is looser than the organization's");
     expect(world.gh.state.issuesOf(repo.fullName)).toHaveLength(1);
@@ -72,10 +63,7 @@ describe("check.fail_on in a repository's own file", { timeout: E2E_TIMEOUT }, (
     const repo = world.addRepo("shop");
     repo.record.files.set(".github/leakguard.yml", "check:\n  fail_on: medium\n");
     repo.work.commit("test key", { "src/pay.js": `const k = "${fakeKey("sk", "test")}";\n` });
-    const push = repo.push();
-    await world.deliver(app, "push", repo.pushPayload(push));
-    await settle(app);
-    const run = world.gh.state.checkRunsOf(repo.fullName).find((r) => r.head_sha === push.after)!;
+    const run = await pushAndCheck(world, app, repo);
     expect(run.conclusion).toBe("failure");
     expect(run.output.summary).not.toContain("looser");
   });
@@ -86,10 +74,7 @@ describe("check.fail_on in a repository's own file", { timeout: E2E_TIMEOUT }, (
     world.gh.state.addRepo({ owner: "acme", name: ".github", files: { ".github/leakguard.yml": "check:\n  fail_on: critical\n" } });
     const repo = world.addRepo("shop");
     repo.work.commit("restricted key", { "src/pay.js": `const k = "${fakeKey("rk")}";\n` });
-    const push = repo.push();
-    await world.deliver(app, "push", repo.pushPayload(push));
-    await settle(app);
-    const run = world.gh.state.checkRunsOf(repo.fullName).find((r) => r.head_sha === push.after)!;
+    const run = await pushAndCheck(world, app, repo);
     expect(run.conclusion).not.toBe("failure");
     expect(world.gh.state.issuesOf(repo.fullName)).toEqual([]);
   });
