@@ -1,70 +1,133 @@
-// How long the app takes to acknowledge a webhook: verify the signature, parse, redact, commit
-// the delivery to SQLite (WAL, synchronous=FULL) and answer 202. The reference, measured in
-// the same run on the same server, is a GET /healthz round trip (HTTP + express, no work).
-// The app is src/app (bundled by run-ts), in this process.
-// Usage: node scripts/run-ts.mjs scripts/bench-app-ack.ts [N]
-import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Writable } from "node:stream";
-import { Webhooks } from "@octokit/webhooks";
+// Where an acknowledgement's time goes, layer by layer, under a burst: the same signed push
+// deliveries, from the same sender (scripts/lib/send-burst.ts, its own thread, keep-alive
+// connections), against servers in this process that each add one layer of the app's door:
+//   http      node:http reads the body and answers 202: the floor (the sender's and the box's part)
+//   express   express with the app's body reading (express.raw), answering 202: the framework
+//   door      the app's webhook door (src/app/server.ts: headers, budget, signature, JSON,
+//             payload reduction and redaction, the log line) over a store that keeps nothing
+//   sqlite    the same door over the SQLite store (WAL, group commit with synchronous=FULL)
+//   postgres  the same door over the PostgreSQL store (LEAKGUARD_TEST_PG), with --pg
+// No job runs: this is the acknowledgement alone. "cpu ms/ack" is the CPU the answering
+// thread spent during the bursts, per acknowledgement (the sender has a thread of its own). Rounds alternate between the layers so that
+// each sees the same machine; the figures are the acks of every round together.
+// Usage: node scripts/run-ts.mjs scripts/bench-app-ack.ts [--deliveries 300] [--rounds 5]
+//   [--connections 32] [--pg]
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import type { Server } from "node:http";
+import { parseArgs } from "node:util";
+import express from "express";
+import { pino } from "pino";
 import { createLogger } from "../src/app/create-logger.js";
-import { startApp } from "../src/app/start-app.js";
-import { readEnv } from "../src/config/env.js";
+import { createServer, WEBHOOK_PATH } from "../src/app/server.js";
+import { openPostgresStore } from "../src/app/store/postgres-store.js";
+import { openSqliteStore } from "../src/app/store/sqlite-store.js";
+import type { Store } from "../src/app/store/store.js";
+import { freshDatabase } from "../test/helpers/postgres.js";
+import { tempDir } from "../test/helpers/repo.js";
+import { makeWebhook, webhookRequest } from "../test/helpers/webhook.js";
+import { quantile, sendBurst } from "./lib/send-burst.js";
+import { runCleanups } from "./lib/vitest-outside.js";
 
-const N = Number(process.argv[2] ?? 300);
-const secret = "bench-secret";
-const dataDir = mkdtempSync(join(tmpdir(), "leakguard-bench-"));
-const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-const sink = new Writable({ write: (_c, _e, cb) => cb() });
-// The configuration a deployment gets from its environment: every other setting at its default.
-const config = readEnv({ APP_ID: "1", PRIVATE_KEY: privateKey, WEBHOOK_SECRET: secret, PORT: "0", GITHUB_API_URL: "http://127.0.0.1:9", LEAKGUARD_DATA_DIR: dataDir });
-const app = await startApp(config, { processDeliveries: false, host: "127.0.0.1", log: createLogger(sink, "warn") });
+const { values: args } = parseArgs({
+  options: {
+    deliveries: { type: "string", default: "300" },
+    rounds: { type: "string", default: "5" },
+    connections: { type: "string", default: "32" },
+    pg: { type: "boolean", default: false },
+  },
+});
+const N = Number(args.deliveries);
+const ROUNDS = Number(args.rounds);
+const CONNECTIONS = Number(args.connections);
+const SECRET = "bench-secret";
 
-interface Example { name: string; examples: unknown[] }
-const examples = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("@octokit/webhooks-examples/api.github.com/index.json"), "utf8")) as Example[];
-const push = examples.find((d) => d.name === "push")?.examples[0] as Record<string, unknown>;
-// Each delivery its own body: the app takes a body it has seen as a replay (200, not queued).
-// Bodies and signatures are made before the clock starts.
-const webhooks = new Webhooks({ secret });
-const deliveries = await Promise.all(Array.from({ length: N + 20 }, async () => {
-  const body = JSON.stringify({ ...push, after: randomBytes(20).toString("hex") });
-  return { body, signature: await webhooks.sign(body) };
-}));
-const body = deliveries[0]!.body;
-
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const t = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t) / 1e6;
+/** A burst of N distinct pushes (a body seen before is a replay, not queued), signed before any clock. */
+async function burst() {
+  return Promise.all(
+    Array.from({ length: N }, async (_, i) => {
+      const after = randomUUID().replace(/-/g, "").padEnd(40, "0");
+      const hook = makeWebhook("push", { repo: { owner: "acme", name: `repo${i % 12}` }, installationId: 1 + (i % 3), ref: "refs/heads/main", before: "1".repeat(40), after, sender: "ada" });
+      return { path: WEBHOOK_PATH, ...(await webhookRequest({ ...hook, deliveryId: randomUUID() }, { secret: SECRET })) };
+    }),
+  );
 }
-const ack = (): Promise<void> => {
-  const d = deliveries.pop()!;
-  return fetch(`${app.url}/api/github/webhooks`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": randomUUID(), "x-hub-signature-256": d.signature },
-    body: d.body,
-  }).then(async (r) => {
-    if (r.status !== 202) throw new Error(`unexpected ${r.status}`);
-    await r.arrayBuffer();
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
+}
+
+/** The store that keeps nothing: every delivery is new. */
+const nowhere = { kind: "sqlite", enqueue: () => Promise.resolve(true) } as unknown as Store;
+// Production logs to stdout through pino's asynchronous destination: here the same, to /dev/null.
+const log = () => createLogger(pino.destination({ dest: "/dev/null", sync: false }) as unknown as NodeJS.WritableStream, "info");
+
+const layers: { name: string; url: string; close(): Promise<void> }[] = [];
+async function addLayer(name: string, handler: Parameters<typeof createHttpServer>[1], close: () => Promise<void> = async () => {}) {
+  const server = createHttpServer(handler);
+  server.keepAliveTimeout = 60_000;
+  layers.push({ name, url: await listen(server), close: async () => (server.closeAllConnections(), server.close(), await close()) });
+}
+
+await addLayer("http", (req, res) => {
+  req.resume();
+  req.on("end", () => {
+    res.writeHead(req.method === "POST" ? 202 : 200, { "content-type": "application/json" });
+    res.end('{"status":"queued"}');
   });
-};
-const health = (): Promise<ArrayBuffer> => fetch(`${app.url}/healthz`).then((r) => r.arrayBuffer());
-
-for (let i = 0; i < 20; i++) await ack(), await health(); // warm up
-const a: number[] = [];
-const h: number[] = [];
-for (let i = 0; i < N; i++) {
-  a.push(await time(ack)); // interleaved, so both see the same machine load
-  h.push(await time(health));
+});
+const bare = express();
+bare.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: 25 * 1024 * 1024 }), (_req, res) => void res.status(202).json({ status: "queued" }));
+bare.get("/healthz", (_req, res) => void res.json({ status: "ok" }));
+await addLayer("express", bare);
+await addLayer("door", createServer({ secret: SECRET, store: nowhere, log: log(), onEnqueued: () => {} }));
+const sqlite = openSqliteStore(tempDir("leakguard-bench-ack-"));
+await addLayer("sqlite", createServer({ secret: SECRET, store: sqlite, log: log(), onEnqueued: () => {} }), async () => sqlite.close());
+if (args.pg) {
+  const pg = await openPostgresStore(await freshDatabase());
+  await addLayer("postgres", createServer({ secret: SECRET, store: pg, log: log(), onEnqueued: () => {} }), () => pg.close());
 }
-const q = (xs: number[], p: number): number => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
-const f = (x: number): string => x.toFixed(2);
-console.log(`payload ${body.length} bytes, ${N} deliveries`);
-console.log(`ack      median ${f(q(a, 0.5))} ms  p95 ${f(q(a, 0.95))} ms`);
-console.log(`healthz  median ${f(q(h, 0.5))} ms  p95 ${f(q(h, 0.95))} ms`);
-console.log(`ratio ack/healthz: median ${f(q(a, 0.5) / q(h, 0.5))}x  p95 ${f(q(a, 0.95) / q(h, 0.95))}x`);
-await app.close();
-rmSync(dataDir, { recursive: true, force: true });
+
+const acks = new Map<string, number[]>(layers.map((l) => [l.name, []]));
+const spans = new Map<string, number[]>(layers.map((l) => [l.name, []]));
+/**
+ * CPU this thread (the one that answers) spent, in ms, from /proc (Linux; the main thread's
+ * task id is the pid): CPU, not wall time, so that time the machine gave to others is not counted.
+ */
+function threadCpuMs(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+/** CPU this thread spent during the layer's bursts. */
+const busy = new Map<string, number>(layers.map((l) => [l.name, 0]));
+// A first round each, not counted: the first answers of a fresh server pay for compilation.
+for (let round = -1; round < ROUNDS; round++) {
+  for (const layer of layers) {
+    const requests = (await burst()).map((r) => ({ url: layer.url + r.path, headers: r.headers, body: r.body }));
+    const t = performance.now();
+    const cpu = threadCpuMs();
+    const sent = await sendBurst(requests, CONNECTIONS);
+    const active = threadCpuMs() - cpu;
+    if (sent.refused > 0) throw new Error(`${layer.name}: ${sent.refused} deliveries refused`);
+    if (round < 0) continue;
+    acks.get(layer.name)!.push(...sent.acks);
+    spans.get(layer.name)!.push(performance.now() - t);
+    busy.set(layer.name, busy.get(layer.name)! + active);
+  }
+}
+
+const f = (x: number) => x.toFixed(1);
+const floor = acks.get("http")!;
+console.log(`${N} push deliveries a burst, ${CONNECTIONS} connections, ${ROUNDS} rounds a layer`);
+console.log("layer     ack p50 ms  p99 ms  p99/floor  acks/s (burst)   cpu ms/ack");
+for (const layer of layers) {
+  const a = acks.get(layer.name)!;
+  const perSecond = (N * ROUNDS) / (spans.get(layer.name)!.reduce((x, y) => x + y, 0) / 1000);
+  console.log(`${layer.name.padEnd(10)}${f(quantile(a, 0.5)).padStart(10)}${f(quantile(a, 0.99)).padStart(8)}${(quantile(a, 0.99) / quantile(floor, 0.99)).toFixed(2).padStart(10)}x${perSecond.toFixed(0).padStart(14)}${(busy.get(layer.name)! / (N * ROUNDS)).toFixed(3).padStart(13)}`);
+}
+for (const l of layers) await l.close();
+await runCleanups();

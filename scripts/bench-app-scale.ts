@@ -36,8 +36,9 @@ import { fakeKey } from "../test/helpers/keys.js";
 import { makeRepo, runGit, tempDir } from "../test/helpers/repo.js";
 import { freshDatabase } from "../test/helpers/postgres.js";
 import { makeWebhook, webhookRequest } from "../test/helpers/webhook.js";
-import { Worker } from "node:worker_threads";
 import { runCleanups } from "./lib/vitest-outside.js";
+import { now, quantile, sendBurst } from "./lib/send-burst.js";
+import type { Sent } from "./lib/send-burst.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -99,72 +100,6 @@ async function world() {
   return { app, gh, pushes, async close() { await gate.close(); await backend.close(); await gh.close(); } };
 }
 
-/** Milliseconds on a clock every thread of this process shares. */
-const now = () => performance.timeOrigin + performance.now();
-
-interface Sent {
-  /** Each delivery's first attempt (now()), in request order. */
-  firstAt: number[];
-  acks: number[];
-  refused: number;
-}
-
-// Every delivery sent as fast as 32 connections carry them. The app answers 503 + Retry-After
-// when more bodies than it reads at once arrive (server.ts): sent again after the wait, as a
-// sender honouring Retry-After would; counted, and the push's latency runs from the first attempt.
-const SENDER = `
-const http = require("node:http");
-const { parentPort, workerData } = require("node:worker_threads");
-const now = () => performance.timeOrigin + performance.now();
-const reqs = workerData;
-const firstAt = new Array(reqs.length);
-const acks = [];
-let refused = 0;
-let next = 0;
-// node:http with keep-alive, not fetch: fetch costs the sender about 1.3 ms of CPU a request,
-// which at 32 connections made its own floor p50 43 ms (see the floor row).
-const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-const send = (url, method, headers, body) => new Promise((resolve, reject) => {
-  const u = new URL(url);
-  const req = http.request({ agent, host: u.hostname, port: u.port, path: u.pathname, method, headers: body ? { ...headers, "content-length": Buffer.byteLength(body) } : headers }, (res) => {
-    res.resume();
-    res.on("end", () => resolve(res.statusCode));
-  });
-  req.on("error", reject);
-  req.end(body);
-});
-// Every connection opened before the clock.
-const origins = [...new Set(reqs.map((r) => new URL(r.url).origin))];
-const warm = () => Promise.all(origins.flatMap((o) => Array.from({ length: 32 }, () => send(o + "/healthz", "GET", {}))));
-warm().then(() => Promise.all(Array.from({ length: 32 }, async () => {
-  for (let i = next++; i < reqs.length; i = next++) {
-    const { url, headers, body } = reqs[i];
-    firstAt[i] = now();
-    for (;;) {
-      const t = now();
-      const status = await send(url, "POST", headers, body);
-      // Only an acknowledgement counts: a 503 is a refusal (GitHub would not send it again), counted apart.
-      if (status === 202) {
-        acks.push(now() - t);
-        break;
-      }
-      if (status !== 503) throw new Error("delivery answered " + status);
-      refused++;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-}))).then(() => parentPort.postMessage({ firstAt, acks, refused }), (err) => parentPort.postMessage({ error: String(err && err.message || err) }));
-`;
-
-function sendBurst(requests: { url: string; headers: Record<string, string>; body: string }[]): Promise<Sent> {
-  const worker = new Worker(SENDER, { eval: true, workerData: requests });
-  return new Promise<Sent>((resolve, reject) => {
-    worker.once("message", (m: Sent | { error: string }) => ("error" in m ? reject(new Error(m.error)) : resolve(m)));
-    worker.once("error", reject);
-  }).finally(() => void worker.terminate());
-}
-
-const quantile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
 
 // The reference for the acknowledgements, measured in the same run: the same sender and the
 // same bodies against a server (its own process) that answers 202 without reading a byte of

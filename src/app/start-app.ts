@@ -18,6 +18,8 @@ import { IN_PROGRESS_AFTER_MS } from "./github/track-check-run.js";
 import { onPush } from "./handlers/on-push.js";
 import { createServer } from "./server.js";
 import { watchEventLoop } from "./watch-event-loop.js";
+import { runMainThreadGitOffThread } from "../scan-worker/git-runner.js";
+import { BACKGROUND_NICE } from "../scan-worker/scan-pool.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import { openPostgresStore } from "./store/postgres-store.js";
 import { createSqliteWorker } from "./store/sqlite-worker.js";
@@ -66,6 +68,9 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
   const log = opts.log ?? createLogger(undefined, config.logLevel);
   // The configuration is read: from here on no child process may inherit it (item 7).
   stripAppSecrets(process.env);
+  // This thread answers webhooks: the jobs' git processes start from a thread of their own,
+  // below its priority, as the scans run (git-runner.ts).
+  runMainThreadGitOffThread({ nice: BACKGROUND_NICE });
   const store = config.databaseUrl ? await openPostgresStore(config.databaseUrl) : openSqliteStore(config.dataDir);
   const clients = new Map<number, GitHub>();
   let worker: Worker | null = null;

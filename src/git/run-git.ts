@@ -19,6 +19,8 @@ export interface GitOptions {
   signal?: AbortSignal;
 }
 
+
+
 const BASE_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", GIT_NO_REPLACE_OBJECTS: "1", GIT_NO_LAZY_FETCH: "1" };
 
 const available = new Map<string, boolean>(); // PATH -> found
@@ -54,8 +56,26 @@ function failure(args: readonly string[], code: number | null, signal: NodeJS.Si
   return new GitError(`git ${commandOf(args)} failed: ${why}`, code, stderr);
 }
 
+/** Where this thread's git() calls run instead of here (scan-worker/git-runner.ts); null: here. */
+let elsewhere: ((args: readonly string[], opts: GitOptions) => Promise<Buffer>) | null = null;
+
+/**
+ * Sends this thread's git() calls to `run` from now on (null: back to here). Each thread has
+ * its own copy of this module, so the setting is the calling thread's. Starting a process
+ * holds the starting thread for the fork and exec, milliseconds each and more on a busy
+ * machine: the app's main thread answers webhooks, so its git starts elsewhere.
+ */
+export function runGitElsewhere(run: typeof elsewhere): void {
+  elsewhere = run;
+}
+
 /** Runs git to completion and returns stdout; a non-zero exit throws GitError. */
 export function git(args: readonly string[], opts: GitOptions): Promise<Buffer> {
+  return elsewhere ? elsewhere(args, opts) : gitHere(args, opts);
+}
+
+/** git(), on this thread whatever runGitElsewhere says. */
+export function gitHere(args: readonly string[], opts: GitOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn("git", args, {
       cwd: opts.cwd,

@@ -1,8 +1,9 @@
 import { createHmac } from "node:crypto";
 import { request } from "node:http";
+import { gzipSync } from "node:zlib";
 import type { ClientRequest, IncomingMessage } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_BODIES_IN_FLIGHT } from "../../src/app/server.js";
+import { BODY_LIMIT_BYTES, MAX_BODIES_IN_FLIGHT } from "../../src/app/server.js";
 import type { RunningApp } from "../../src/app/start-app.js";
 import type { ServedRepo, World } from "./harness.js";
 import { E2E_TIMEOUT, SECRET, createWorld, settle } from "./harness.js";
@@ -110,5 +111,31 @@ describe("the webhook door", { timeout: E2E_TIMEOUT }, () => {
     }
     expect(status).toBe(202);
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+
+  it("refuses an encoded body with 415 before authenticating it: it would have to be inflated first", async () => {
+    repo.work.commit("gzip", { "d.txt": "d\n" });
+    const body = Buffer.from(JSON.stringify(repo.pushPayload(repo.push())));
+    const res = await fetch(url(), {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-encoding": "gzip", "x-github-event": "push", "x-github-delivery": "gzipped", "x-hub-signature-256": sign(body) },
+      body: gzipSync(body),
+    });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({ error: "[leakguard] content encoding must be identity" });
+    expect(await app.store.deliveryState("gzipped")).toBeNull();
+  });
+
+  it("refuses a body whose Content-Length is over GitHub's cap with 413 before a byte of it is read", async () => {
+    const { res, req } = await new Promise<{ res: IncomingMessage; req: ClientRequest }>((resolve, reject) => {
+      const r = request(url(), { method: "POST", headers: { "content-type": "application/json", "content-length": String(BODY_LIMIT_BYTES + 1), "x-github-event": "push", "x-github-delivery": "announced-big", "x-hub-signature-256": "sha256=00" } }, (answer) =>
+        resolve({ res: answer, req: r }),
+      );
+      r.on("error", reject);
+      r.write("{"); // the rest never comes: the answer must not wait for it
+    });
+    expect(res.statusCode).toBe(413);
+    req.destroy();
+    expect(await app.store.deliveryState("announced-big")).toBeNull();
   });
 });
