@@ -82,12 +82,12 @@ const bare = express();
 bare.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: 25 * 1024 * 1024 }), (_req, res) => void res.status(202).json({ status: "queued" }));
 bare.get("/healthz", (_req, res) => void res.json({ status: "ok" }));
 await addLayer("express", bare);
-await addLayer("door", createServer({ secret: SECRET, store: nowhere, log: log(), onEnqueued: () => {} }));
+await addLayer("door", createServer({ secret: SECRET, store: nowhere, log: log(), onEnqueued: () => {} }).listener);
 const sqlite = openSqliteStore(tempDir("leakguard-bench-ack-"));
-await addLayer("sqlite", createServer({ secret: SECRET, store: sqlite, log: log(), onEnqueued: () => {} }), async () => sqlite.close());
+await addLayer("sqlite", createServer({ secret: SECRET, store: sqlite, log: log(), onEnqueued: () => {} }).listener, async () => sqlite.close());
 if (args.pg) {
   const pg = await openPostgresStore(await freshDatabase());
-  await addLayer("postgres", createServer({ secret: SECRET, store: pg, log: log(), onEnqueued: () => {} }), () => pg.close());
+  await addLayer("postgres", createServer({ secret: SECRET, store: pg, log: log(), onEnqueued: () => {} }).listener, () => pg.close());
 }
 
 const acks = new Map<string, number[]>(layers.map((l) => [l.name, []]));

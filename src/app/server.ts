@@ -76,7 +76,8 @@ function deliveryKey(payload: unknown): string | null {
 function inFlightBudget() {
   let bodies = 0;
   let bytes = 0;
-  return (req: IncomingMessage, res: ServerResponse): void => {
+  let waiting: (() => void)[] = [];
+  const admit = (req: IncomingMessage, res: ServerResponse): void => {
     const declared = Number(header(req, "content-length") || NaN);
     // No (or a bogus) Content-Length: the body may be as large as the limit.
     const reserve = Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, BODY_LIMIT_BYTES + 1) : BODY_LIMIT_BYTES;
@@ -91,10 +92,25 @@ function inFlightBudget() {
       released = true;
       bodies--;
       bytes -= reserve;
+      if (bodies === 0) for (const w of waiting.splice(0)) w();
     };
     res.once("finish", release);
     res.once("close", release);
   };
+  /** Resolves once no body is in flight, or after `maxMs`. */
+  const quiet = (maxMs: number): Promise<void> =>
+    bodies === 0
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            waiting = waiting.filter((w) => w !== done);
+            resolve();
+          };
+          const timer = setTimeout(done, maxMs);
+          waiting.push(done);
+        });
+  return { admit, quiet };
 }
 
 /** The body's bytes, refused with 413 past `limit` (by its Content-Length before a byte is read, or as it arrives). */
@@ -138,7 +154,17 @@ export function signatureMatches(secret: string, body: Buffer, header: string): 
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-export function createServer(deps: ServerDeps): RequestListener {
+export interface Door {
+  /** The server's request listener: the webhook door, and express for every other path. */
+  listener: RequestListener;
+  /**
+   * Resolves once no delivery is being received, or after `maxMs`: a job about to start
+   * waits for it, so that a burst's acknowledgements are not queued behind the jobs' CPU.
+   */
+  quiet(maxMs: number): Promise<void>;
+}
+
+export function createServer(deps: ServerDeps): Door {
   const rest = express();
   rest.disable("x-powered-by");
   rest.disable("etag");
@@ -146,7 +172,7 @@ export function createServer(deps: ServerDeps): RequestListener {
     res.json({ status: "ok" });
   });
 
-  const admit = inFlightBudget();
+  const { admit, quiet } = inFlightBudget();
   const webhook = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const id = header(req, "x-github-delivery");
     const name = header(req, "x-github-event");
@@ -181,9 +207,12 @@ export function createServer(deps: ServerDeps): RequestListener {
     }
   };
 
-  return (req, res) => {
-    const path = (req.url ?? "").split("?")[0];
-    if (req.method === "POST" && path === WEBHOOK_PATH) void webhook(req, res);
-    else rest(req, res);
+  return {
+    listener: (req, res) => {
+      const path = (req.url ?? "").split("?")[0];
+      if (req.method === "POST" && path === WEBHOOK_PATH) void webhook(req, res);
+      else rest(req, res);
+    },
+    quiet,
   };
 }

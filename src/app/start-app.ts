@@ -54,6 +54,13 @@ export interface StartOptions {
   inProgressAfterMs?: number;
 }
 
+/**
+ * How long a job about to start waits for the webhook door to fall quiet (server.ts, Door):
+ * a burst's acknowledgements are answered first, and a steady stream of deliveries delays
+ * each job start by this much at most.
+ */
+const JOB_START_WAIT_MS = 100;
+
 export interface RunningApp {
   url: string;
   port: number;
@@ -110,12 +117,15 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
     inProgressAfterMs: opts.inProgressAfterMs ?? IN_PROGRESS_AFTER_MS,
   };
 
+  const door = createServer({ secret: config.webhookSecret, store, log, onEnqueued: () => processing && worker?.kick() });
   const maxAttempts = store.kind === "postgres" ? store.maxAttempts : DEFAULT_MAX_ATTEMPTS;
   const workerOptions: WorkerOptions = {
     log,
     concurrency: config.workers,
     maxAttempts,
     handle: async (d, batch) => {
+      // Acknowledgements first: GitHub does not send again a delivery it timed out on.
+      await door.quiet(JOB_START_WAIT_MS);
       const payload = await trustDelivery(ctx, d.name, JSON.parse(d.payload), d.id, batch);
       const job = { deliveryId: d.id, attempt: d.attempts, lastAttempt: d.attempts >= maxAttempts, fresh: d.attempts === 1, batch };
       if (d.name === "push") await onPush(ctx, payload, job);
@@ -134,8 +144,7 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
     const removed = await store.purge({ deliveries: new Date(now - config.retentionDays * DAY_MS), digests: new Date(now - Math.max(config.retentionDays, REPLAY_WINDOW_DAYS) * DAY_MS) });
     if (removed.deliveries || removed.digests) log.info(removed, "finished deliveries past the retention period purged");
   };
-  const app = createServer({ secret: config.webhookSecret, store, log, onEnqueued: () => processing && worker.kick() });
-  const server = createHttpServer(app);
+  const server = createHttpServer(door.listener);
   // A slow body holds one of the few in-flight slots (server.ts): GitHub itself gives up after 10 s.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
