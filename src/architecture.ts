@@ -54,7 +54,7 @@ export const ARCHITECTURE = {
     "errors.ts": { owns: "the typed errors every stage throws", imports: [], pure: true },
     "version.ts": { owns: "the package version", imports: [], pure: true },
     "architecture.ts": { owns: "these arrows", imports: [], pure: true },
-    util: { owns: "helpers that know nothing of git or keys: an async queue, atomic file writes (issue 13 item 3)", imports: [] },
+    util: { owns: "helpers that know nothing of git or keys: an async queue, atomic file writes (issue 13 item 3), turns for the event loop", imports: [] },
     git: {
       owns: "the git source: the only code that spawns git (run-git.ts); engines (native, isomorphic), fast-export/fast-import streams",
       imports: ["errors.ts"],

@@ -28,7 +28,7 @@ const DOCS_PATH = /\/(?:docs?|documentation|api-reference|guides?)(?:\/|$)/i;
 const URL_END = /[\s"'<>`()[\]{}]/;
 
 /** Whether `before` (the text just before a key) ends inside a documentation URL's path. */
-function continuesDocsUrl(before: string): boolean {
+export function continuesDocsUrl(before: string): boolean {
   const scheme = before.lastIndexOf("://");
   if (scheme === -1) return false;
   const rest = before.slice(scheme + 3);
@@ -53,11 +53,23 @@ export const BODY_CHECKS: readonly { readonly name: string; readonly rejects: (b
  * DOCS_URL_LOOKBACK characters preceding the match (the cost stays bounded per match).
  */
 export function classifyKey(kind: string, mode: string, body: string, before: string): RuleId | null {
-  if (isPlaceholder(body)) return null;
-  // Capitalised English words: 6.0e-8 at n = 24 (word-shape.ts).
-  if (isWordShaped(body)) return null;
-  // Prose in a documentation URL may start lowercase: 1.2e-7 at n = 24, and only there.
-  if (body.length >= DOCS_WORDS_MIN && isWordShaped(body, DOCS_URL_WORDS) && continuesDocsUrl(before)) return null;
-  if (LOWER_HEX.test(body)) return mode === "live" ? "generic-live-secret-key" : null;
-  return stripeRuleOf(kind, mode) ?? null;
+  const v = classifyKeyAlone(kind, mode, body);
+  return v.docsProse && continuesDocsUrl(before) ? null : v.rule;
 }
+
+/**
+ * What a key's own characters say: its rule (null: not a key), and whether it reads as
+ * documentation prose, in which case the text before it decides (classifyKey). The same
+ * for every occurrence of the key, so a caller may keep it for a key seen again.
+ */
+export function classifyKeyAlone(kind: string, mode: string, body: string): { rule: RuleId | null; docsProse: boolean } {
+  if (isPlaceholder(body)) return NOT_A_KEY;
+  // Capitalised English words: 6.0e-8 at n = 24 (word-shape.ts).
+  if (isWordShaped(body)) return NOT_A_KEY;
+  // Prose in a documentation URL may start lowercase: 1.2e-7 at n = 24, and only there.
+  const docsProse = body.length >= DOCS_WORDS_MIN && isWordShaped(body, DOCS_URL_WORDS);
+  if (LOWER_HEX.test(body)) return { rule: mode === "live" ? "generic-live-secret-key" : null, docsProse };
+  return { rule: stripeRuleOf(kind, mode) ?? null, docsProse };
+}
+
+const NOT_A_KEY = { rule: null, docsProse: false } as const;

@@ -2,7 +2,7 @@ import type { Vector } from "../vocabulary/index.js";
 import { KEY_KIND_CLASS, KEY_MARKERS, KEY_MODE_ALTERNATIVES, KEY_MODES, RULES } from "../vocabulary/index.js";
 import type { Detector, Match } from "./types.js";
 import { MAX_OCCURRENCES_PER_KEY } from "./types.js";
-import { classifyKey, DOCS_URL_LOOKBACK } from "./classify-key.js";
+import { classifyKeyAlone, continuesDocsUrl, DOCS_URL_LOOKBACK } from "./classify-key.js";
 import type { ColumnWidth } from "./text-position.js";
 import { lineWindow, makePositionCounter, utf8Width } from "./text-position.js";
 import type { FileFacts } from "./vector.js";
@@ -91,23 +91,28 @@ export function mayHoldStripeKey(bytes: Uint8Array): boolean {
 
 export const detectStripeKeys: Detector = (input) => {
   const buf = asBuffer(input.bytes);
-  const narrow = MARKERS.some((m) => buf.indexOf(m) !== -1) ? detectNarrow(input.path, buf) : [];
-  const wide = buf.indexOf(0) !== -1 ? detectWide(input.path, buf) : [];
+  const firstOnly = input.firstOnly === true;
+  const narrow = MARKERS.some((m) => buf.indexOf(m) !== -1) ? detectNarrow(input.path, buf, firstOnly) : [];
+  if (firstOnly && narrow.length) return narrow;
+  const wide = buf.indexOf(0) !== -1 ? detectWide(input.path, buf, firstOnly) : [];
   return wide.length ? [...narrow, ...wide] : narrow;
 };
 
-function detectNarrow(path: string, bytes: Buffer): Match[] {
+function detectNarrow(path: string, bytes: Buffer, firstOnly: boolean): Match[] {
   // latin1 maps each byte to one code unit, so string indexes are byte offsets.
-  return matchKeys(path, bytes.toString("latin1"), utf8Width(bytes));
+  return matchKeys(path, bytes.toString("latin1"), utf8Width(bytes), firstOnly);
 }
 
 /**
  * UTF-16LE text: decoded at each alignment a wide marker sits at (a decoy marker at the
  * other alignment must not hide the real ones), lines and columns counted in characters.
  */
-function detectWide(path: string, bytes: Buffer): Match[] {
+function detectWide(path: string, bytes: Buffer, firstOnly: boolean): Match[] {
   const out: Match[] = [];
-  for (const parity of wideAlignments(bytes)) out.push(...matchKeys(path, bytes.subarray(parity).toString("utf16le")));
+  for (const parity of wideAlignments(bytes)) {
+    out.push(...matchKeys(path, bytes.subarray(parity).toString("utf16le"), undefined, firstOnly));
+    if (firstOnly && out.length) break;
+  }
   return out;
 }
 
@@ -129,6 +134,8 @@ function wideAlignments(bytes: Buffer): number[] {
  * `leakguard:allow` no longer suppresses them. The cap fails toward reporting.
  */
 export const LINE_CAP = 4096;
+/** Distinct keys whose verdict one call keeps (memory stays bounded on a text of distinct keys). */
+const MAX_VERDICTS_KEPT = 4096;
 export const CONTEXT_BUDGET = 4 * 1024 * 1024;
 
 interface LineContext {
@@ -138,7 +145,7 @@ interface LineContext {
   allowed: boolean;
 }
 
-function matchKeys(path: string, text: string, width?: ColumnWidth): Match[] {
+function matchKeys(path: string, text: string, width?: ColumnWidth, firstOnly = false): Match[] {
   const positionOf = makePositionCounter(text, width);
   let facts: FileFacts | undefined; // what vectorOf needs of the file: once, and only if it holds a key
   let fileVector: Vector | undefined;
@@ -149,6 +156,7 @@ function matchKeys(path: string, text: string, width?: ColumnWidth): Match[] {
   const keptPlain = new Map<string, number>();
   const keptAllowed = new Map<string, number>();
   let omitted = 0;
+  const verdicts = new Map<string, ReturnType<typeof classifyKeyAlone>>();
   const pattern = new RegExp(STRIPE_KEY_PATTERN);
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
     // Not after a word character: look again one character on (a key cannot start inside
@@ -158,7 +166,14 @@ function matchKeys(path: string, text: string, width?: ColumnWidth): Match[] {
       continue;
     }
     const [secret, kind, mode, body] = m as unknown as [string, string, string, string];
-    const rule = classifyKey(kind, mode, body, text.slice(Math.max(0, m.index - DOCS_URL_LOOKBACK), m.index));
+    // A key seen before in this text is not classified again: a file of one key repeated
+    // spent most of its matching there (seconds a window, in one synchronous call).
+    let alone = verdicts.get(secret);
+    if (!alone) {
+      alone = classifyKeyAlone(kind, mode, body);
+      if (verdicts.size < MAX_VERDICTS_KEPT) verdicts.set(secret, alone);
+    }
+    const rule = alone.docsProse && continuesDocsUrl(text.slice(Math.max(0, m.index - DOCS_URL_LOOKBACK), m.index)) ? null : alone.rule;
     if (!rule) continue;
     const { line, column } = positionOf(m.index);
     let ctx: { vector: Vector; allowed: boolean };
@@ -181,6 +196,7 @@ function matchKeys(path: string, text: string, width?: ColumnWidth): Match[] {
     }
     kept.set(secret, places + 1);
     matches.push({ rule, severity: RULES[rule].severity, vector: ctx.vector, line, column, secret, identity: null, allowed: ctx.allowed });
+    if (firstOnly) break;
   }
   if (omitted > 0) matches[matches.length - 1] = { ...matches[matches.length - 1]!, omitted };
   return matches;

@@ -7,6 +7,11 @@ import type { RuleId, Severity, Vector } from "../vocabulary/index.js";
 export interface DetectorInput {
   readonly path: string;
   readonly bytes: Uint8Array;
+  /**
+   * Only whether there is a match: a detector may stop at its first (a prefilter asks this
+   * of every blob, and a blob of keys on end cost it seconds in one call). Ignoring it is correct.
+   */
+  readonly firstOnly?: boolean;
 }
 
 /**

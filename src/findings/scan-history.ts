@@ -11,6 +11,7 @@ import { compareFindings } from "./to-finding.js";
 import { detectKeysInPath } from "./detect-keys-in-path.js";
 import type { Introduction } from "../objects/walk-objects.js";
 import { historyReads, historyTargets, WINDOW_BYTES } from "../objects/history-targets.js";
+import { takeTurns } from "../util/take-turns.js";
 
 export interface Progress {
   commits: number;
@@ -74,7 +75,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
       throw err;
     }
   };
-  const matches = (oid: string, bytes: Buffer) => mayHoldStripeKey(bytes) && guard(oid, () => detectors.some((d) => d({ path: "", bytes }).length > 0), false);
+  const matches = (oid: string, bytes: Buffer) => mayHoldStripeKey(bytes) && guard(oid, () => detectors.some((d) => d({ path: "", bytes, firstOnly: true }).length > 0), false);
   // Archives and encoded prefixes are let through by their signature, and kept only when
   // a view of them matches (or could not be expanded whole, so that the blob is named).
   const viewMatches = async (oid: string, bytes: Buffer) => mayHoldViews(bytes) && (await viewsMatch(detectors, bytes).catch((err: unknown) => guard(oid, () => { throw err; }, false)));
@@ -86,7 +87,10 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
     stats.commits = n;
     if ((n & 255) === 0) report();
   });
+  // A stop (the app's scan deadline) is seen between windows and blobs, not only at the end.
+  const turn = takeTurns(opts.signal);
   for await (const blob of walked.blobs) {
+    await turn();
     if ("window" in blob) {
       if (!windowed.has(blob.oid) && matches(blob.oid, blob.bytes)) windowed.add(blob.oid);
       // Opened whole or not at all: an archive over a window is named as not fully scanned.
@@ -134,7 +138,10 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
       stats.locationsOmitted = (stats.locationsOmitted ?? 0) + index.locationsOmitted(blob);
     }
   };
-  for (const [blob, bytes] of candidates) await scanBlob(blob, bytes, null);
+  for (const [blob, bytes] of candidates) {
+    await turn();
+    await scanBlob(blob, bytes, null);
+  }
 
   // dotenv blobs that did not pass the key prefilter, and windowed blobs that matched.
   // Archives by name that the prefilter passed over, too: no signature search could see them.
@@ -143,6 +150,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
   const again = [...new Set([...[...index.dotenvAt.keys()].filter((b) => !candidates.has(b) && !unreadSet.has(b)), ...windowed, ...byName])];
   const unread = new Set(index.unread);
   for await (const r of walked.reread(again)) {
+    await turn();
     if ("unread" in r) unread.add(r.oid);
     else if ("window" in r) {
       if (r.window.offset === 0 && archiveKind(r.bytes)) notFully.set(r.oid, `archive over ${WINDOW_BYTES} bytes, not opened`);
@@ -150,7 +158,10 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<ScanResult>
     } else if (r.bytes) await scanBlob(r.oid, r.bytes, null);
   }
 
-  for (const m of index.messages) collector.run(m.path, m.bytes, { path: m.path, commit: m.commit, blob: m.object, source: m.source }, undefined, m.window ?? null);
+  for (const m of index.messages) {
+    await turn();
+    collector.run(m.path, m.bytes, { path: m.path, commit: m.commit, blob: m.object, source: m.source }, undefined, m.window ?? null);
+  }
 
   const names = createCollector([detectKeysInPath], opts.baseline ?? new Set(), stats);
   for (const { path, commit, blob } of index.keyedPaths.values()) names.run(path, Buffer.alloc(0), { path, commit, blob, source: "path" });

@@ -45,8 +45,11 @@ export function createScanPool(opts: { maxIdle: number; start?: () => ScanWorker
 /** Below the webhook thread: an acknowledgement never waits for a scan's CPU, nor a fetch's (git-runner.ts). */
 export const BACKGROUND_NICE = 10;
 
+/** A stopped scan thread's time to end by itself (start-scan-worker.ts): matching one window of a hostile blob takes seconds. */
+const APP_STOP_GRACE_MS = 30_000;
+
 let shared: ScanPool | undefined;
 /** The process's pool (the app): up to 16 idle threads, as many as the app runs jobs at once. */
 export function sharedScanPool(): ScanPool {
-  return (shared ??= createScanPool({ maxIdle: 16, start: () => startScanWorker({ reusable: true, nice: BACKGROUND_NICE }) }));
+  return (shared ??= createScanPool({ maxIdle: 16, start: () => startScanWorker({ reusable: true, nice: BACKGROUND_NICE, stopGraceMs: APP_STOP_GRACE_MS }) }));
 }

@@ -30,6 +30,11 @@ if (typeof workerData.nice === "number" && workerData.nice > 0) {
 // to remove its own. os.tmpdir() reads TMPDIR, and this thread's environment is its own copy.
 if (typeof workerData.tmp === "string") process.env["TMPDIR"] = workerData.tmp;
 
+/** This thread's git processes that have not exited. */
+const live = new Set<ChildProcess>();
+/** Asked to stop (an abort): the thread ends once its job has, whether it is reusable or not. */
+let ending = false;
+
 subscribe("child_process", (message) => {
   const child = (message as { process: ChildProcess }).process;
   // The pid is set once spawn() returns, before any other task of this thread runs.
@@ -41,6 +46,10 @@ subscribe("child_process", (message) => {
       child.kill("SIGKILL");
       return;
     }
+    live.add(child);
+    child.once("exit", () => live.delete(child));
+    // Asked to end already (abort below): this one goes too.
+    if (ending) child.kill("SIGKILL");
     const slot = pids.findIndex((p) => p === 0);
     if (slot === -1) return;
     Atomics.store(pids, slot, pid);
@@ -52,14 +61,27 @@ const port = parentPort!;
 /** A reusable worker (the app's pool) runs one job after another; the hook's runs one and ends. */
 const reusable = workerData.reusable === true;
 let controller = new AbortController();
+let running = false;
 port.on("message", (message: { type: "run"; job: ScanJob } | { type: "abort" }) => {
-  if (message.type === "abort") return controller.abort();
+  if (message.type === "abort") {
+    // Reached at this thread's first turn after the parent asked, even deep in a hostile
+    // blob (matching yields between windows): its git processes are killed here and reaped
+    // by this loop, and the thread ends by itself once its job has, leaving no zombie
+    // behind (start-scan-worker.ts terminates it only if that takes too long).
+    ending = true;
+    controller.abort();
+    for (const child of live) child.kill("SIGKILL");
+    if (!running) port.close();
+    return;
+  }
   const own = (controller = new AbortController());
+  running = true;
   runScanJob(message.job, own.signal).then(
     (result) => port.postMessage({ type: "done", result }),
     (err: unknown) => port.postMessage({ type: "failed", error: toPlainError(err), aborted: own.signal.aborted }),
   ).finally(() => {
-    if (!reusable) port.close();
+    running = false;
+    if (!reusable || ending) port.close();
   });
 });
 

@@ -37,8 +37,13 @@ export interface ScanWorker {
  * `reusable`: the thread stays for further jobs, one at a time, until a job times out or
  * fails the thread (then `dead` is true) or `close()` is called; see scan-pool.ts.
  * `nice`: the thread and its git processes run at that lower priority (Linux: per thread).
+ * `stopGraceMs`: how long a thread being stopped is given to end by itself, its git
+ * processes killed and reaped by its own loop, before it is terminated (which may leave a
+ * zombie: stop-thread.ts). A long-lived process (the app) gives it seconds and does not wait
+ * for it; a short one (the hook) ends soon anyway.
  */
-export function startScanWorker(opts: { reusable?: boolean; nice?: number } = {}): ScanWorker {
+export function startScanWorker(opts: { reusable?: boolean; nice?: number; stopGraceMs?: number } = {}): ScanWorker {
+  const graceMs = opts.stopGraceMs ?? ABORT_GRACE_MS;
   const reusable = opts.reusable === true;
   const pids = new Int32Array(new SharedArrayBuffer(4 * MAX_CHILDREN));
   /** Set when the thread is being stopped: a child it starts from then on is killed at once (stop-thread.ts). */
@@ -65,8 +70,9 @@ export function startScanWorker(opts: { reusable?: boolean; nice?: number } = {}
         // The job ended and closed its git processes; the thread is on its way out.
         worker.unref();
       } else if (!exited) {
-        if (!answered) worker.postMessage({ type: "abort" });
-        await Promise.race([exit, new Promise((r) => setTimeout(r, ABORT_GRACE_MS).unref())]);
+        // Also to an idle reusable thread: it ends at once.
+        worker.postMessage({ type: "abort" });
+        await Promise.race([exit, new Promise((r) => setTimeout(r, graceMs).unref())]);
         if (!exited) await stopThread(worker, pids, stopFlag);
       }
       // Whatever is still in the table was not seen to exit: kill it. A finished child's
@@ -109,7 +115,12 @@ export function startScanWorker(opts: { reusable?: boolean; nice?: number } = {}
         void exit.then(() => settle(() => reject(new LeakguardError("scan worker ended without a result"))));
         worker.postMessage({ type: "run", job });
         // A reusable thread that answered stays for the next job; anything else is stopped.
-      }).finally(() => (reusable && healthy ? undefined : stop()));
+      }).finally(() => {
+        if (reusable && healthy) return;
+        const stopped = stop();
+        // A thread given seconds to end by itself is not waited for: the caller has its answer.
+        return graceMs > ABORT_GRACE_MS ? undefined : stopped;
+      });
     },
     close: stop,
     unref: () => worker.unref(),

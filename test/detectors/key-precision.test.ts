@@ -31,6 +31,13 @@ describe("bodies that are not Stripe keys", () => {
     expect(scan("config.py", `KEY = "${LIVE}yourLiveStripeKeyGoesHere"`).map((m) => m.rule)).toEqual(["stripe-live-secret-key"]);
   });
 
+  it("the same prose is judged at each place: after a docs URL it is not reported, later alone in code it is, and the other way round", () => {
+    const prose = `${LIVE}yourLiveStripeKeyGoesHere`;
+    const lines = (first: string, second: string) => scan("README.md", `${first}\n${second}\n`).map((m) => m.line);
+    expect(lines(`${DOCS}${prose}`, `KEY = "${prose}"`)).toEqual([2]);
+    expect(lines(`KEY = "${prose}"`, `${DOCS}${prose}`)).toEqual([1]);
+  });
+
   it("a Paystack secret key is a generic live secret, never a Stripe key", () => {
     const key = LIVE + hex40();
     const [m, ...rest] = scan(".env", `PAYSTACK_SECRET_KEY=${key}\n`);

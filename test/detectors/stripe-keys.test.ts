@@ -91,6 +91,17 @@ describe("detectStripeKeys", () => {
     });
   });
 
+  it("stops at the first key when asked only whether there is one, and finds every key otherwise", () => {
+    const keys = [fakeKey(), fakeKey(), fakeKey()];
+    const bytes = Buffer.from(keys.map((k) => `k = "${k}"`).join("\n"));
+    expect(detectStripeKeys({ path: "a.js", bytes, firstOnly: true }).map((m) => m.secret)).toEqual([keys[0]]);
+    expect(detectStripeKeys({ path: "a.js", bytes }).map((m) => m.secret)).toEqual(keys);
+    // UTF-16 text too, and nothing when there is nothing.
+    const wide = Buffer.from(`k = "${keys[1]}"\n`, "utf16le");
+    expect(detectStripeKeys({ path: "a.ps1", bytes: wide, firstOnly: true }).map((m) => m.secret)).toEqual([keys[1]]);
+    expect(detectStripeKeys({ path: "a.js", bytes: Buffer.from("no keys here"), firstOnly: true })).toEqual([]);
+  });
+
   it("marks a line that carries leakguard:allow", () => {
     const [m] = scan("test/fixture.js", `const k = "${fakeKey("sk", "test")}"; // leakguard:allow`);
     expect(m?.allowed).toBe(true);
