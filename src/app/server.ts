@@ -154,6 +154,12 @@ export function signatureMatches(secret: string, body: Buffer, header: string): 
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+/** The webhook path as express matched it before: any case, one trailing slash, any query. */
+function isWebhookPath(url: string): boolean {
+  const path = url.split("?")[0]!.toLowerCase();
+  return path === WEBHOOK_PATH || path === `${WEBHOOK_PATH}/`;
+}
+
 export interface Door {
   /** The server's request listener: the webhook door, and express for every other path. */
   listener: RequestListener;
@@ -209,8 +215,7 @@ export function createServer(deps: ServerDeps): Door {
 
   return {
     listener: (req, res) => {
-      const path = (req.url ?? "").split("?")[0];
-      if (req.method === "POST" && path === WEBHOOK_PATH) void webhook(req, res);
+      if (req.method === "POST" && isWebhookPath(req.url ?? "")) void webhook(req, res);
       else rest(req, res);
     },
     quiet,

@@ -113,6 +113,15 @@ describe("the webhook door", { timeout: E2E_TIMEOUT }, () => {
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
   });
 
+  it("takes deliveries at the path as configured on GitHub, with a trailing slash or a query too", async () => {
+    for (const [i, path] of ["/api/github/webhooks/", "/api/github/webhooks?source=github", "/API/GitHub/Webhooks"].entries()) {
+      repo.work.commit(`path ${i}`, { [`p${i}.txt`]: "p\n" });
+      const body = Buffer.from(JSON.stringify(repo.pushPayload(repo.push())));
+      const res = await fetch(`${app.url}${path}`, { method: "POST", headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": `path-${i}`, "x-hub-signature-256": sign(body) }, body });
+      expect(res.status).toBe(202);
+    }
+  });
+
   it("refuses an encoded body with 415 before authenticating it: it would have to be inflated first", async () => {
     repo.work.commit("gzip", { "d.txt": "d\n" });
     const body = Buffer.from(JSON.stringify(repo.pushPayload(repo.push())));
