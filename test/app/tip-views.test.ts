@@ -45,7 +45,10 @@ describe("the tip of the default branch, seen through archives and encodings", {
 
     const jarIssue = issueOf(repo.fullName, inJar);
     const secretIssue = issueOf(repo.fullName, inSecret);
-    expect(jarIssue.body).toContain("libs/payments.jar");
+    // The issue says where inside the archive: line 301 is the member's, and the link is the archive's.
+    expect(jarIssue.title).toContain("`libs/payments.jar!config/app.properties`");
+    expect(jarIssue.body).toContain("`config/app.properties` line 301, inside the archive `libs/payments.jar`");
+    expect(jarIssue.body).not.toMatch(/payments\.jar#L301/);
     expect(jarIssue.body).toContain("| Still in the tip of `main` | ❌ yes |");
     expect(secretIssue.body).toContain("| Still in the tip of `main` | ❌ yes |");
 

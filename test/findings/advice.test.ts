@@ -30,7 +30,7 @@ const unwrap = (s: string) => s.replace(/\n\s+/g, " ");
 function endings(f: Finding) {
   const hook = formatVerdict(decideVerdict({ kind: "scanned", findings: [f], stats: emptyStats(), skippedBlobs: 0 }, defaultHookConfig(), { kind: "none" }), { gitlab: false });
   const check = buildCheckRun({ findings: [f], failOn: "high", alerts: [], forceFailure: false, scope: "this push" });
-  const facts: IncidentFacts = { ...f, commit: f.commit, ref: null, pusher: null, replacementOf: null, status: null };
+  const facts: IncidentFacts = { ...f, member: f.member ?? null, commit: f.commit, ref: null, pusher: null, replacementOf: null, status: null };
   const issue = issueBody(facts, { fullName: "acme/shop", htmlUrl: "https://github.com/acme/shop", isPublic: false, defaultBranch: "main" });
   const sarif = JSON.parse(formatSarif({ findings: [f], stats: emptyStats() }, { mode: "history", target: ".", color: false, version: "0" }));
   return { hook: unwrap(hook), annotation: check.annotations[0]?.message ?? "", issue, sarif: sarif.runs[0].results[0].message.text as string };

@@ -7,7 +7,7 @@ import type { Incident } from "../store/store.js";
 import { vectorLabel } from "../github-advice.js";
 import { groupLeaks, isKeyLeak } from "./group-leaks.js";
 import { code, person } from "./markdown.js";
-import { issueBody, issueTitle } from "./render-issue.js";
+import { issueBody, issueTitle, placeName } from "./render-issue.js";
 import type { IncidentFacts } from "./render-issue.js";
 import type { RepoProbe } from "./repo-probe.js";
 import { RecheckBudgetError } from "./repo-probe.js";
@@ -55,7 +55,7 @@ export async function reconcileIncidents(
 
   for (const leak of groupLeaks(findings, config.failOn)) {
     let known = await ctx.store.findIncident(repo.fullName, leak.fingerprint);
-    const where = `${code(leak.path)}:${leak.line} in ${leak.commit ? leak.commit.slice(0, 7) : "?"}${req.ref ? ` (${code(req.ref)})` : ""}`;
+    const where = `${code(placeName(leak))}:${leak.line} in ${leak.commit ? leak.commit.slice(0, 7) : "?"}${req.ref ? ` (${code(req.ref)})` : ""}`;
     const by = req.pusher ? `, by ${person(req.pusher)}` : "";
     /** Says, once per new key on each incident it replaced, that the replacement leaked the same way. */
     const alarm = async (replaced: readonly Incident[], tracked: { issueRepo: string; issueNumber: number }) => {
@@ -113,6 +113,7 @@ export async function reconcileIncidents(
       redacted: leak.redacted,
       vector: leak.vector,
       path: leak.path,
+      member: leak.member ?? null,
       line: leak.line,
       commit: leak.commit,
       ref: req.ref,

@@ -18,14 +18,19 @@ export interface GithubRepo {
 
 export type IncidentFacts = Omit<Incident, "id" | "issueRepo" | "issueNumber" | "state" | "openedAt" | "repo">;
 
+/** Where the key is, as the owner will look for it: `path`, or `archive!member` inside an archive (gitleaks' notation). */
+export function placeName(i: { path: string; member?: string | null }): string {
+  return i.member ? `${i.path}!${i.member}` : i.path;
+}
+
 export function issueTitle(i: IncidentFacts): string {
   // GitHub renders code spans in titles, and e-mail subjects show the text as it is: a code
   // span is inert in both. Titles over 256 characters are refused: a long path keeps its end.
-  return `Leaked ${RULES[i.rule].title}${i.redacted ? ` ${i.redacted}` : ""} in ${code(shorten(i.path, 150))}`;
+  return `Leaked ${RULES[i.rule].title}${i.redacted ? ` ${i.redacted}` : ""} in ${code(shorten(placeName(i), 150))}`;
 }
 
 function what(i: IncidentFacts): string {
-  if (!i.redacted) return `A tracked dotenv file, ${code(i.path)}. It may hold other credentials than Stripe keys.`;
+  if (!i.redacted) return `A tracked dotenv file, ${code(placeName(i))}. It may hold other credentials than Stripe keys.`;
   if (i.rule === "generic-live-secret-key") {
     return `A live secret key, ${code(i.redacted)}, in a shape Stripe never issues: another provider's (Paystack's keys look like this). Whoever has it can act as your account with that provider.`;
   }
@@ -43,8 +48,9 @@ function what(i: IncidentFacts): string {
 
 function where(i: IncidentFacts, repo: GithubRepo): string[] {
   const commit = i.commit ? link(code(i.commit.slice(0, 7)), href(repo.htmlUrl, ["commit", i.commit])) : "unknown";
-  const file = `${code(i.path)} line ${i.line}`;
-  const fileLink = i.commit ? link(file, href(repo.htmlUrl, ["blob", i.commit, ...i.path.split("/")], `L${i.line}`)) : file;
+  // Inside an archive the line is the member's: the link goes to the archive itself.
+  const file = i.member ? `${code(i.member)} line ${i.line}, inside the archive ${code(i.path)}` : `${code(i.path)} line ${i.line}`;
+  const fileLink = i.commit ? link(file, href(repo.htmlUrl, ["blob", i.commit, ...i.path.split("/")], i.member ? undefined : `L${i.line}`)) : file;
   return [
     `- **Where:** ${fileLink} in ${repoName(repo.fullName)}, commit ${commit}${i.ref ? ` (${code(i.ref)})` : ""}`,
     `- **Pushed by:** ${i.pusher ? person(i.pusher) : "unknown (found in existing history)"}`,

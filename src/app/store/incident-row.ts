@@ -10,6 +10,8 @@ export interface IncidentRow {
   redacted: string | null;
   vector: string;
   path: string;
+  /** Added by a migration: absent from rows read before it. */
+  member?: string | null;
   line: number;
   commit_oid: string | null;
   ref: string | null;
@@ -32,6 +34,7 @@ export function toIncident(r: IncidentRow): Incident {
     redacted: r.redacted,
     vector: r.vector as Incident["vector"],
     path: r.path,
+    member: r.member ?? null,
     line: r.line,
     commit: r.commit_oid,
     ref: r.ref,

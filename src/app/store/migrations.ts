@@ -58,4 +58,6 @@ export const MIGRATIONS: readonly string[] = [
      oid TEXT NOT NULL,
      PRIMARY KEY (repo, ref)
    );`,
+  // A key inside an archive: the member it is in, so that the issue says where to look.
+  `ALTER TABLE incidents ADD COLUMN member TEXT;`,
 ];

@@ -96,4 +96,6 @@ export const PG_MIGRATIONS: readonly string[] = [
      RETURN fresh;
    END
    $fn$;`,
+  // A key inside an archive: the member it is in, so that the issue says where to look.
+  `ALTER TABLE leakguard.incidents ADD COLUMN member TEXT;`,
 ];

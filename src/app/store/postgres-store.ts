@@ -172,9 +172,9 @@ export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts
     },
     async addIncident(i: NewIncident) {
       const { rows } = await pool.query<IncidentRow>(
-        `INSERT INTO leakguard.incidents (repo, fingerprint, rule, severity, redacted, vector, path, line, commit_oid, ref, pusher, replacement_of, issue_repo, issue_number, state, opened_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'open', $15) RETURNING *`,
-        [i.repo, i.fingerprint, i.rule, i.severity, i.redacted, i.vector, i.path, i.line, i.commit, i.ref, i.pusher, i.replacementOf, i.issueRepo, i.issueNumber, new Date().toISOString()],
+        `INSERT INTO leakguard.incidents (repo, fingerprint, rule, severity, redacted, vector, path, member, line, commit_oid, ref, pusher, replacement_of, issue_repo, issue_number, state, opened_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'open', $16) RETURNING *`,
+        [i.repo, i.fingerprint, i.rule, i.severity, i.redacted, i.vector, i.path, i.member, i.line, i.commit, i.ref, i.pusher, i.replacementOf, i.issueRepo, i.issueNumber, new Date().toISOString()],
       );
       return toIncident(rows[0]!);
     },

@@ -247,10 +247,10 @@ export function openSqliteStore(dataDir: string): SqliteStore {
     async addIncident(i: NewIncident) {
       const res = db
         .prepare(
-          `INSERT INTO incidents (repo, fingerprint, rule, severity, redacted, vector, path, line, commit_oid, ref, pusher, replacement_of, issue_repo, issue_number, state, opened_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
+          `INSERT INTO incidents (repo, fingerprint, rule, severity, redacted, vector, path, member, line, commit_oid, ref, pusher, replacement_of, issue_repo, issue_number, state, opened_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
         )
-        .run(i.repo, i.fingerprint, i.rule, i.severity, i.redacted, i.vector, i.path, i.line, i.commit, i.ref, i.pusher, i.replacementOf, i.issueRepo, i.issueNumber, now());
+        .run(i.repo, i.fingerprint, i.rule, i.severity, i.redacted, i.vector, i.path, i.member, i.line, i.commit, i.ref, i.pusher, i.replacementOf, i.issueRepo, i.issueNumber, now());
       return toIncident(prepare("SELECT * FROM incidents WHERE id = ?").get(res.lastInsertRowid) as IncidentRow);
     },
     async updateIncident(id, patch) {

@@ -42,6 +42,8 @@ export interface Incident {
   redacted: string | null;
   vector: Vector;
   path: string;
+  /** Inside an archive at `path`: the member the key is in (`config/.env`, `lib/a.jar!app.properties`), `line` being that member's. */
+  member: string | null;
   line: number;
   commit: string | null;
   ref: string | null;

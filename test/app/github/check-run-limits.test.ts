@@ -29,7 +29,7 @@ describe("GitHub's size limits", () => {
   });
 
   it("keeps the issue title under 256 characters, ending with the file's name", () => {
-    const title = issueTitle({ ...finding(long, 0), ref: null, pusher: null, replacementOf: null, status: null });
+    const title = issueTitle({ ...finding(long, 0), member: null, ref: null, pusher: null, replacementOf: null, status: null });
     expect(title.length).toBeLessThanOrEqual(256);
     expect(title).toMatch(/d\/pay\.js`$/);
   });

@@ -15,6 +15,7 @@ const facts: IncidentFacts = {
   redacted: redact(key),
   vector: "frontend-env",
   path: "web/.env",
+  member: null,
   line: 3,
   commit: "c".repeat(40),
   ref: "branch main",

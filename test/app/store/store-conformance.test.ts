@@ -23,6 +23,7 @@ const incident = {
   redacted: "sk_live_…wxyz",
   vector: "dotenv" as const,
   path: ".env",
+  member: null,
   line: 2,
   commit: "a".repeat(40),
   ref: "branch main",
@@ -92,6 +93,13 @@ describe.each(Object.keys(STORES))("%s store", (kind) => {
     expect(await store.purge({ deliveries: far, digests: far })).toEqual({ deliveries: 0, digests: 1 });
     expect(await store.enqueue({ id: "d9", name: "push", payload: "{}", digest: "aa" })).toBe(true);
     await store.close();
+  });
+
+  it("keeps the archive member a key was found in", async () => {
+    const store = await open();
+    const inArchive = { ...incident, fingerprint: "e".repeat(32), path: "release.zip", member: "lib/app.jar!config/.env" };
+    expect(await store.addIncident(inArchive)).toMatchObject({ path: "release.zip", member: "lib/app.jar!config/.env" });
+    expect((await store.openIncidents(inArchive.repo)).find((i) => i.fingerprint === inArchive.fingerprint)?.member).toBe("lib/app.jar!config/.env");
   });
 
   it("keeps incidents per repo and fingerprint, with their last status", async () => {
