@@ -68,6 +68,12 @@ function keyLine(count: number, distinct = 1000): string {
   return Array.from({ length: count }, (_, i) => keys[i % distinct]).join(" ");
 }
 
+/** `count` keys on one line, no two alike: each is classified and reported (a key seen again is not classified again). */
+function distinctKeyLine(count: number): string {
+  const base = fakeKey().slice(0, -6);
+  return Array.from({ length: count }, (_, i) => base + i.toString(36).padStart(6, "0")).join(" ");
+}
+
 describe("pre-receive hook on hostile content, default time budget", () => {
   it("decides on a .env of 200,000 newlines in time, and rejects it", async () => {
     const { remote, repo } = await startedUncompressed(`timeBudgetMs: ${BUDGET}\n`);
@@ -91,8 +97,8 @@ describe("pre-receive hook on hostile content, default time budget", () => {
   it("stops a scan that cannot finish at the budget, and fails closed", async () => {
     const { remote, repo } = await startedUncompressed(`timeBudgetMs: ${BUDGET}\n`);
     const before = remote.refs();
-    // A million keys on one line: no machine matches them all within 4 s.
-    repo.commit("bundle", { "dist/app.js": keyLine(1_000_000) + "\n" });
+    // A million distinct keys on one line: no machine classifies and reports them all within 4 s.
+    repo.commit("bundle", { "dist/app.js": distinctKeyLine(1_000_000) + "\n" });
     const r = timedPush(repo);
     expectRejectedInTime(r, remote, before);
     expect(r.output).toContain(`did not finish within its time budget (${BUDGET} ms)`);
@@ -101,7 +107,7 @@ describe("pre-receive hook on hostile content, default time budget", () => {
 
   it("stops the same scan at the budget under failMode: open, and lets the push through with the warning", async () => {
     const { remote, repo } = await startedUncompressed(`timeBudgetMs: ${BUDGET}\nfailMode: open\n`);
-    const head = repo.commit("bundle", { "dist/app.js": keyLine(1_000_000) + "\n" });
+    const head = repo.commit("bundle", { "dist/app.js": distinctKeyLine(1_000_000) + "\n" });
     const r = timedPush(repo);
     expect(r.status).toBe(0);
     expect(r.output).toContain("the server accepts unscanned pushes (failMode: open)");
