@@ -63,4 +63,21 @@ describe("the tip of the default branch, seen through archives and encodings", {
     expectKeyNowhere(world, inSecret);
     world.gh.expectNoViolations();
   });
+
+  it("names a member whose own name holds a key by its redacted form only, in the issue and everywhere else", async () => {
+    const repo = world.addRepo("named-members");
+    const inName = fakeKey();
+    const inside = fakeKey();
+    // The member's name is the pusher's choice: it may carry a key of its own.
+    const zip = Buffer.from(zipSync({ [`keys/${inName}/config.properties`]: strToU8(`stripe.key=${inside}\n`) }, { level: 9 }));
+    repo.work.commit("init", { "README.md": "shop\n" });
+    repo.work.commit("release", { "dist/release.zip": zip });
+    await world.deliver(app, "push", repo.pushPayload(repo.push()));
+    await settle(app);
+    const issue = issueOf(repo.fullName, inside);
+    expect(issue.title).toContain(`dist/release.zip!keys/${redacted(inName)}/config.properties`);
+    expect(issue.body).toContain(`keys/${redacted(inName)}/config.properties`);
+    expectKeyNowhere(world, inName);
+    expectKeyNowhere(world, inside);
+  });
 });
