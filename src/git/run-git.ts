@@ -19,8 +19,6 @@ export interface GitOptions {
   signal?: AbortSignal;
 }
 
-
-
 const BASE_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", GIT_NO_REPLACE_OBJECTS: "1", GIT_NO_LAZY_FETCH: "1" };
 
 const available = new Map<string, boolean>(); // PATH -> found

@@ -47,15 +47,16 @@ function startRunner(nice: number): Runner {
       if (opts.signal?.aborted) return Promise.reject(new GitError(`git ${args[0] ?? ""} failed: aborted`, null, ""));
       const w = thread();
       const id = nextId++;
+      const { signal, ...rest } = opts;
+      const onAbort = () => w.postMessage({ abort: id });
       return new Promise<Buffer>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         w.ref();
-        const { signal, ...rest } = opts;
         // The environment as this thread has it now: the app strips its secrets from
         // process.env after start-up, and a thread's process.env is a copy from its creation.
         w.postMessage({ id, args, opts: { ...rest, env: { ...(rest.env ?? process.env) } } });
-        signal?.addEventListener("abort", () => w.postMessage({ abort: id }), { once: true });
-      });
+        signal?.addEventListener("abort", onAbort, { once: true });
+      }).finally(() => signal?.removeEventListener("abort", onAbort)); // a signal shared by many calls keeps no listener per call
     },
   };
 }
