@@ -41,6 +41,25 @@ afterAll(async () => {
   const names = created.splice(0);
   if (!names.length) return;
   await admin(async (c) => {
-    for (const n of names) await c.query(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`);
+    for (const n of names) await dropDatabase(c, n);
   });
 });
+
+/**
+ * FORCE ends the sessions left on it, but not an autovacuum worker that happens to be
+ * running there: that is the server's own (superuser) session, and the drop fails with
+ * 42501 until the worker is done, a moment later. A database still there after that is a
+ * throwaway one on a test server: said, and left.
+ */
+async function dropDatabase(c: pg.Client, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== "42501") throw err;
+      if (attempt === 40) return void console.warn(`[test] ${name} not dropped: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
