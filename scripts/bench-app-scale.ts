@@ -143,12 +143,14 @@ async function runMode(mode: string) {
     );
   }
 
+  const deliveryInstallation = new Map<string, number>();
   // The burst, from a thread of its own: this thread also serves the GitHub double and the
   // git server, whose turns would otherwise be counted in the app's acknowledgements.
   const requests = await Promise.all(
     w.pushes.map(async (p, i) => {
       const target = mode === "split" ? instances[0]! : instances[i % instances.length]!;
       const hook = { event: "push", deliveryId: randomUUID(), payload: p.payload, body: JSON.stringify(p.payload) };
+      deliveryInstallation.set(hook.deliveryId, p.installationId);
       return { url: `${target.url}/api/github/webhooks`, ...(await webhookRequest(hook, { secret: SECRET })) };
     }),
   );
@@ -202,6 +204,26 @@ async function runMode(mode: string) {
   const cpus = instances.map((a) => processCpuMs(a.proc.pid!));
   const cpu = cpus.reduce((sum, c) => sum + c.own + c.children, 0);
   const childCpu = cpus.reduce((sum, c) => sum + c.children, 0);
+  // Which instance ran which installation's deliveries: each instance paces its own
+  // requests per installation, so an uneven spread leaves one instance's lane idle.
+  const installationIds = [...new Set(w.pushes.map((p) => p.installationId))];
+  // With when each lane's last delivery was done (seconds from the burst's start): a lane
+  // that ends early sat idle while another still had work.
+  const spread = instances
+    .filter((_, i) => !receiverOnly(i))
+    .map((a) => {
+      const n = new Map<number, { count: number; last: number }>();
+      for (const l of a.logs) {
+        if (!l.includes('"delivery processed"')) continue;
+        const line = JSON.parse(l) as { delivery: string; time: number };
+        const inst = deliveryInstallation.get(line.delivery);
+        if (inst === undefined) continue;
+        const e = n.get(inst) ?? { count: 0, last: 0 };
+        n.set(inst, { count: e.count + 1, last: Math.max(e.last, (line.time - started) / 1000) });
+      }
+      return installationIds.map((id) => `${n.get(id)?.count ?? 0} (to ${(n.get(id)?.last ?? 0).toFixed(1)} s)`).join(", ");
+    })
+    .join(" | ");
   for (const a of instances) await a.stop();
   await w.close();
   return {
@@ -211,6 +233,7 @@ async function runMode(mode: string) {
     loopP99: Math.max(0, ...loop.map((x) => x.p99)),
     loopMax: Math.max(0, ...loop.map((x) => x.max)),
     mode,
+    spread,
     /** The machine is shared: the 1-minute load average at the end of the mode, to read the figures against. */
     load: loadavg()[0]!,
     refused,
@@ -260,6 +283,7 @@ for (const mode of String(args.modes).split(",")) {
       `load ${f(r.load)}`,
   );
   console.log(`      requests: ${r.routes}`);
+  console.log(`      deliveries run per installation, by instance: ${r.spread}`);
 }
 const pg1 = results.find((r) => r.mode === "pg1");
 const pg2 = results.find((r) => r.mode === "pg2");

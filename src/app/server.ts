@@ -4,6 +4,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import type { Logger } from "./create-logger.js";
 import { storedPayload } from "./handlers/payloads.js";
 import type { Store } from "./store/store.js";
+import { installationLane } from "./store/spread-lanes.js";
 
 // POST /api/github/webhooks: headers, room, size, signature, JSON — in that order — then
 // the delivery is committed to the queue and acknowledged. GitHub gives up after 10 s, so
@@ -200,7 +201,8 @@ export function createServer(deps: ServerDeps): Door {
       }
       // X-GitHub-Delivery is not signed: the body's digest is what makes a replay a duplicate.
       const digest = createHash("sha256").update(raw).digest("hex");
-      const fresh = await deps.store.enqueue({ id, name, payload: storedPayload(name, payload), digest, key: deliveryKey(payload) });
+      const lane = installationLane((payload as { installation?: { id?: unknown } } | null)?.installation?.id);
+      const fresh = await deps.store.enqueue({ id, name, payload: storedPayload(name, payload), digest, key: deliveryKey(payload), lane });
       deps.log.info({ delivery: id, event: name, duplicate: !fresh }, fresh ? "delivery queued" : "delivery already received");
       answer(res, fresh ? 202 : 200, { status: fresh ? "queued" : "duplicate" });
       if (fresh) deps.onEnqueued();

@@ -4,6 +4,7 @@ import { scanRepository } from "../scan-repository.js";
 import { installationPayload, parsePayload } from "./payloads.js";
 import { z } from "zod";
 import { redactDeep } from "../redact-deep.js";
+import { installationLane } from "../store/spread-lanes.js";
 
 // A new installation (or repositories added to one) is the first sight of those repos. The
 // delivery only fans out: one job per repository, keyed by the repository like a push, so
@@ -29,6 +30,7 @@ export async function onInstallation(ctx: AppContext, raw: unknown, event: "inst
       name: REPO_SCAN_EVENT,
       payload: JSON.stringify(redactDeep({ installation: { id: p.installation.id }, repository: { full_name } })),
       key: `repo:${full_name.toLowerCase()}`,
+      lane: installationLane(p.installation.id),
     });
     if (fresh) queued++;
   }

@@ -98,4 +98,35 @@ export const PG_MIGRATIONS: readonly string[] = [
    $fn$;`,
   // A key inside an archive: the member it is in, so that the issue says where to look.
   `ALTER TABLE leakguard.incidents ADD COLUMN member TEXT;`,
+  // Each job carries its lane (the installation) as a graphile-worker flag, so that an
+  // instance can look first for jobs of lanes it is not already running (spread-lanes.ts).
+  // The signature without lanes stays, for an instance of the previous version still running.
+  `CREATE FUNCTION leakguard.enqueue_deliveries(p_digests TEXT[], p_ids TEXT[], p_names TEXT[], p_payloads TEXT[], p_keys TEXT[], p_lanes TEXT[], p_task TEXT, p_max_attempts INTEGER)
+   RETURNS BOOLEAN[] LANGUAGE plpgsql AS $fn$
+   DECLARE
+     fresh BOOLEAN[] := '{}';
+     specs graphile_worker.job_spec[] := '{}';
+   BEGIN
+     FOR i IN 1 .. coalesce(array_length(p_ids, 1), 0) LOOP
+       IF p_digests[i] IS NOT NULL THEN
+         INSERT INTO leakguard.seen_bodies (digest, delivery_id) VALUES (p_digests[i], p_ids[i]) ON CONFLICT (digest) DO NOTHING;
+         IF NOT FOUND THEN
+           fresh := fresh || false;
+           CONTINUE;
+         END IF;
+       END IF;
+       INSERT INTO leakguard.deliveries (id, name, payload, repo_key, state) VALUES (p_ids[i], p_names[i], p_payloads[i], p_keys[i], 'pending') ON CONFLICT (id) DO NOTHING;
+       IF NOT FOUND THEN
+         IF p_digests[i] IS NOT NULL THEN DELETE FROM leakguard.seen_bodies WHERE digest = p_digests[i]; END IF;
+         fresh := fresh || false;
+         CONTINUE;
+       END IF;
+       specs := specs || ROW(p_task, json_build_object('id', p_ids[i]), p_keys[i], NULL, p_max_attempts, p_ids[i], NULL,
+                             CASE WHEN p_lanes[i] IS NULL THEN NULL ELSE ARRAY[p_lanes[i]] END)::graphile_worker.job_spec;
+       fresh := fresh || true;
+     END LOOP;
+     IF coalesce(array_length(specs, 1), 0) > 0 THEN PERFORM graphile_worker.add_jobs(specs); END IF;
+     RETURN fresh;
+   END
+   $fn$;`,
 ];

@@ -73,12 +73,13 @@ export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts
   const waiting: Waiting[] = [];
   let flushing = false;
   const enqueueMany = async (ds: readonly NewDelivery[]): Promise<boolean[]> => {
-    const { rows } = await pool.query<{ fresh: boolean[] }>("SELECT leakguard.enqueue_deliveries($1, $2, $3, $4, $5, $6, $7) AS fresh", [
+    const { rows } = await pool.query<{ fresh: boolean[] }>("SELECT leakguard.enqueue_deliveries($1, $2, $3, $4, $5, $6, $7, $8) AS fresh", [
       ds.map((d) => d.digest ?? null),
       ds.map((d) => d.id),
       ds.map((d) => d.name),
       ds.map((d) => d.payload),
       ds.map((d) => d.key ?? null),
+      ds.map((d) => d.lane ?? null),
       DELIVERY_TASK,
       maxAttempts,
     ]);

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { EventEmitter } from "node:events";
-import type { Runner, WorkerEvents } from "graphile-worker";
+import type { Runner, Worker as GraphileWorker, WorkerEvents } from "graphile-worker";
 import { makeWorkerUtils, run } from "graphile-worker";
 import type { Worker, WorkerOptions } from "../worker.js";
 import { createBatch, MAX_BATCH, runDelivery } from "../worker.js";
@@ -9,6 +9,7 @@ import type { Outcome } from "../worker.js";
 import type { Delivery } from "./store.js";
 import type { PostgresStore } from "./postgres-store.js";
 import { DELIVERY_TASK, quietLogger } from "./postgres-store.js";
+import { createLaneSpread } from "./spread-lanes.js";
 
 // The consumer of the shared PostgreSQL queue. graphile-worker hands out jobs (named
 // queues keep one repository's jobs in order, one at a time, across every instance) and
@@ -16,6 +17,11 @@ import { DELIVERY_TASK, quietLogger } from "./postgres-store.js";
 // worker died after four hours, so instances also keep a heartbeat row: an instance
 // silent for longer than the lease is taken as dead, and the first instance to notice
 // unlocks its jobs through graphile-worker's own forceUnlockWorkers.
+
+/** How often an instance running jobs reads what the others run. */
+const PEERS_REFRESH_MS = 250;
+/** How long jobs passed over for another instance wait for it before this one takes them. */
+const PEER_OFFER_MS = 200;
 
 export interface PostgresWorkerOptions extends WorkerOptions {
   /** Silence after which an instance is taken as dead and its jobs handed to others. */
@@ -32,7 +38,99 @@ export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerO
   const busy = new Set<Promise<unknown>>();
   let runner: Runner | null = null;
   let beat: NodeJS.Timeout | undefined;
+  let peerTimer: NodeJS.Timeout | undefined;
   let stopped = false;
+  const spread = createLaneSpread();
+  // The looks of one worker follow each other synchronously: forbiddenFlags is called at the
+  // start of a look, getJob:start in the same turn, and a worker nudged while idle (or from
+  // getJob:empty) starts its next look in that turn too. So how the next look is made is
+  // handed over in a variable, and each worker's look read back by its id.
+  type LookMade = { level: number; peers: boolean; leftToPeers: string[]; again: boolean };
+  const FIRST = { level: 1, peers: true };
+  let next = FIRST;
+  let lastLook: LookMade = { ...FIRST, leftToPeers: [], again: false };
+  const looks = new Map<string, LookMade>();
+  let peersRead: Promise<void> | null = null;
+  let offering = false;
+
+  /** True when the worker was idle and now looks. */
+  function tryNudge(w: GraphileWorker): boolean {
+    try {
+      return w.nudge();
+    } catch {
+      return false; // released (stopping): nothing to look for
+    }
+  }
+
+  /**
+   * Has this worker look again, made as `how`: at once when idle, or (called from its
+   * getJob:empty) as soon as the handler returns, in the same turn. Either way the look has
+   * begun before the microtask that puts `next` back.
+   */
+  function lookAgain(w: GraphileWorker, how: { level: number; peers: boolean }): void {
+    next = how;
+    tryNudge(w);
+    queueMicrotask(() => {
+      next = FIRST;
+    });
+  }
+
+  /** What the other instances run, per lane: a second job of a lane goes to one that runs fewer. */
+  function refreshPeers(): Promise<void> {
+    peersRead ??= (async () => {
+      try {
+        const { rows } = await pool.query<{ flags: Record<string, boolean>[] }>(
+          `SELECT coalesce(json_agg(j.flags) FILTER (WHERE j.id IS NOT NULL), '[]') AS flags
+             FROM leakguard.instances i
+             LEFT JOIN graphile_worker.jobs j ON j.locked_at IS NOT NULL AND j.locked_by = ANY(i.worker_ids)
+            WHERE i.id <> $1 AND cardinality(i.worker_ids) > 0 AND i.seen_at > now() - make_interval(secs => $2)
+            GROUP BY i.id`,
+          [instance, (2 * heartbeatMs) / 1000],
+        );
+        spread.peers(
+          rows.map((r) => {
+            const running = new Map<string, number>();
+            for (const f of r.flags) for (const lane of Object.keys(f ?? {})) running.set(lane, (running.get(lane) ?? 0) + 1);
+            return running;
+          }),
+        );
+      } catch (err) {
+        log.warn({ err }, "could not read what the other instances run; spreading this instance's jobs alone");
+        spread.peers([]);
+      } finally {
+        peersRead = null;
+      }
+    })();
+    return peersRead;
+  }
+
+  /**
+   * A look passed over jobs for a peer and found nothing else. If such a job is waiting, one
+   * idle worker of each peer is woken to look (on graphile-worker's own channel, which every
+   * instance listens to; this instance's workers are not woken, or their looks would race the
+   * peer's). It is the waking that matters: two looks at once can each miss a job the other
+   * held locked for a moment. A peer that does not take it within PEER_OFFER_MS
+   * (none is free, or it is gone) leaves it to this worker, which then looks without peers.
+   */
+  async function offerToPeers(w: GraphileWorker, lanes: string[]): Promise<void> {
+    if (offering) return;
+    offering = true;
+    try {
+      const { rows } = await pool.query<{ waiting: boolean }>(
+        "SELECT EXISTS (SELECT 1 FROM graphile_worker.jobs WHERE task_identifier = $1 AND locked_at IS NULL AND run_at <= now() AND attempts < max_attempts AND flags ?| $2) AS waiting",
+        [DELIVERY_TASK, lanes],
+      );
+      if (!rows[0]?.waiting || stopped) return;
+      // count 0: graphile-worker nudges no one for it; each peer's listener below does.
+      await pool.query("SELECT pg_notify('jobs:insert', $1)", [JSON.stringify({ count: 0, offeredBy: instance })]);
+      await new Promise((r) => setTimeout(r, PEER_OFFER_MS));
+      if (!stopped) lookAgain(w, { level: 1, peers: false });
+    } catch (err) {
+      log.warn({ err }, "could not offer jobs to the other instances");
+    } finally {
+      offering = false;
+    }
+  }
 
   /** Records one delivery's outcome; true when the delivery goes back to the queue. */
   async function settle(d: Delivery, outcome: Outcome, companion: boolean): Promise<boolean> {
@@ -128,8 +226,29 @@ export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerO
   const worker: Worker = {
     async start() {
       const events: WorkerEvents = new EventEmitter() as WorkerEvents;
+      const ours: GraphileWorker[] = [];
       events.on("worker:create", ({ worker: w }) => {
         workerIds.push(w.workerId);
+        ours.push(w);
+      });
+      events.on("pool:listen:notification", ({ message }) => {
+        if (message.channel !== "jobs:insert" || !message.payload?.includes("offeredBy") || stopped) return;
+        let offeredBy: unknown;
+        try {
+          offeredBy = (JSON.parse(message.payload) as { offeredBy?: unknown }).offeredBy;
+        } catch {
+          return;
+        }
+        if (typeof offeredBy !== "string" || offeredBy === instance) return;
+        for (const w of ours) if (tryNudge(w)) break;
+      });
+      events.on("worker:getJob:start", ({ worker: w }) => looks.set(w.workerId, lastLook));
+      events.on("worker:getJob:empty", ({ worker: w }) => {
+        const look = looks.get(w.workerId);
+        if (!look || stopped) return;
+        // Nothing outside the lanes passed over for running here: look again, passing over fewer.
+        if (look.again) lookAgain(w, { level: look.level + 1, peers: look.peers });
+        else if (look.leftToPeers.length) void offerToPeers(w, look.leftToPeers);
       });
       runner = await run({
         pgPool: pool,
@@ -138,11 +257,24 @@ export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerO
         pollInterval: opts.pollMs ?? 2_000,
         noHandleSignals: true,
         events,
+        forbiddenFlags: () => {
+          const how = next;
+          next = FIRST;
+          const look = spread.look(how.level, how.peers);
+          lastLook = { ...how, leftToPeers: look.leftToPeers, again: look.again };
+          return look.lanes;
+        },
         taskList: {
           [DELIVERY_TASK]: (payload, helpers) => {
-            const p = task(payload, helpers.job.attempts);
+            const lanes = Object.keys(helpers.job.flags ?? {});
+            spread.started(lanes);
+            // The view the next look here goes by, read as this job starts.
+            const p = refreshPeers().then(() => task(payload, helpers.job.attempts));
             busy.add(p);
-            return p.finally(() => busy.delete(p));
+            return p.finally(() => {
+              busy.delete(p);
+              spread.ended(lanes);
+            });
           },
         },
       });
@@ -151,6 +283,11 @@ export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerO
         if (!stopped) heartbeat().catch((err: unknown) => log.error({ err }, "heartbeat failed"));
       }, heartbeatMs);
       beat.unref();
+      // Only while something runs here: with nothing running, no lane is ever left to a peer.
+      peerTimer = setInterval(() => {
+        if (!stopped && spread.busy()) void refreshPeers();
+      }, PEERS_REFRESH_MS);
+      peerTimer.unref();
     },
     kick() {
       // graphile-worker listens for new jobs itself (LISTEN/NOTIFY): nothing to do.
@@ -170,6 +307,7 @@ export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerO
       if (stopped) return;
       stopped = true;
       clearInterval(beat);
+      clearInterval(peerTimer);
       const r = runner;
       runner = null;
       await r?.stop();

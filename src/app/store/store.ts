@@ -71,6 +71,11 @@ export interface NewDelivery {
    * repository they touch (its mirror, its incidents). null: no such constraint.
    */
   key?: string | null;
+  /**
+   * The GitHub client the job's requests go through (installationLane): an instance spreads
+   * its workers over lanes (spread-lanes.ts). null: none.
+   */
+  lane?: string | null;
 }
 
 export interface Store {
