@@ -34,13 +34,8 @@ export interface Batch {
   readonly rest: readonly Delivery[];
 }
 
-/**
- * Pushes of one repository taken at once, at most. A batch holds its repository in one
- * instance until its last check run is out, each a request in that instance's lane for the
- * installation; at 10 another instance can take the repository's next pushes after a few
- * seconds, and a batch still fetches and scans once for ten pushes.
- */
-export const MAX_BATCH = 10;
+/** Pushes of one repository taken at once, at most. */
+export const MAX_BATCH = 50;
 
 /** `deliveries`: the batch in queue order; `at(last, i)` is the i-th. */
 export function createBatch(deliveries: readonly Delivery[] = []): { at(last: boolean, index?: number): Batch } {
