@@ -52,6 +52,7 @@ export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerO
   const looks = new Map<string, LookMade>();
   let peersRead: Promise<void> | null = null;
   let offering = false;
+  const ours: GraphileWorker[] = [];
 
   /** True when the worker was idle and now looks. */
   function tryNudge(w: GraphileWorker): boolean {
@@ -67,12 +68,13 @@ export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerO
    * getJob:empty) as soon as the handler returns, in the same turn. Either way the look has
    * begun before the microtask that puts `next` back.
    */
-  function lookAgain(w: GraphileWorker, how: { level: number; peers: boolean }): void {
+  function lookAgain(w: GraphileWorker, how: { level: number; peers: boolean }): boolean {
     next = how;
-    tryNudge(w);
+    const idle = tryNudge(w);
     queueMicrotask(() => {
       next = FIRST;
     });
+    return idle;
   }
 
   /** What the other instances run, per lane: a second job of a lane goes to one that runs fewer. */
@@ -110,7 +112,8 @@ export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerO
    * instance listens to; this instance's workers are not woken, or their looks would race the
    * peer's). It is the waking that matters: two looks at once can each miss a job the other
    * held locked for a moment. A peer that does not take it within PEER_OFFER_MS
-   * (none is free, or it is gone) leaves it to this worker, which then looks without peers.
+   * (none is free, or it is gone) leaves it to this instance, whose idle worker then looks
+   * without peers.
    */
   async function offerToPeers(w: GraphileWorker, lanes: string[]): Promise<void> {
     if (offering) return;
@@ -124,7 +127,8 @@ export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerO
       // count 0: graphile-worker nudges no one for it; each peer's listener below does.
       await pool.query("SELECT pg_notify('jobs:insert', $1)", [JSON.stringify({ count: 0, offeredBy: instance })]);
       await new Promise((r) => setTimeout(r, PEER_OFFER_MS));
-      if (!stopped) lookAgain(w, { level: 1, peers: false });
+      // The worker that offered may have found other work since: any idle one of ours will do.
+      if (!stopped) for (const x of [w, ...ours]) if (lookAgain(x, { level: 1, peers: false })) break;
     } catch (err) {
       log.warn({ err }, "could not offer jobs to the other instances");
     } finally {
@@ -226,7 +230,6 @@ export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerO
   const worker: Worker = {
     async start() {
       const events: WorkerEvents = new EventEmitter() as WorkerEvents;
-      const ours: GraphileWorker[] = [];
       events.on("worker:create", ({ worker: w }) => {
         workerIds.push(w.workerId);
         ours.push(w);
