@@ -21,7 +21,7 @@ import { createLaneSpread } from "./spread-lanes.js";
 /** How often an instance running jobs reads what the others run. */
 const PEERS_REFRESH_MS = 250;
 /** How long jobs passed over for another instance wait for it before this one takes them. */
-const PEER_OFFER_MS = 200;
+const PEER_OFFER_MS = 2_000;
 
 export interface PostgresWorkerOptions extends WorkerOptions {
   /** Silence after which an instance is taken as dead and its jobs handed to others. */
