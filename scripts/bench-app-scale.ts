@@ -15,7 +15,10 @@
 // answers at once, measured just before: the part of an ack that is the sender's and the box's.
 //
 // Usage: npm run build && node scripts/run-ts.mjs scripts/bench-app-scale.ts [--deliveries 300] [--repos 12]
-//   [--installations 3] [--latency-ms 100] [--workers 4] [--modes sqlite,pg1,pg2,split] [--profile DIR]
+//   [--installations 3] [--latency-ms 100] [--workers 4] [--modes sqlite,pg1,pg2,split] [--profile DIR] [--rate R]
+// --rate R sends delivery i at i / R seconds and times its ack from then (scripts/lib/send-burst.ts):
+// the ack latency at an offered load. Without it the burst is a closed loop of 32 connections,
+// which measures saturation: each ack then waits for the 31 in flight before it.
 // "cpu/push" is the CPU the app processes spent (every thread and every git they started and
 // waited for, from /proc) divided by the deliveries, "git" the part spent in those git
 // processes: on a shared machine the latencies measure the scheduler, this does not. --profile DIR writes a V8 CPU profile of each instance there.
@@ -50,11 +53,13 @@ const { values: args } = parseArgs({
     modes: { type: "string", default: "sqlite,pg1,pg2" },
     "leak-every": { type: "string", default: "10" },
     profile: { type: "string" },
+    rate: { type: "string", default: "0" },
   },
 });
 const N = Number(args.deliveries);
 const R = Number(args.repos);
 const I = Number(args.installations);
+const RATE = Number(args.rate);
 const SECRET = "bench-secret";
 const ZERO = "0".repeat(40);
 
@@ -116,7 +121,7 @@ async function ackFloor(requests: { url: string; headers: Record<string, string>
   const server = spawn(process.execPath, ["-e", FLOOR_SERVER], { stdio: ["ignore", "pipe", "inherit"] });
   try {
     const port = await new Promise<string>((resolve) => server.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim())));
-    const { acks } = await sendBurst(requests.map((r) => ({ ...r, url: `http://127.0.0.1:${port}/api/github/webhooks` })));
+    const { acks } = await sendBurst(requests.map((r) => ({ ...r, url: `http://127.0.0.1:${port}/api/github/webhooks` })), 32, RATE);
     return { p50: quantile(acks, 0.5), p99: quantile(acks, 0.99) };
   } finally {
     server.kill();
@@ -166,7 +171,7 @@ async function runMode(mode: string) {
   }, 50);
   let sent: Sent;
   try {
-    sent = await sendBurst(requests);
+    sent = await sendBurst(requests, 32, RATE);
   } catch (err) {
     // An instance that stopped answering: its last words say why.
     for (const a of instances) console.error(a.logs.slice(-20).join("\n"), a.proc.exitCode, a.proc.signalCode);
@@ -263,7 +268,7 @@ function processCpuMs(pid: number): { own: number; children: number } {
 const CLK_TCK = 100;
 
 const f = (x: number, d = 1) => x.toFixed(d);
-console.log(`${N} deliveries over ${R} repositories in ${I} installations; GitHub latency ${args["latency-ms"]} ms; ${args.workers} workers per instance`);
+console.log(`${N} deliveries over ${R} repositories in ${I} installations; GitHub latency ${args["latency-ms"]} ms; ${args.workers} workers per instance; sent ${RATE > 0 ? `at ${RATE} a second (open loop)` : "as fast as 32 connections carry them"}`);
 console.log("mode  completed  ack p50/p99 ms (floor)       push->check p50/p95/max s  deliveries/s  wrong check runs  wrong issues  503s  limited  req/push  loop p99/max ms  cpu/push           load");
 const results = [];
 for (const mode of String(args.modes).split(",")) {

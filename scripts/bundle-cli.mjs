@@ -8,8 +8,8 @@
 // only what it runs. The dependencies stay external (native addons, worker transports),
 // except commander, which every command loads.
 //   node scripts/bundle-cli.mjs [--outdir dist/cli]
-// Everything lands flat in one folder: the threads are started by the URLs "./scan-worker.js"
-// and "./git-runner-thread.js" next to whichever chunks start them, and the installer finds ../cli/main.js
+// Everything lands flat in one folder: the threads are started by the URLs "./scan-worker.js",
+// "./git-runner-thread.js" and "./door-thread.js" next to whichever chunks start them, and the installer finds ../cli/main.js
 // and ../../hooks/ from its chunk as it does from dist/hook/.
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -36,7 +36,7 @@ for (const f of readdirSync(outdir, { withFileTypes: true }).map((e) => e.name))
 
 await build({
   absWorkingDir: ROOT,
-  entryPoints: { main: "src/cli/main.ts", "scan-worker": "src/scan-worker/scan-worker.ts", "git-runner-thread": "src/scan-worker/git-runner-thread.ts" },
+  entryPoints: { main: "src/cli/main.ts", "scan-worker": "src/scan-worker/scan-worker.ts", "git-runner-thread": "src/scan-worker/git-runner-thread.ts", "door-thread": "src/app/door-thread.ts" },
   outdir,
   bundle: true,
   splitting: true,

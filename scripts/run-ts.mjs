@@ -20,11 +20,11 @@ const out = mkdtempSync(join(root, "node_modules", ".cache-run-ts-"));
 // On exit, not in a finally: scripts end with process.exit() too, which skips a finally.
 process.on("exit", () => rmSync(out, { recursive: true, force: true }));
 // The worker threads' entries are bundled beside the script, flat, as bundle-cli.mjs does for
-// dist: src starts them by the URLs "./scan-worker.js" and "./git-runner-thread.js" next to
+// dist: src starts them by the URLs "./scan-worker.js", "./git-runner-thread.js" and "./door-thread.js" next to
 // whichever chunk holds the code that starts them.
 writeFileSync(join(out, "package.json"), '{"type":"module"}\n');
 await build({
-  entryPoints: { script: resolve(entry), "scan-worker": join(root, "src", "scan-worker", "scan-worker.ts"), "git-runner-thread": join(root, "src", "scan-worker", "git-runner-thread.ts") },
+  entryPoints: { script: resolve(entry), "scan-worker": join(root, "src", "scan-worker", "scan-worker.ts"), "git-runner-thread": join(root, "src", "scan-worker", "git-runner-thread.ts"), "door-thread": join(root, "src", "app", "door-thread.ts") },
   outdir: out,
   splitting: true,
   bundle: true,

@@ -118,7 +118,7 @@ export const ARCHITECTURE = {
     "isomorphic-git": ["git"],
     fflate: ["objects"],
     "tar-stream": ["objects"],
-    "node:worker_threads": ["scan-worker"],
+    "node:worker_threads": ["scan-worker", "app"],
     "@octokit/*": ["app"],
     express: ["app"],
     "node:http": ["app"],

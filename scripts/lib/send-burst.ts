@@ -13,14 +13,19 @@ export interface Sent {
   refused: number;
 }
 
-// Every delivery sent as fast as the connections carry them. The app answers 503 + Retry-After
-// when more bodies than it reads at once arrive (server.ts): sent again after the wait, as a
-// sender honouring Retry-After would; counted, and the push's latency runs from the first attempt.
+// Closed loop (rate 0): every delivery sent as fast as the connections carry them, so each ack
+// waits for the ones in flight before it and the figures measure saturation.
+// Open loop (rate R a second): delivery i is due at i / R seconds and its ack is timed from then,
+// also when every connection was busy at that moment (no coordinated omission): the latency
+// at an offered load, as GitHub's deliveries arrive, whatever the app's pace.
+// The app answers 503 + Retry-After when more bodies than it reads at once arrive (server.ts):
+// sent again after the wait, as a sender honouring Retry-After would; counted, and the push's
+// latency runs from the first attempt.
 const SENDER = `
 const http = require("node:http");
 const { parentPort, workerData } = require("node:worker_threads");
 const now = () => performance.timeOrigin + performance.now();
-const { requests: reqs, connections } = workerData;
+const { requests: reqs, connections, rate } = workerData;
 const firstAt = new Array(reqs.length);
 const acks = [];
 let refused = 0;
@@ -40,28 +45,37 @@ const send = (url, method, headers, body) => new Promise((resolve, reject) => {
 // Every connection opened before the clock.
 const origins = [...new Set(reqs.map((r) => new URL(r.url).origin))];
 const warm = () => Promise.all(origins.flatMap((o) => Array.from({ length: connections }, () => send(o + "/healthz", "GET", {}))));
-warm().then(() => Promise.all(Array.from({ length: connections }, async () => {
-  for (let i = next++; i < reqs.length; i = next++) {
-    const { url, headers, body } = reqs[i];
-    firstAt[i] = now();
-    for (;;) {
-      const t = now();
-      const status = await send(url, "POST", headers, body);
-      // Only an acknowledgement counts: a 503 is a refusal (GitHub would not send it again), counted apart.
-      if (status === 202) {
-        acks.push(now() - t);
-        break;
-      }
-      if (status !== 503) throw new Error("delivery answered " + status);
-      refused++;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const deliver = async (i, due) => {
+  const { url, headers, body } = reqs[i];
+  firstAt[i] = due ?? now();
+  for (let t = firstAt[i]; ; t = now()) {
+    const status = await send(url, "POST", headers, body);
+    // Only an acknowledgement counts: a 503 is a refusal (GitHub would not send it again), counted apart.
+    if (status === 202) return void acks.push(now() - t);
+    if (status !== 503) throw new Error("delivery answered " + status);
+    refused++;
+    await sleep(1000);
   }
-}))).then(() => parentPort.postMessage({ firstAt, acks, refused }), (err) => parentPort.postMessage({ error: String(err && err.message || err) }));
+};
+const closed = () => Promise.all(Array.from({ length: connections }, async () => {
+  for (let i = next++; i < reqs.length; i = next++) await deliver(i);
+}));
+const open = async () => {
+  const start = now() + 5, sent = [];
+  for (let i = 0; i < reqs.length; i++) {
+    const due = start + (i * 1000) / rate;
+    if (due > now()) await sleep(due - now());
+    sent.push(deliver(i, due));
+  }
+  await Promise.all(sent);
+};
+warm().then(rate > 0 ? open : closed).then(() => parentPort.postMessage({ firstAt, acks, refused }), (err) => parentPort.postMessage({ error: String(err && err.message || err) }));
 `;
 
-export function sendBurst(requests: { url: string; headers: Record<string, string>; body: string }[], connections = 32): Promise<Sent> {
-  const worker = new Worker(SENDER, { eval: true, workerData: { requests, connections } });
+/** `rate` 0: closed loop over `connections`; otherwise open loop at `rate` deliveries a second (at most `connections` in flight, the rest wait their turn on the clock). */
+export function sendBurst(requests: { url: string; headers: Record<string, string>; body: string }[], connections = 32, rate = 0): Promise<Sent> {
+  const worker = new Worker(SENDER, { eval: true, workerData: { requests, connections, rate } });
   return new Promise<Sent>((resolve, reject) => {
     worker.once("message", (m: Sent | { error: string }) => ("error" in m ? reject(new Error(m.error)) : resolve(m)));
     worker.once("error", reject);

@@ -1,7 +1,7 @@
 import express from "express";
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import type { Logger } from "./create-logger.js";
+import { createQuietGate } from "./quiet-gate.js";
 import { storedPayload } from "./handlers/payloads.js";
 import type { Store } from "./store/store.js";
 import { installationLane } from "./store/spread-lanes.js";
@@ -30,12 +30,23 @@ export const MAX_BODIES_IN_FLIGHT = 64;
 export const MAX_BYTES_IN_FLIGHT = 2 * BODY_LIMIT_BYTES;
 export const HANDLED_EVENTS: ReadonlySet<string> = new Set(["push", "installation", "installation_repositories"]);
 
+/** The log calls the door makes: a pino logger, or the door thread's messenger (door-thread.ts). */
+type LogCall = (obj: object, msg: string) => void;
+export interface DoorLog {
+  debug: LogCall;
+  info: LogCall;
+  warn: LogCall;
+  error: LogCall;
+}
+
 export interface ServerDeps {
   /** The webhook secret: X-Hub-Signature-256 is its HMAC-SHA256 over the raw body. */
   secret: string;
-  store: Store;
-  log: Logger;
+  store: Pick<Store, "enqueue">;
+  log: DoorLog;
   onEnqueued(): void;
+  /** The first delivery is being received (true), or the last has been answered (false). */
+  onBusy?(busy: boolean): void;
 }
 
 class HttpError extends Error {
@@ -73,11 +84,13 @@ function deliveryKey(payload: unknown): string | null {
   return null;
 }
 
-/** Admits a body only while the in-flight budget allows it: the slot is given back (release) when the response ends. */
-function inFlightBudget() {
+/**
+ * Admits a body only while the in-flight budget allows it: the slot is given back (release)
+ * when the response ends. `busy` hears when the first body comes in and the last goes out.
+ */
+function inFlightBudget(busy: (busy: boolean) => void) {
   let bodies = 0;
   let bytes = 0;
-  let waiting: (() => void)[] = [];
   const admit = (req: IncomingMessage, res: ServerResponse): void => {
     const declared = Number(header(req, "content-length") || NaN);
     // No (or a bogus) Content-Length: the body may be as large as the limit.
@@ -85,47 +98,50 @@ function inFlightBudget() {
     if (bodies >= MAX_BODIES_IN_FLIGHT || bytes + reserve > MAX_BYTES_IN_FLIGHT) {
       throw new HttpError(503, "too many deliveries in flight; try again", { "retry-after": "1", connection: "close" });
     }
-    bodies++;
+    if (bodies++ === 0) busy(true);
     bytes += reserve;
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
-      bodies--;
       bytes -= reserve;
-      if (bodies === 0) for (const w of waiting.splice(0)) w();
+      if (--bodies === 0) busy(false);
     };
     res.once("finish", release);
     res.once("close", release);
   };
-  /** Resolves once no body is in flight, or after `maxMs`. */
-  const quiet = (maxMs: number): Promise<void> =>
-    bodies === 0
-      ? Promise.resolve()
-      : new Promise((resolve) => {
-          const done = () => {
-            clearTimeout(timer);
-            waiting = waiting.filter((w) => w !== done);
-            resolve();
-          };
-          const timer = setTimeout(done, maxMs);
-          waiting.push(done);
-        });
-  return { admit, quiet };
+  return admit;
+}
+
+/** How long a refused body is read into the void before its connection is cut. */
+const LINGER_MS = 2_000;
+
+/**
+ * The rest of a refused body is read and dropped, for LINGER_MS at most: a sender still
+ * writing when the connection closed would get a reset instead of the 413 (a lingering close).
+ */
+function discardRest(req: IncomingMessage): void {
+  req.resume();
+  const cut = setTimeout(() => req.socket.destroy(), LINGER_MS);
+  cut.unref();
+  req.socket.once("close", () => clearTimeout(cut));
 }
 
 /** The body's bytes, refused with 413 past `limit` (by its Content-Length before a byte is read, or as it arrives). */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const tooLarge = () => new HttpError(413, "payload too large", { connection: "close" });
-    if (Number(header(req, "content-length")) > limit) return reject(tooLarge());
+    if (Number(header(req, "content-length")) > limit) {
+      discardRest(req);
+      return reject(tooLarge());
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (c: Buffer) => {
       size += c.length;
       if (size > limit) {
         req.off("data", onData);
-        req.resume(); // the rest is discarded; the connection closes after the answer
+        discardRest(req);
         chunks.length = 0;
         return reject(tooLarge());
       }
@@ -179,7 +195,11 @@ export function createServer(deps: ServerDeps): Door {
     res.json({ status: "ok" });
   });
 
-  const { admit, quiet } = inFlightBudget();
+  const gate = createQuietGate();
+  const admit = inFlightBudget((busy) => {
+    gate.set(busy);
+    deps.onBusy?.(busy);
+  });
   const webhook = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const id = header(req, "x-github-delivery");
     const name = header(req, "x-github-event");
@@ -220,6 +240,6 @@ export function createServer(deps: ServerDeps): Door {
       if (req.method === "POST" && isWebhookPath(req.url ?? "")) void webhook(req, res);
       else rest(req, res);
     },
-    quiet,
+    quiet: gate.quiet,
   };
 }

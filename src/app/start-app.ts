@@ -1,5 +1,3 @@
-import { createServer as createHttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { UsageError } from "../errors.js";
 import type { AppConfig } from "../config/env.js";
 import type { AppContext } from "./app-context.js";
@@ -12,11 +10,11 @@ import type { GitHubOptions } from "./github/create-octokit.js";
 import type { Budgets } from "./github/pace-requests.js";
 import { findInstallation } from "./github/find-installation.js";
 import { trustDelivery } from "./handlers/trust-delivery.js";
-import { warmUp } from "./warm-up.js";
 import { onInstallation, onRepositoryScan, REPO_SCAN_EVENT } from "./handlers/on-installation.js";
 import { IN_PROGRESS_AFTER_MS } from "./github/track-check-run.js";
 import { onPush } from "./handlers/on-push.js";
-import { createServer } from "./server.js";
+import { DoorStartError, startDoor } from "./start-door.js";
+import type { RunningDoor } from "./start-door.js";
 import { watchEventLoop } from "./watch-event-loop.js";
 import { runMainThreadGitOffThread } from "../scan-worker/git-runner.js";
 import { BACKGROUND_NICE } from "../scan-worker/scan-pool.js";
@@ -117,7 +115,8 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
     inProgressAfterMs: opts.inProgressAfterMs ?? IN_PROGRESS_AFTER_MS,
   };
 
-  const door = createServer({ secret: config.webhookSecret, store, log, onEnqueued: () => processing && worker?.kick() });
+  // The door starts after the worker is made: until then a job has nothing to wait for.
+  let doorQuiet = (_maxMs: number): Promise<void> => Promise.resolve();
   const maxAttempts = store.kind === "postgres" ? store.maxAttempts : DEFAULT_MAX_ATTEMPTS;
   const workerOptions: WorkerOptions = {
     log,
@@ -125,7 +124,7 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
     maxAttempts,
     handle: async (d, batch) => {
       // Acknowledgements first: GitHub does not send again a delivery it timed out on.
-      await door.quiet(JOB_START_WAIT_MS);
+      await doorQuiet(JOB_START_WAIT_MS);
       const payload = await trustDelivery(ctx, d.name, JSON.parse(d.payload), d.id, batch);
       const job = { deliveryId: d.id, attempt: d.attempts, lastAttempt: d.attempts >= maxAttempts, fresh: d.attempts === 1, batch };
       if (d.name === "push") await onPush(ctx, payload, job);
@@ -144,44 +143,44 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
     const removed = await store.purge({ deliveries: new Date(now - config.retentionDays * DAY_MS), digests: new Date(now - Math.max(config.retentionDays, REPLAY_WINDOW_DAYS) * DAY_MS) });
     if (removed.deliveries || removed.digests) log.info(removed, "finished deliveries past the retention period purged");
   };
-  const server = createHttpServer(door.listener);
-  // A slow body holds one of the few in-flight slots (server.ts): GitHub itself gives up after 10 s.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
   const host = opts.host ?? config.host ?? undefined;
+  let door: RunningDoor;
   try {
     await purge();
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(config.port, host, () => {
-        server.off("error", reject);
-        resolve();
-      });
+    door = await startDoor({
+      secret: config.webhookSecret,
+      databaseUrl: config.databaseUrl ?? null,
+      dataDir: config.dataDir,
+      port: config.port,
+      host: host ?? null,
+      // A slow body holds one of the few in-flight slots (server.ts): GitHub itself gives up after 10 s.
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      log,
+      onEnqueued: () => processing && worker?.kick(),
     });
   } catch (err) {
     await store.close();
-    throw listenError(err, config.port, host);
+    throw err instanceof DoorStartError ? listenError(err, config.port, host) : err;
   }
+  doorQuiet = door.quiet;
   if (processing) await worker.start();
   const unwatch = watchEventLoop(log);
   const purger = setInterval(() => void purge().catch((err: unknown) => log.error({ err }, "purge failed")), PURGE_EVERY_MS);
   purger.unref();
-  const address = server.address() as AddressInfo;
-  const shown = !host || host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
-  const url = `http://${shown}:${address.port}`;
-  await warmUp(url, config.webhookSecret);
-  log.info({ host: address.address, port: address.port, workers: processing ? config.workers : 0, dataDir: config.dataDir, githubApiUrl: config.githubApiUrl, retentionDays: config.retentionDays }, "leakguard app listening");
+  const { url, address } = door;
+  log.info({ host: address, port: door.port, workers: processing ? config.workers : 0, dataDir: config.dataDir, githubApiUrl: config.githubApiUrl, retentionDays: config.retentionDays }, "leakguard app listening");
 
   return {
     url,
-    port: address.port,
-    address: address.address,
+    port: door.port,
+    address,
     store,
     worker,
     async close() {
       clearInterval(purger);
       unwatch();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await door.close();
       await worker.stop();
       await store.close();
     },

@@ -2,11 +2,14 @@ import { createHmac } from "node:crypto";
 import { request } from "node:http";
 import { gzipSync } from "node:zlib";
 import type { ClientRequest, IncomingMessage } from "node:http";
+import { getPriority } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BODY_LIMIT_BYTES, MAX_BODIES_IN_FLIGHT } from "../../src/app/server.js";
 import type { RunningApp } from "../../src/app/start-app.js";
+import { JOBS_NICE } from "../../src/app/start-door.js";
+import { fakeKey } from "../helpers/keys.js";
 import type { ServedRepo, World } from "./harness.js";
-import { E2E_TIMEOUT, SECRET, createWorld, settle } from "./harness.js";
+import { E2E_TIMEOUT, SECRET, createWorld, expectKeyNowhere, settle } from "./harness.js";
 
 // Issue 9, item 6: replays, signatures over the bytes actually received, and what
 // unauthenticated senders can make the server hold.
@@ -147,4 +150,25 @@ describe("the webhook door", { timeout: E2E_TIMEOUT }, () => {
     req.destroy();
     expect(await app.store.deliveryState("announced-big")).toBeNull();
   });
+
+  it("acknowledges from a thread of its own, whose log lines reach the app's log, redacted", async () => {
+    repo.work.commit("door thread", { "e.txt": "e\n" });
+    const payload = repo.pushPayload(repo.push());
+    const key = fakeKey();
+    // X-GitHub-Delivery is not signed: whoever sends it chooses it, and the rejection logs it.
+    const res = await post(Buffer.from(JSON.stringify(payload)), "sha256=0", `door-${key}`);
+    expect(res.status).toBe(400);
+    const { id } = await world.deliver(app, "push", payload);
+    await settle(app);
+    const queued = world.logs.map((l) => JSON.parse(l) as { msg: string; delivery?: string }).find((l) => l.msg === "delivery queued" && l.delivery === id);
+    expect(queued).toBeDefined();
+    expect(world.logs.some((l) => l.includes("webhook rejected: signature does not match") && l.includes("door-sk_live_"))).toBe(true);
+    expectKeyNowhere(world, key);
+  });
+
+  it("leaves the jobs' thread below its own priority", () => {
+    // startApp ran on this thread; the door's thread was started before the nice was raised.
+    expect(getPriority()).toBeGreaterThanOrEqual(JOBS_NICE);
+  });
 });
+

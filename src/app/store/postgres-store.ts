@@ -52,14 +52,17 @@ function migrate(pool: pg.Pool): Promise<void> {
   });
 }
 
-export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts?: number; poolSize?: number } = {}): Promise<PostgresStore> {
+/** `migrate: false` for a second pool of a process that has already migrated (the door's thread, start-door.ts). */
+export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts?: number; poolSize?: number; migrate?: boolean } = {}): Promise<PostgresStore> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
   // An idle client that loses its server must not crash the process; the next query fails instead.
   pool.on("error", () => {});
   try {
-    await migrate(pool);
-    // graphile-worker's own migrations: safe when several instances start at once.
-    await runMigrations({ pgPool: pool, logger: quietLogger });
+    if (opts.migrate !== false) {
+      await migrate(pool);
+      // graphile-worker's own migrations: safe when several instances start at once.
+      await runMigrations({ pgPool: pool, logger: quietLogger });
+    }
   } catch (err) {
     await pool.end();
     throw err;

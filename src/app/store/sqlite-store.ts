@@ -70,11 +70,14 @@ export function openSqliteStore(dataDir: string): SqliteStore {
   // runs again, finding what it made. Each FULL commit holds the event loop for an fsync.
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
-  const version = db.pragma("user_version", { simple: true }) as number;
+  // Two connections write: the door's thread enqueues, the jobs' thread does the rest
+  // (start-door.ts). Every transaction begins IMMEDIATE, taking the write lock before it
+  // reads, so the other's commit makes it wait (busy_timeout), never fail with SQLITE_BUSY.
   db.transaction(() => {
+    const version = db.pragma("user_version", { simple: true }) as number;
     for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
     db.pragma(`user_version = ${MIGRATIONS.length}`);
-  })();
+  }).immediate();
 
   // Each statement is compiled once: compiling on every call was a tenth of an acknowledgement.
   const statements = new Map<string, Database.Statement>();
@@ -163,7 +166,7 @@ export function openSqliteStore(dataDir: string): SqliteStore {
     waiting = [];
     let results;
     try {
-      results = durably(() => enqueueAll(batch));
+      results = durably(() => enqueueAll.immediate(batch));
     } catch (err) {
       for (const w of batch) w.reject(err);
       return;
@@ -191,10 +194,10 @@ export function openSqliteStore(dataDir: string): SqliteStore {
       return (prepare("SELECT count(*) AS n FROM deliveries WHERE state IN ('pending', 'running')").get() as { n: number }).n;
     },
     async claim() {
-      return durably(() => claimTx(1))[0] ?? null;
+      return durably(() => claimTx.immediate(1))[0] ?? null;
     },
     async claimBatch(max) {
-      return durably(() => claimTx(max));
+      return durably(() => claimTx.immediate(max));
     },
     async finish(id, state, note) {
       prepare("UPDATE deliveries SET state = ?, note = ?, updated_at = ? WHERE id = ?").run(state, note ?? null, now(), id);
@@ -211,7 +214,7 @@ export function openSqliteStore(dataDir: string): SqliteStore {
     },
 
     async purge(cutoff) {
-      const removed = purgeTx(cutoff);
+      const removed = purgeTx.immediate(cutoff);
       // Deleted pages are zeroed in the database by secure_delete; the WAL still holds the old
       // frames until it is checkpointed and truncated.
       if (removed.deliveries || removed.digests) db.pragma("wal_checkpoint(TRUNCATE)");
@@ -234,7 +237,7 @@ export function openSqliteStore(dataDir: string): SqliteStore {
       return new Map(rows.map((r) => [r.ref, r.oid]));
     },
     async recordTips(fullName, tips, replace = false) {
-      recordTipsTx(fullName, tips, replace);
+      recordTipsTx.immediate(fullName, tips, replace);
     },
 
     async findIncident(repo, fingerprint) {
