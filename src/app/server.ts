@@ -114,23 +114,27 @@ function inFlightBudget(busy: (busy: boolean) => void) {
 }
 
 /** How long a refused body is read into the void before its connection is cut. */
-const LINGER_MS = 2_000;
+const LINGER_MS = 10_000;
 
 /**
- * The rest of a refused body is read and dropped, for LINGER_MS at most: a sender still
- * writing when the connection closed would get a reset instead of the 413 (a lingering close).
+ * The rest of a refused body is read and dropped, so that the sender gets to read the 413;
+ * a body still coming after LINGER_MS has its connection cut.
  */
 function discardRest(req: IncomingMessage): void {
   req.resume();
   const cut = setTimeout(() => req.socket.destroy(), LINGER_MS);
   cut.unref();
-  req.socket.once("close", () => clearTimeout(cut));
+  const done = () => clearTimeout(cut);
+  req.once("end", done);
+  req.socket.once("close", done);
 }
 
 /** The body's bytes, refused with 413 past `limit` (by its Content-Length before a byte is read, or as it arrives). */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const tooLarge = () => new HttpError(413, "payload too large", { connection: "close" });
+    // Not "Connection: close": Node would cut the connection as soon as the answer is out,
+    // and a sender still writing its body would get a reset instead of the 413.
+    const tooLarge = () => new HttpError(413, "payload too large");
     if (Number(header(req, "content-length")) > limit) {
       discardRest(req);
       return reject(tooLarge());
