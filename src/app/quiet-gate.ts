@@ -4,7 +4,6 @@
 // the door's thread (start-door.ts).
 
 export interface QuietGate {
-  busy(): boolean;
   /** Deliveries are being received (true) or none is (false). */
   set(busy: boolean): void;
   /** Resolves once no delivery is being received, or after `maxMs`. */
@@ -15,7 +14,6 @@ export function createQuietGate(): QuietGate {
   let busy = false;
   let waiting: (() => void)[] = [];
   return {
-    busy: () => busy,
     set(b) {
       busy = b;
       if (!b) for (const w of waiting.splice(0)) w();
