@@ -10,7 +10,7 @@
 // secondary limits per installation (80 content-generating requests a minute, 500 an hour,
 // 900 points a minute per endpoint, 100 concurrent): the "limited" column counts its 403
 // answers (the app waits them out and sends again), "req/push" the GitHub requests per push,
-// "loop" the worst event-loop delay p99 / max any instance logged (app/watch-event-loop.ts).
+// "loop" the worst event-loop delay p99 / max the door's thread of any instance logged (app/watch-event-loop.ts).
 // "(floor)" after the ack figures is the same burst from the same sender to a server that
 // answers at once, measured just before: the part of an ack that is the sender's and the box's.
 //
@@ -200,7 +200,7 @@ async function runMode(mode: string) {
   }
   const loop = instances
     .flatMap((a) => a.logs)
-    .filter((l) => l.includes('"event loop delay"'))
+    .filter((l) => l.includes('"event loop delay"') && l.includes('"thread":"door"'))
     .map((l) => (JSON.parse(l) as { loopDelayMs: { p99: number; max: number } }).loopDelayMs);
   const installationRequests = w.gh.requests.filter((r) => !String(r.template ?? "").startsWith("/app"));
   const byRoute = new Map<string, number>();

@@ -8,6 +8,7 @@ import { openPostgresStore } from "./store/postgres-store.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import type { Store } from "./store/store.js";
 import { warmUp } from "./warm-up.js";
+import { watchEventLoop } from "./watch-event-loop.js";
 
 // The webhook door's thread (start-door.ts): it owns the HTTP server and a store connection
 // of its own, and does nothing but acknowledge. The jobs' thread hears from it, a message per
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
   const shown = !host || host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   const url = `http://${shown}:${address.port}`;
   await warmUp(url, data.secret);
+  watchEventLoop(log, "door");
   post({ t: "listening", port: address.port, address: address.address, url });
 }
 

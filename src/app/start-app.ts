@@ -165,7 +165,7 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
   }
   doorQuiet = door.quiet;
   if (processing) await worker.start();
-  const unwatch = watchEventLoop(log);
+  const unwatch = watchEventLoop(log, "jobs");
   const purger = setInterval(() => void purge().catch((err: unknown) => log.error({ err }, "purge failed")), PURGE_EVERY_MS);
   purger.unref();
   const { url, address } = door;
