@@ -4,8 +4,6 @@ import { parentPort, workerData } from "node:worker_threads";
 import { redactDeep } from "./redact-deep.js";
 import type { DoorLog } from "./server.js";
 import { createServer } from "./server.js";
-import { openPostgresStore } from "./store/postgres-store.js";
-import { openSqliteStore } from "./store/sqlite-store.js";
 import type { Store } from "./store/store.js";
 import { warmUp } from "./warm-up.js";
 import { watchEventLoop } from "./watch-event-loop.js";
@@ -54,7 +52,10 @@ const log: DoorLog = { debug: line("debug"), info: line("info"), warn: line("war
 async function main(): Promise<void> {
   let store: Pick<Store, "enqueue" | "close">;
   try {
-    store = data.databaseUrl ? await openPostgresStore(data.databaseUrl, { poolSize: 4, migrate: false, warm: true }) : openSqliteStore(data.dataDir);
+    // Only the store in use is loaded: PostgreSQL's brings pg and graphile-worker into every thread.
+    store = data.databaseUrl
+      ? await (await import("./store/postgres-store.js")).openPostgresStore(data.databaseUrl, { poolSize: 4, migrate: false, warm: true })
+      : (await import("./store/sqlite-store.js")).openSqliteStore(data.dataDir);
   } catch (err) {
     return post({ t: "failed", code: null, message: (redactDeep(err) as { message?: string }).message ?? String(err) });
   }
