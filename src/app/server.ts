@@ -113,17 +113,23 @@ function inFlightBudget(busy: (busy: boolean) => void) {
   return admit;
 }
 
-/** How long a refused body is read into the void before its connection is cut. */
+/** How long, and how much, of a refused body is read into the void before its connection is cut. */
 const LINGER_MS = 10_000;
+const LINGER_BYTES = 2 * BODY_LIMIT_BYTES;
 
 /**
  * The rest of a refused body is read and dropped, so that the sender gets to read the 413;
- * a body still coming after LINGER_MS has its connection cut.
+ * a body still coming after LINGER_MS, or past LINGER_BYTES (the sender is not GitHub), has
+ * its connection cut: an unauthenticated sender cannot keep the door reading.
  */
 function discardRest(req: IncomingMessage): void {
-  req.resume();
+  let dropped = 0;
   const cut = setTimeout(() => req.socket.destroy(), LINGER_MS);
   cut.unref();
+  req.on("data", (c: Buffer) => {
+    dropped += c.length;
+    if (dropped > LINGER_BYTES) req.socket.destroy();
+  });
   const done = () => clearTimeout(cut);
   req.once("end", done);
   req.socket.once("close", done);
