@@ -1,6 +1,6 @@
 import type { RuleId } from "../vocabulary/index.js";
 import { stripeRuleOf } from "../vocabulary/index.js";
-import { isPlaceholder } from "./placeholder.js";
+import { isHexPlaceholder, isPlaceholder } from "./placeholder.js";
 import { DOCS_URL_WORDS, isWordShaped } from "./word-shape.js";
 
 // What a key-shaped match is: a Stripe key, another provider's live secret, or nothing
@@ -63,12 +63,13 @@ export function classifyKey(kind: string, mode: string, body: string, before: st
  * for every occurrence of the key, so a caller may keep it for a key seen again.
  */
 export function classifyKeyAlone(kind: string, mode: string, body: string): { rule: RuleId | null; docsProse: boolean } {
+  // Judged by the odds of its own alphabet: base62 rules would drop one real hex secret in 30,000.
+  if (LOWER_HEX.test(body)) return { rule: mode === "live" && !isHexPlaceholder(body) ? "generic-live-secret-key" : null, docsProse: false };
   if (isPlaceholder(body)) return NOT_A_KEY;
   // Capitalised English words: 6.0e-8 at n = 24 (word-shape.ts).
   if (isWordShaped(body)) return NOT_A_KEY;
   // Prose in a documentation URL may start lowercase: 1.2e-7 at n = 24, and only there.
   const docsProse = body.length >= DOCS_WORDS_MIN && isWordShaped(body, DOCS_URL_WORDS);
-  if (LOWER_HEX.test(body)) return { rule: mode === "live" ? "generic-live-secret-key" : null, docsProse };
   return { rule: stripeRuleOf(kind, mode) ?? null, docsProse };
 }
 

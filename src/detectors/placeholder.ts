@@ -56,3 +56,25 @@ export const PLACEHOLDER_CHECKS: readonly { readonly name: string; readonly reje
 export function isPlaceholder(body: string): boolean {
   return PLACEHOLDER_CHECKS.some((c) => c.rejects(body));
 }
+
+// Another provider's lowercase-hex secret (Paystack's `sk_live_` + 40 hex digits) draws
+// from 16 characters, not 62: the base62 rules above would cost it far more than 1e-6
+// (six equal in a row is 35 x 16^-5 = 3.3e-5 at n = 40, and a 20-digit body has fewer
+// than 10 distinct digits one time in ten). So a hex body has rules of its own, with odds
+// for a uniformly random hex body, below 1e-6 for every length from 20 to 300.
+
+/** Nine equal digits in a row: (n-8) x 16^-8 = 7.5e-9 at n = 40, 6.8e-8 at n = 300. */
+const HEX_REPEAT = /(.)\1{8}/;
+
+/** Each rejection of a lowercase-hex body, named as PLACEHOLDER_CHECKS are. */
+export const HEX_PLACEHOLDER_CHECKS: readonly { readonly name: string; readonly rejects: (body: string) => boolean }[] = [
+  // Fewer than 6 distinct digits: at most C(16,5) x (5/16)^n, 3.5e-7 at n = 20, 2e-17 at n = 40.
+  { name: "hex: fewer than 6 distinct digits", rejects: (b) => !hasDistinct(b, 6) },
+  { name: "hex: nine equal digits in a row", rejects: (b) => HEX_REPEAT.test(b) },
+  // Eight-digit counting runs: (n-7) x 16^-8 each.
+  { name: "hex: a counting run", rejects: (b) => b.includes("01234567") || b.includes("abcdef01") },
+];
+
+export function isHexPlaceholder(body: string): boolean {
+  return HEX_PLACEHOLDER_CHECKS.some((c) => c.rejects(body));
+}

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { BODY_CHECKS, classifyKey } from "../../src/detectors/classify-key.js";
 import { detectStripeKeys } from "../../src/detectors/stripe-keys.js";
-import { PLACEHOLDER_CHECKS } from "../../src/detectors/placeholder.js";
+import { HEX_PLACEHOLDER_CHECKS, PLACEHOLDER_CHECKS } from "../../src/detectors/placeholder.js";
 import { DOCS_URL_WORDS, REJECT, STRICT_WORDS, WORD_START, wordShapeAccepts, wordShapeStep, isWordShaped } from "../../src/detectors/word-shape.js";
 import type { WordShapeRules } from "../../src/detectors/word-shape.js";
 import { fakeKey, fakeLongKey, mulberry32, seededBase62, uniformBase62 } from "../helpers/keys.js";
@@ -43,6 +43,19 @@ describe("bodies that are not Stripe keys", () => {
     const [m, ...rest] = scan(".env", `PAYSTACK_SECRET_KEY=${key}\n`);
     expect(rest).toEqual([]);
     expect(m).toMatchObject({ rule: "generic-live-secret-key", severity: "high", vector: "dotenv", secret: key });
+  });
+
+  it("a Paystack key with six equal digits in a row is still reported: a hex body is judged by hex odds", () => {
+    const key = LIVE + hex40().slice(0, 30) + "999999" + "a1b2";
+    expect(scan(".env", `PAYSTACK_SECRET_KEY=${key}\n`).map((m) => [m.rule, m.secret])).toEqual([["generic-live-secret-key", key]]);
+  });
+
+  it.each([
+    ["all zeros", "0".repeat(40)],
+    ["nine equal digits", hex40().slice(0, 31) + "f".repeat(9)],
+    ["a counting run", "0123456789abcdef".repeat(3)],
+  ])("a hex placeholder (%s) is not reported", (_name, body) => {
+    expect(scan(".env", `PAYSTACK_SECRET_KEY=${LIVE}${body}\n`)).toEqual([]);
   });
 
   it("a lowercase-hex restricted-shaped key is a generic live secret too", () => {
@@ -124,6 +137,22 @@ describe("the odds that a rule rejects a real key", () => {
       expect(bodies.filter((b) => classifyKey("sk", "live", b, DOCS) !== "stripe-live-secret-key")).toEqual([]);
     });
   }
+
+  for (const length of [20, 40, 300]) {
+    const next = mulberry32(1000 + length);
+    const bodies = Array.from({ length: 100_000 }, () => Array.from({ length }, () => "0123456789abcdef"[Math.floor(next() * 16)]).join(""));
+    it.each(HEX_PLACEHOLDER_CHECKS.map((c) => [c.name, c]))(`"%s" rejects none of 100,000 random ${length}-digit hex bodies`, (_name, check) => {
+      expect(bodies.filter((b) => check.rejects(b))).toEqual([]);
+    });
+  }
+
+  it("the base62 rules alone would reject random hex bodies: why hex has rules of its own", () => {
+    const next = mulberry32(99);
+    // 20 digits: fewer than 10 distinct about one time in ten.
+    const bodies = Array.from({ length: 100_000 }, () => Array.from({ length: 20 }, () => "0123456789abcdef"[Math.floor(next() * 16)]).join(""));
+    expect(bodies.filter((b) => PLACEHOLDER_CHECKS.some((c) => c.rejects(b))).length).toBeGreaterThan(1_000);
+    expect(bodies.filter((b) => classifyKey("sk", "live", b, "") !== "generic-live-secret-key")).toEqual([]);
+  });
 
   it.each([
     ["uniformBase62", () => uniformBase62(62_000)],
