@@ -68,7 +68,7 @@ const HEX_REPEAT = /(.)\1{8}/;
 
 /** Each rejection of a lowercase-hex body, named as PLACEHOLDER_CHECKS are. */
 export const HEX_PLACEHOLDER_CHECKS: readonly { readonly name: string; readonly rejects: (body: string) => boolean }[] = [
-  // Fewer than 6 distinct digits: at most C(16,5) x (5/16)^n, 3.5e-7 at n = 20, 2e-17 at n = 40.
+  // Fewer than 6 distinct digits: at most C(16,5) x (5/16)^n, 3.5e-7 at n = 20, 2.7e-17 at n = 40.
   { name: "hex: fewer than 6 distinct digits", rejects: (b) => !hasDistinct(b, 6) },
   { name: "hex: nine equal digits in a row", rejects: (b) => HEX_REPEAT.test(b) },
   // Eight-digit counting runs: (n-7) x 16^-8 each.

@@ -10,15 +10,16 @@ import { fileURLToPath } from "node:url";
 // the transpiled modules load without it (the door's thread started in about 600 ms before).
 const CACHE = fileURLToPath(new URL("../../node_modules/.cache/leakguard-ts/", import.meta.url));
 let transformSync = null;
+const OPTIONS = { loader: "ts", format: "esm", target: "node20" };
 
 function transpile(path) {
   const source = readFileSync(path, "utf8");
-  const file = `${CACHE}${createHash("sha256").update(path).update("\0").update(source).digest("hex")}.js`;
+  const file = `${CACHE}${createHash("sha256").update(JSON.stringify(OPTIONS)).update(path).update("\0").update(source).digest("hex")}.js`;
   try {
     return readFileSync(file, "utf8");
   } catch {
     transformSync ??= createRequire(import.meta.url)("esbuild").transformSync;
-    const { code } = transformSync(source, { loader: "ts", format: "esm", target: "node20", sourcefile: path });
+    const { code } = transformSync(source, { ...OPTIONS, sourcefile: path });
     mkdirSync(CACHE, { recursive: true });
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
     writeFileSync(tmp, code);
