@@ -15,7 +15,7 @@
 // answers at once, measured just before: the part of an ack that is the sender's and the box's.
 //
 // Usage: npm run build && node scripts/run-ts.mjs scripts/bench-app-scale.ts [--deliveries 300] [--repos 12]
-//   [--installations 3] [--latency-ms 100] [--workers 4] [--modes sqlite,pg1,pg2,split] [--profile DIR] [--rate R]
+//   [--installations 3] [--latency-ms 100] [--workers 4] [--modes sqlite,pg1,pg2,split] [--profile DIR] [--rate R] [--logs DIR]
 // --rate R sends delivery i at i / R seconds and times its ack from then (scripts/lib/send-burst.ts):
 // the ack latency at an offered load. Without it the burst is a closed loop of 32 connections,
 // which measures saturation: each ack then waits for the 31 in flight before it.
@@ -25,7 +25,7 @@
 // PostgreSQL: LEAKGUARD_TEST_PG (as for the tests) names a server where databases may be created.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -53,6 +53,7 @@ const { values: args } = parseArgs({
     modes: { type: "string", default: "sqlite,pg1,pg2" },
     "leak-every": { type: "string", default: "10" },
     profile: { type: "string" },
+    logs: { type: "string" },
     rate: { type: "string", default: "0" },
   },
 });
@@ -69,6 +70,12 @@ interface Push {
   payload: Record<string, unknown>;
   after: string;
   key: string | null;
+}
+
+/** The installation an `authorization: token …` header's token was issued for. */
+function tokenInstallation(gh: { state: { tokens: Map<string, { installationId: number }> } }, header: unknown): number | undefined {
+  const token = /^(?:token|bearer) (.+)$/i.exec(String(header ?? ""))?.[1];
+  return token ? gh.state.tokens.get(token)?.installationId : undefined;
 }
 
 async function world() {
@@ -163,10 +170,14 @@ async function runMode(mode: string) {
   // The clock starts with the burst: signing the requests and the floor are not the app's time.
   const doneAt = new Map<string, number>();
   const started = now();
+  // One pass over the check runs a poll (not one per push): this thread shares the box with
+  // the app, and 300 pushes times 300 runs, 20 times a second, was CPU taken from it.
+  const pushBySha = new Map(w.pushes.map((p) => [p.after, p]));
   const poll = setInterval(() => {
-    for (const p of w.pushes) {
-      if (doneAt.has(p.after)) continue;
-      if (w.gh.state.checkRunsOf(p.fullName).some((r) => r.head_sha === p.after && r.status === "completed")) doneAt.set(p.after, now());
+    const t = now();
+    for (const r of w.gh.state.checkRuns) {
+      const p = r.status === "completed" && !doneAt.has(r.head_sha) ? pushBySha.get(r.head_sha) : undefined;
+      if (p && r.repo.toLowerCase() === p.fullName.toLowerCase()) doneAt.set(p.after, t);
     }
   }, 50);
   let sent: Sent;
@@ -229,7 +240,32 @@ async function runMode(mode: string) {
       return installationIds.map((id) => `${n.get(id)?.count ?? 0} (to ${(n.get(id)?.last ?? 0).toFixed(1)} s)`).join(", ");
     })
     .join(" | ");
+  // How busy each installation's requests kept GitHub, from the burst's start to its last
+  // answer: the mean requests in flight (each instance sends one at a time, so pg2 at best
+  // keeps 2) and the share of that time with none in flight.
+  const inFlight = installationIds.map((id) => {
+    const spans = installationRequests
+      .filter((r) => r.answeredAt > 0 && tokenInstallation(w.gh, r.headers.authorization) === id)
+      .map((r) => [Math.max(r.arrivedAt, started), r.answeredAt] as const);
+    const end = Math.max(started, ...spans.map((x) => x[1]));
+    const edges = spans.flatMap(([a, b]) => [[a, 1], [b, -1]] as const).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    let depth = 0, last = started, area = 0, idle = 0;
+    for (const [t, d] of edges) {
+      area += depth * (t - last);
+      if (depth === 0) idle += t - last;
+      depth += d;
+      last = t;
+    }
+    const span = Math.max(1, end - started);
+    return `${(area / span).toFixed(2)} (idle ${Math.round((100 * idle) / span)}%)`;
+  });
+  // Batches that gave their rest back for a peer with less of their installation's work (store/spread-lanes.ts).
+  const handedBack = instances.flatMap((a) => a.logs).filter((l) => l.includes('"rest of a batch handed back')).length;
   for (const a of instances) await a.stop();
+  if (args.logs) {
+    mkdirSync(args.logs, { recursive: true });
+    instances.forEach((a, i) => writeFileSync(join(args.logs!, `${mode}-${i}.jsonl`), a.logs.join("\n") + "\n"));
+  }
   await w.close();
   return {
     limited: w.gh.rateLimited,
@@ -238,7 +274,8 @@ async function runMode(mode: string) {
     loopP99: Math.max(0, ...loop.map((x) => x.p99)),
     loopMax: Math.max(0, ...loop.map((x) => x.max)),
     mode,
-    spread,
+    lanes: inFlight.join(", "),
+    spread: `${spread}${handedBack ? `; ${handedBack} batch${handedBack === 1 ? "" : "es"} handed back` : ""}`,
     /** The machine is shared: the 1-minute load average at the end of the mode, to read the figures against. */
     load: loadavg()[0]!,
     refused,
@@ -289,6 +326,7 @@ for (const mode of String(args.modes).split(",")) {
   );
   console.log(`      requests: ${r.routes}`);
   console.log(`      deliveries run per installation, by instance: ${r.spread}`);
+  console.log(`      GitHub requests in flight per installation: ${r.lanes}`);
 }
 const pg1 = results.find((r) => r.mode === "pg1");
 const pg2 = results.find((r) => r.mode === "pg2");

@@ -38,6 +38,9 @@ export interface RecordedRequest {
   body: Json | undefined;
   rawBody: string;
   status: number;
+  /** Date.now() at arrival and when the answer was out (0 until then): how busy a client kept us. */
+  arrivedAt: number;
+  answeredAt: number;
 }
 
 export interface PipelineDeps {
@@ -66,11 +69,16 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   const path = url.pathname + url.search;
   // Concurrency is counted per credential from arrival to answer.
   const who = headerOf(req, "authorization") ?? "";
+  const arrivedAt = Date.now();
   deps.secondaryLimits?.enter(who);
-  res.once("close", () => deps.secondaryLimits?.leave(who));
+  let record: RecordedRequest | undefined;
+  res.once("close", () => {
+    deps.secondaryLimits?.leave(who);
+    if (record) record.answeredAt = Date.now();
+  });
   const rawBody = await readBody(req);
   if (deps.latencyMs) await new Promise((r) => setTimeout(r, deps.latencyMs));
-  const record: RecordedRequest = { method, path, template: undefined, operationId: undefined, headers: req.headers, body: undefined, rawBody, status: 0 };
+  record = { method, path, template: undefined, operationId: undefined, headers: req.headers, body: undefined, rawBody, status: 0, arrivedAt, answeredAt: 0 };
   deps.requests.push(record);
   const violate = (kind: ViolationKind, problems: string[]): void => {
     deps.violations.push({ kind, method, path, operationId: record.operationId, problems });
