@@ -266,7 +266,9 @@ async function scanWith(ctx: AppContext, req: ScanRequest, run: CheckRunTracker,
   if (retry !== undefined) throw retry;
   await recordScanned();
   // Only now is the first look complete: a job that fails before here is retried as first sight.
-  await ctx.store.saveRepo({ fullName: repo.fullName, installationId: repo.installationId, historyScannedAt: known?.historyScannedAt ?? new Date().toISOString() });
+  // Written only when it changes: every later push of a repository would rewrite the same row.
+  if (!known?.historyScannedAt || known.installationId !== repo.installationId)
+    await ctx.store.saveRepo({ fullName: repo.fullName, installationId: repo.installationId, historyScannedAt: known?.historyScannedAt ?? new Date().toISOString() });
   log.info({ conclusion: body.conclusion }, "check run published");
 }
 
