@@ -259,8 +259,6 @@ async function runMode(mode: string) {
     const span = Math.max(1, end - started);
     return `${(area / span).toFixed(2)} (idle ${Math.round((100 * idle) / span)}%)`;
   });
-  // Batches that gave their rest back for a peer with less of their installation's work (store/spread-lanes.ts).
-  const handedBack = instances.flatMap((a) => a.logs).filter((l) => l.includes('"rest of a batch handed back')).length;
   for (const a of instances) await a.stop();
   if (args.logs) {
     mkdirSync(args.logs, { recursive: true });
@@ -275,7 +273,7 @@ async function runMode(mode: string) {
     loopMax: Math.max(0, ...loop.map((x) => x.max)),
     mode,
     lanes: inFlight.join(", "),
-    spread: `${spread}${handedBack ? `; ${handedBack} batch${handedBack === 1 ? "" : "es"} handed back` : ""}`,
+    spread,
     /** The machine is shared: the 1-minute load average at the end of the mode, to read the figures against. */
     load: loadavg()[0]!,
     refused,
