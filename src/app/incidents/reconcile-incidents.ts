@@ -48,12 +48,14 @@ export async function reconcileIncidents(
 ): Promise<ReconcileResult> {
   const { repo } = req;
   const log = ctx.log.child({ repo: repo.fullName });
-  const openBefore = await ctx.store.openIncidents(repo.fullName);
+  const leaks = groupLeaks(findings, config.failOn);
+  // Read before any incident is opened below; a push with nothing to file (most) reads nothing.
+  const openBefore = leaks.length ? await ctx.store.openIncidents(repo.fullName) : [];
   const issueRepo = config.issueRepo ?? repo.fullName;
   const bot = await ctx.botLogin();
   const sameWay = (leak: Finding, o: Incident) => isKeyLeak(o) && o.vector === leak.vector && o.fingerprint !== leak.fingerprint;
 
-  for (const leak of groupLeaks(findings, config.failOn)) {
+  for (const leak of leaks) {
     let known = await ctx.store.findIncident(repo.fullName, leak.fingerprint);
     const where = `${code(placeName(leak))}:${leak.line} in ${leak.commit ? leak.commit.slice(0, 7) : "?"}${req.ref ? ` (${code(req.ref)})` : ""}`;
     const by = req.pusher ? `, by ${person(req.pusher)}` : "";
