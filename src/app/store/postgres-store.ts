@@ -166,7 +166,7 @@ export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts
     async recordTips(fullName, tips, replace = false) {
       const set = [...tips].filter((t): t is [string, string] => t[1] !== null);
       const gone = [...tips].filter(([, oid]) => oid === null).map(([ref]) => ref);
-      await inTransaction(pool, async (client) => {
+      const write = async (client: pg.Pool | pg.PoolClient) => {
         if (replace) await client.query("DELETE FROM leakguard.scanned_tips WHERE repo = $1", [fullName]);
         if (gone.length) await client.query("DELETE FROM leakguard.scanned_tips WHERE repo = $1 AND ref = ANY($2::text[])", [fullName, gone]);
         if (set.length)
@@ -175,7 +175,10 @@ export async function openPostgresStore(databaseUrl: string, opts: { maxAttempts
              ON CONFLICT (repo, ref) DO UPDATE SET oid = excluded.oid`,
             [fullName, set.map(([r]) => r), set.map(([, o]) => o)],
           );
-      });
+      };
+      // One statement (a push's new tip, the usual case) is atomic alone: no BEGIN and COMMIT around it.
+      const statements = Number(replace) + Number(gone.length > 0) + Number(set.length > 0);
+      await (statements > 1 ? inTransaction(pool, write) : write(pool));
     },
 
     async findIncident(repo, fingerprint) {
