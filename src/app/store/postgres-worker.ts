@@ -203,8 +203,8 @@ export function createPostgresWorker(store: PostgresStore, opts: PostgresWorkerO
       if (d === first) retryFirst = again;
       else if (!again) settled.push(d.id);
     }
-    // The companions' own jobs would each be taken, find their delivery settled and end: three
-    // queries and a worker's turn apiece, for nothing. Completed here in one, those not locked
+    // The companions' own jobs would each be taken, find their delivery settled and end: four
+    // queries (get_job, the take, the peers' read, complete_job) and a worker's turn apiece, for nothing. Completed here in one, those not locked
     // (a locked one is being taken, and ends so by itself).
     if (settled.length)
       await pool
