@@ -1,4 +1,5 @@
 import { createServer as createHttpServer } from "node:http";
+import { getPriority, setPriority } from "node:os";
 import type { AddressInfo } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
 import { redactDeep } from "./redact-deep.js";
@@ -20,6 +21,8 @@ export interface DoorThreadData {
   host: string | null;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
+  /** The door's nice (start-door.ts): a thread started again asks for it back. null: unknown. */
+  nice?: number | null;
 }
 
 export type LogLevel = keyof DoorLog;
@@ -50,6 +53,12 @@ const line = (level: LogLevel) => (obj: object, msg: string) => void outbox().lo
 const log: DoorLog = { debug: line("debug"), info: line("info"), warn: line("warn"), error: line("error") };
 
 async function main(): Promise<void> {
+  if (typeof data.nice === "number")
+    try {
+      if (getPriority() > data.nice) setPriority(data.nice);
+    } catch {
+      // not permitted: this door answers at the jobs' priority until the app restarts
+    }
   let store: Pick<Store, "enqueue" | "close">;
   try {
     // Only the store in use is loaded: PostgreSQL's brings pg and graphile-worker into every thread.

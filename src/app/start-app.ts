@@ -50,6 +50,8 @@ export interface StartOptions {
   scanBudgetMs?: number;
   /** A job running longer gets an in_progress check run; default IN_PROGRESS_AFTER_MS. */
   inProgressAfterMs?: number;
+  /** The webhook door died and could not be started again (start-door.ts): the app should stop. */
+  onDoorLost?(err: Error): void;
 }
 
 /**
@@ -158,6 +160,7 @@ export async function startApp(config: AppConfig, opts: StartOptions = {}): Prom
       headersTimeoutMs: 10_000,
       log,
       onEnqueued: () => processing && worker?.kick(),
+      lost: (err) => opts.onDoorLost?.(err),
     });
   } catch (err) {
     await store.close();

@@ -20,11 +20,17 @@ export function registerApp(program: Command, io: CliIo): void {
       // variable in one line, exit 2.
       const config = readEnv(io.env, io.cwd);
       const log = createLogger(io.stdout, config.logLevel);
-      const app = await startApp(config, { log });
+      let lost = (_err: Error): void => {};
+      const app = await startApp(config, { log, onDoorLost: (err) => lost(err) });
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           log.info({ signal }, "shutting down");
           app.close().then(resolve, resolve);
+        };
+        // Nothing answers webhooks any more: stop, and exit 2 so that a supervisor starts the app afresh.
+        lost = () => {
+          io.exitCode = 2;
+          stop("webhook door lost");
         };
         process.once("SIGTERM", () => stop("SIGTERM"));
         process.once("SIGINT", () => stop("SIGINT"));
