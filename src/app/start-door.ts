@@ -45,12 +45,12 @@ export interface DoorOptions extends DoorThreadData {
   onEnqueued(): void;
   /** The door is gone and will not come back (see above). */
   lost?(err: Error): void;
-  /** The thread's module: door-thread.js; tests give one that can be made to die. */
-  script?: URL;
+  /** Starts the door's thread (door-thread.ts); tests give a door that can be made to die. */
+  startThread?(workerData: DoorThreadData): Worker;
 }
 
 export function startDoor(opts: DoorOptions): Promise<RunningDoor> {
-  const { log, onEnqueued, lost, script = new URL("./door-thread.js", import.meta.url), ...data } = opts;
+  const { log, onEnqueued, lost, startThread = (workerData) => new Worker(new URL("./door-thread.js", import.meta.url), { workerData }), ...data } = opts;
   const gate = createQuietGate();
   // A restarted thread is started from the jobs' thread and inherits its nice: it asks for the door's back.
   const doorNice = currentPriority();
@@ -62,7 +62,7 @@ export function startDoor(opts: DoorOptions): Promise<RunningDoor> {
   const deaths: number[] = [];
 
   function spawn(port: number, onListening: (m: Extract<DoorMessage, { t: "listening" }>) => void, onFailed: (err: Error) => void): void {
-    const t = new Worker(script, { workerData: { ...data, port, nice: doorNice } satisfies DoorThreadData });
+    const t = startThread({ ...data, port, nice: doorNice });
     thread = t;
     alive = true;
     let up = false;

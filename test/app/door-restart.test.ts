@@ -1,4 +1,5 @@
 import { PassThrough } from "node:stream";
+import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/app/create-logger.js";
 import type { RunningDoor } from "../../src/app/start-door.js";
@@ -10,7 +11,6 @@ import { tempDir } from "../helpers/repo.js";
 // the door is started again on the port it had, and when it keeps dying the app is told to
 // stop, so that its supervisor starts it afresh.
 
-const DYING_DOOR = new URL("../helpers/dying-door.mjs", import.meta.url);
 const doors: RunningDoor[] = [];
 afterEach(async () => {
   for (const d of doors.splice(0)) await d.close();
@@ -32,7 +32,7 @@ async function open() {
     log: createLogger(logs, "info"),
     onEnqueued: () => {},
     lost: (err) => lost.push(err),
-    script: DYING_DOOR,
+    startThread: (workerData) => new Worker(new URL("../helpers/dying-door.mjs", import.meta.url), { workerData }),
   });
   doors.push(door);
   const get = (path: string) => fetch(`http://127.0.0.1:${door.port}${path}`).then((r) => r.text());
