@@ -23,7 +23,7 @@
 // waited for, from /proc) divided by the deliveries, "git" the part spent in those git
 // processes: on a shared machine the latencies measure the scheduler, this does not. --profile DIR writes a V8 CPU profile of each instance there.
 // PostgreSQL: LEAKGUARD_TEST_PG (as for the tests) names a server where databases may be created.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -31,7 +31,7 @@ import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { AppProcess } from "../test/helpers/app-process.js";
 import { startAppProcess } from "../test/helpers/app-process.js";
-import { makeTestApp, startGitHubDouble } from "../test/helpers/github-double/index.js";
+import { FAULTS, makeTestApp, startGitHubDouble } from "../test/helpers/github-double/index.js";
 import { startGitHttpServer } from "../test/helpers/git-http-server.js";
 import { acceptsInstallationToken } from "../test/helpers/accepts-installation-token.js";
 import { startTokenGate } from "../test/helpers/token-gate.js";
@@ -55,8 +55,17 @@ const { values: args } = parseArgs({
     profile: { type: "string" },
     logs: { type: "string" },
     rate: { type: "string", default: "0" },
+    kill: { type: "string" },
   },
 });
+// --kill issue|check-run (pg2): once a third of the pushes have their check run, the next
+// request creating an issue (or a check run) is held by GitHub for 1.5 s, and the instance
+// that sent it is killed with SIGKILL while it is in flight; GitHub creates it all the same.
+// The other instance takes over the dead one's jobs once its lease (5 s here) has run out.
+// The outcome columns must still read 300 completed, 0 wrong check runs, 0 wrong issues.
+const KILL = args.kill === undefined ? null : ({ issue: "/repos/{owner}/{repo}/issues", "check-run": "/repos/{owner}/{repo}/check-runs" } as Record<string, string>)[args.kill];
+if (KILL === undefined) throw new Error("--kill takes issue or check-run");
+const KILL_LEASE_SECONDS = 5;
 const N = Number(args.deliveries);
 const R = Number(args.repos);
 const I = Number(args.installations);
@@ -150,6 +159,7 @@ async function runMode(mode: string) {
         LEAKGUARD_DATA_DIR: tempDir("leakguard-bench-data-"),
         ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
         LEAKGUARD_WORKERS: receiverOnly(i) ? "0" : String(args.workers),
+        ...(KILL ? { LEAKGUARD_INSTANCE_LEASE_SECONDS: String(KILL_LEASE_SECONDS) } : {}),
         LOG_LEVEL: "info",
       }, args.profile ? ["--cpu-prof", `--cpu-prof-dir=${resolve(args.profile)}`] : []),
     );
@@ -161,9 +171,10 @@ async function runMode(mode: string) {
   const requests = await Promise.all(
     w.pushes.map(async (p, i) => {
       const target = mode === "split" ? instances[0]! : instances[i % instances.length]!;
+      const other = instances.find((a) => a !== target);
       const hook = { event: "push", deliveryId: randomUUID(), payload: p.payload, body: JSON.stringify(p.payload) };
       deliveryInstallation.set(hook.deliveryId, p.installationId);
-      return { url: `${target.url}/api/github/webhooks`, ...(await webhookRequest(hook, { secret: SECRET })) };
+      return { url: `${target.url}/api/github/webhooks`, ...(KILL && other ? { alt: `${other.url}/api/github/webhooks` } : {}), ...(await webhookRequest(hook, { secret: SECRET })) };
     }),
   );
   const floor = await ackFloor(requests);
@@ -180,6 +191,7 @@ async function runMode(mode: string) {
       if (p && r.repo.toLowerCase() === p.fullName.toLowerCase()) doneAt.set(p.after, t);
     }
   }, 50);
+  const killed = KILL && mode === "pg2" ? killWhileCreating(w, instances, KILL, () => doneAt.size >= w.pushes.length / 3, started) : null;
   let sent: Sent;
   try {
     sent = await sendBurst(requests, 32, RATE);
@@ -193,6 +205,7 @@ async function runMode(mode: string) {
   const deadline = Date.now() + 15 * 60_000;
   while (doneAt.size < w.pushes.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   clearInterval(poll);
+  const kill = killed ? await killed : null;
   const latencies = w.pushes.filter((p) => doneAt.has(p.after)).map((p) => doneAt.get(p.after)! - sentAt.get(p.after)!);
   const last = Math.max(...doneAt.values());
   // Let issue work that follows a check run finish before counting issues.
@@ -217,7 +230,7 @@ async function runMode(mode: string) {
   const byRoute = new Map<string, number>();
   for (const r of installationRequests) byRoute.set(`${r.method} ${r.template}`, (byRoute.get(`${r.method} ${r.template}`) ?? 0) + 1);
   // The app's CPU: its own threads, and the git children it waited for (counted at their exit).
-  const cpus = instances.map((a) => processCpuMs(a.proc.pid!));
+  const cpus = instances.filter((a) => a.proc.exitCode === null && a.proc.signalCode === null).map((a) => processCpuMs(a.proc.pid!));
   const cpu = cpus.reduce((sum, c) => sum + c.own + c.children, 0);
   const childCpu = cpus.reduce((sum, c) => sum + c.children, 0);
   // Which instance ran which installation's deliveries: each instance paces its own
@@ -272,6 +285,7 @@ async function runMode(mode: string) {
     loopP99: Math.max(0, ...loop.map((x) => x.p99)),
     loopMax: Math.max(0, ...loop.map((x) => x.max)),
     mode,
+    kill,
     lanes: inFlight.join(", "),
     spread,
     /** The machine is shared: the 1-minute load average at the end of the mode, to read the figures against. */
@@ -290,6 +304,27 @@ async function runMode(mode: string) {
     cpuPerPush: cpu / w.pushes.length,
     childCpuPerPush: childCpu / w.pushes.length,
   };
+}
+
+/**
+ * Arms GitHub to hold the next request to `template` once `ready()`, and kills the instance
+ * whose connection carries it (found by the client's port) while GitHub holds it.
+ */
+async function killWhileCreating(w: Awaited<ReturnType<typeof world>>, instances: AppProcess[], template: string, ready: () => boolean, started: number): Promise<string> {
+  while (!ready()) await new Promise((r) => setTimeout(r, 50));
+  const armedAt = Date.now();
+  w.gh.failNext({ method: "POST", path: template, ...FAULTS.slow(1_500) });
+  for (const end = Date.now() + 120_000; Date.now() < end; await new Promise((r) => setTimeout(r, 10))) {
+    const held = w.gh.requests.find((r) => r.method === "POST" && r.template === template && r.answeredAt === 0 && r.arrivedAt >= armedAt);
+    if (!held) continue;
+    const out = execFileSync("ss", ["-tnpH", `sport = :${held.remotePort}`], { encoding: "utf8" });
+    const pid = Number(/pid=(\d+)/.exec(out)?.[1]);
+    const victim = instances.findIndex((a) => a.proc.pid === pid);
+    if (victim < 0) throw new Error(`no instance owns the connection of the held request (${out.trim()})`);
+    instances[victim]!.proc.kill("SIGKILL");
+    return `instance ${victim} killed at ${((now() - started) / 1000).toFixed(1)} s while GitHub held its POST ${template}`;
+  }
+  throw new Error(`no POST ${template} came within 2 minutes of arming the kill`);
 }
 
 /** A live process's CPU in ms (Linux): its own threads (utime + stime), and its waited-for children (cutime + cstime). */
@@ -322,6 +357,7 @@ for (const mode of String(args.modes).split(",")) {
       `${f(r.cpuPerPush, 0)} (git ${f(r.childCpuPerPush, 0)}) ms`.padEnd(19) +
       `load ${f(r.load)}`,
   );
+  if (r.kill) console.log(`      ${r.kill}`);
   console.log(`      requests: ${r.routes}`);
   console.log(`      deliveries run per installation, by instance: ${r.spread}`);
   console.log(`      GitHub requests in flight per installation: ${r.lanes}`);

@@ -47,10 +47,17 @@ const origins = [...new Set(reqs.map((r) => new URL(r.url).origin))];
 const warm = () => Promise.all(origins.flatMap((o) => Array.from({ length: connections }, () => send(o + "/healthz", "GET", {}))));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const deliver = async (i, due) => {
-  const { url, headers, body } = reqs[i];
+  let { url, headers, body, alt } = reqs[i];
   firstAt[i] = due ?? now();
   for (let t = firstAt[i]; ; t = now()) {
-    const status = await send(url, "POST", headers, body);
+    // An instance that is gone: sent to the other, as a load balancer would.
+    const status = await send(url, "POST", headers, body).catch((err) => {
+      if (!alt) throw err;
+      url = alt;
+      alt = undefined;
+      return 0;
+    });
+    if (status === 0) continue;
     // Only an acknowledgement counts: a 503 is a refusal (GitHub would not send it again), counted apart.
     if (status === 202) return void acks.push(now() - t);
     if (status !== 503) throw new Error("delivery answered " + status);
@@ -74,7 +81,8 @@ warm().then(rate > 0 ? open : closed).then(() => parentPort.postMessage({ firstA
 `;
 
 /** `rate` 0: closed loop over `connections`; otherwise open loop at `rate` deliveries a second (at most `connections` in flight, the rest wait their turn on the clock). */
-export function sendBurst(requests: { url: string; headers: Record<string, string>; body: string }[], connections = 32, rate = 0): Promise<Sent> {
+/** `alt`: where a request goes when `url` does not answer (an instance killed mid-burst). */
+export function sendBurst(requests: { url: string; alt?: string; headers: Record<string, string>; body: string }[], connections = 32, rate = 0): Promise<Sent> {
   const worker = new Worker(SENDER, { eval: true, workerData: { requests, connections, rate } });
   return new Promise<Sent>((resolve, reject) => {
     worker.once("message", (m: Sent | { error: string }) => ("error" in m ? reject(new Error(m.error)) : resolve(m)));

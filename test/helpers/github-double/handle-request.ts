@@ -41,6 +41,8 @@ export interface RecordedRequest {
   /** Date.now() at arrival and when the answer was out (0 until then): how busy a client kept us. */
   arrivedAt: number;
   answeredAt: number;
+  /** The client's port: which process sent it (a benchmark kills the sender mid-request). */
+  remotePort: number;
 }
 
 export interface PipelineDeps {
@@ -78,7 +80,7 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   });
   const rawBody = await readBody(req);
   if (deps.latencyMs) await new Promise((r) => setTimeout(r, deps.latencyMs));
-  record = { method, path, template: undefined, operationId: undefined, headers: req.headers, body: undefined, rawBody, status: 0, arrivedAt, answeredAt: 0 };
+  record = { method, path, template: undefined, operationId: undefined, headers: req.headers, body: undefined, rawBody, status: 0, arrivedAt, answeredAt: 0, remotePort: req.socket.remotePort ?? 0 };
   deps.requests.push(record);
   const violate = (kind: ViolationKind, problems: string[]): void => {
     deps.violations.push({ kind, method, path, operationId: record.operationId, problems });
