@@ -66,6 +66,7 @@ const { values: args } = parseArgs({
 const KILL = args.kill === undefined ? null : ({ issue: "/repos/{owner}/{repo}/issues", "check-run": "/repos/{owner}/{repo}/check-runs" } as Record<string, string>)[args.kill];
 if (KILL === undefined) throw new Error("--kill takes issue or check-run");
 const KILL_LEASE_SECONDS = 5;
+const LATENCY_MS = Number(args["latency-ms"]);
 const N = Number(args.deliveries);
 const R = Number(args.repos);
 const I = Number(args.installations);
@@ -315,7 +316,8 @@ async function killWhileCreating(w: Awaited<ReturnType<typeof world>>, instances
   const armedAt = Date.now();
   w.gh.failNext({ method: "POST", path: template, ...FAULTS.slow(1_500) });
   for (const end = Date.now() + 120_000; Date.now() < end; await new Promise((r) => setTimeout(r, 10))) {
-    const held = w.gh.requests.find((r) => r.method === "POST" && r.template === template && r.answeredAt === 0 && r.arrivedAt >= armedAt);
+    // Held: unanswered well past the latency every request waits (it may have arrived just before the arming).
+    const held = w.gh.requests.find((r) => r.method === "POST" && r.template === template && r.answeredAt === 0 && r.arrivedAt >= armedAt - LATENCY_MS - 1_000 && Date.now() - r.arrivedAt > LATENCY_MS + 300);
     if (!held) continue;
     const out = execFileSync("ss", ["-tnpH", `sport = :${held.remotePort}`], { encoding: "utf8" });
     const pid = Number(/pid=(\d+)/.exec(out)?.[1]);
