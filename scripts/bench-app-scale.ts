@@ -145,8 +145,13 @@ async function ackFloor(requests: { url: string; headers: Record<string, string>
   }
 }
 
+// What a mode started and has not stopped yet: a run that fails stops it all, or its app
+// processes and git server outlive it (and hold its stdout open).
+const running = { instances: new Set<AppProcess>(), worlds: new Set<() => Promise<void>>() };
+
 async function runMode(mode: string) {
   const w = await world();
+  running.worlds.add(w.close);
   const databaseUrl = mode === "sqlite" ? null : await freshDatabase();
   const instances: AppProcess[] = [];
   const receiverOnly = (i: number) => mode === "split" && i === 0;
@@ -164,6 +169,7 @@ async function runMode(mode: string) {
         LOG_LEVEL: "info",
       }, args.profile ? ["--cpu-prof", `--cpu-prof-dir=${resolve(args.profile)}`] : []),
     );
+    running.instances.add(instances.at(-1)!);
   }
 
   const deliveryInstallation = new Map<string, number>();
@@ -281,6 +287,8 @@ async function runMode(mode: string) {
     instances.forEach((a, i) => writeFileSync(join(args.logs!, `${mode}-${i}.jsonl`), a.logs.join("\n") + "\n"));
   }
   await w.close();
+  running.worlds.delete(w.close);
+  for (const a of instances) running.instances.delete(a);
   return {
     limited: w.gh.rateLimited,
     perPush: installationRequests.length / w.pushes.length,
@@ -346,7 +354,12 @@ console.log(`${N} deliveries over ${R} repositories in ${I} installations; GitHu
 console.log("mode  completed  ack p50/p99 ms (floor)       push->check p50/p95/max s  deliveries/s  wrong check runs  wrong issues  503s  limited  req/push  loop p99/max ms  cpu/push           load");
 const results = [];
 for (const mode of String(args.modes).split(",")) {
-  const r = await runMode(mode);
+  const r = await runMode(mode).catch(async (err: unknown) => {
+    for (const a of running.instances) a.proc.kill("SIGKILL");
+    for (const close of running.worlds) await close().catch(() => {});
+    await runCleanups();
+    throw err;
+  });
   results.push(r);
   console.log(
     `${r.mode.padEnd(6)}${String(r.completed).padStart(9)}  ${f(r.ackP50)}/${f(r.ackP99)} (${f(r.floor.p50)}/${f(r.floor.p99)})`.padEnd(44) +
