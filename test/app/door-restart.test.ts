@@ -58,6 +58,8 @@ describe("a webhook door whose thread dies", { timeout: 20_000 }, () => {
     expect(second).not.toBe(first);
     expect(lost).toEqual([]);
     expect(log()).toContain("starting it again");
+    // The thread may answer before its "listening" message has been handled on this one.
+    for (let i = 0; i < 100 && !log().includes("webhook door started again"); i++) await new Promise((r) => setTimeout(r, 20));
     expect(log()).toContain("webhook door started again");
   });
 
